@@ -1,0 +1,139 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every Swift target of ours shares: Swift 6 language mode is the package default.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+/// A `.systemLibrary` target for a C library that Debian packages with a pkg-config file.
+func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+let package = Package(
+    name: "gatehouse",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gatehouse", targets: ["gatehouse"]),
+        .library(name: "GatehouseCore", targets: ["GatehouseCore"]),
+        .library(name: "GatehouseStore", targets: ["GatehouseStore"]),
+        .library(name: "GatehouseAdmin", targets: ["GatehouseAdmin"]),
+        .library(name: "GatehouseTesting", targets: ["GatehouseTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
+    ],
+    targets: [
+        // C libraries, from Debian's -dev packages.
+        systemLibrary("CNFC", pkgConfig: "libnfc", apt: "libnfc-dev"),
+        systemLibrary("CZBar", pkgConfig: "zbar", apt: "libzbar-dev"),
+        systemLibrary("CGPIOD", pkgConfig: "libgpiod", apt: "libgpiod-dev"),
+        systemLibrary("CMosquitto", pkgConfig: "libmosquitto", apt: "libmosquitto-dev"),
+        systemLibrary("CQREncode", pkgConfig: "libqrencode", apt: "libqrencode-dev"),
+        systemLibrary("CPNG", pkgConfig: "libpng", apt: "libpng-dev"),
+        systemLibrary("CZlib", pkgConfig: "zlib", apt: "zlib1g-dev"),
+
+        // The pure heart: model, policy, verification, config. No C of ours, no I/O.
+        .target(
+            name: "GatehouseCore",
+            dependencies: [
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // One thin adapter per C library.
+        .target(name: "GatehouseNFC", dependencies: ["CNFC", "GatehouseCore"], swiftSettings: strictSettings),
+        .target(
+            name: "GatehouseQR",
+            dependencies: ["CZBar", "CQREncode", "CPNG", "GatehouseCore"],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "GatehouseGPIO", dependencies: ["CGPIOD", "GatehouseCore"], swiftSettings: strictSettings),
+        .target(name: "GatehouseMQTT", dependencies: ["CMosquitto", "GatehouseCore"], swiftSettings: strictSettings),
+        .target(name: "GatehouseGzip", dependencies: ["CZlib"], swiftSettings: strictSettings),
+
+        // The SQLite policy cache and event outbox.
+        .target(
+            name: "GatehouseStore",
+            dependencies: [
+                "GatehouseCore",
+                "GatehouseGzip",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Administrator tools: keys, CSV import, bundle building, token and command minting, init.
+        .target(
+            name: "GatehouseAdmin",
+            dependencies: [
+                "GatehouseCore",
+                "GatehouseGzip",
+                "GatehouseQR",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // The one executable: `gatehouse run` is the daemon, the rest are admin and field tools.
+        .executableTarget(
+            name: "gatehouse",
+            dependencies: [
+                "GatehouseCore",
+                "GatehouseStore",
+                "GatehouseAdmin",
+                "GatehouseNFC",
+                "GatehouseQR",
+                "GatehouseGPIO",
+                "GatehouseMQTT",
+                "GatehouseGzip",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Fakes, fixtures and emulators shared by tests, the demo and the benchmarks.
+        .target(
+            name: "GatehouseTesting",
+            dependencies: ["GatehouseCore", "GatehouseStore", "GatehouseAdmin"],
+            swiftSettings: strictSettings
+        ),
+
+        .testTarget(
+            name: "GatehouseCoreTests",
+            dependencies: ["GatehouseCore", "GatehouseTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GatehouseStoreTests",
+            dependencies: ["GatehouseStore", "GatehouseTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GatehouseAdminTests",
+            dependencies: ["GatehouseAdmin", "GatehouseQR", "GatehouseGzip", "GatehouseTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GatehouseCLITests",
+            dependencies: ["gatehouse", "GatehouseTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,3 @@
+// libmosquitto: the header imports as is.
+#include <mosquitto.h>
+#include <mqtt_protocol.h>

@@ -1,0 +1,2 @@
+// libnfc: everything Swift needs imports directly from the header.
+#include <nfc/nfc.h>

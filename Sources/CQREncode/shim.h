@@ -1,0 +1,2 @@
+// libqrencode: the header imports as is.
+#include <qrencode.h>

@@ -1,0 +1,33 @@
+/// A door or turnstile: the relay that opens it, the inputs that watch it, the zone behind it.
+public struct DoorConfig: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable { case door, turnstile }
+    /// What the lock does without power or without the daemon.
+    public enum FailMode: String, Sendable, CaseIterable {
+        /// Locked when unpowered: the default for security doors.
+        case secure
+        /// Released when unpowered: escape routes.
+        case safe
+    }
+    /// What the door does when the cached policy is stale (its `expires` has passed).
+    public enum StalePolicy: String, Sendable, CaseIterable {
+        case deny
+        case useCache = "use_cache"
+    }
+
+    public var id: String
+    public var kind: Kind
+    /// The zone a person enters through this door.
+    public var zone: String
+    /// The output that opens it.
+    public var relay: String
+    public var pulseMilliseconds: Int
+    public var heldOpenSeconds: Int
+    /// The door contact input, if there is one.
+    public var contact: String?
+    /// The exit button (request to exit) input, if there is one.
+    public var exitButton: String?
+    /// The turnstile rotation sensor, if there is one.
+    public var rotation: String?
+    public var failMode: FailMode
+    public var stalePolicy: StalePolicy
+}

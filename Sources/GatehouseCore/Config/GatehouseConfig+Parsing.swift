@@ -1,0 +1,198 @@
+extension GatehouseConfig {
+    /// Parses and validates a configuration. `file` names the file in every problem. Throws a
+    /// ``ConfigError`` listing every problem found.
+    public static func parse(toml text: String, file: String) throws(ConfigError) -> GatehouseConfig {
+        let document: [String: ConfigValue]
+        do {
+            document = try ConfigValue.parseTOML(text)
+        } catch {
+            throw ConfigError(problems: [ConfigProblem(file: file, key: "", message: "TOML syntax: \(error.message)", line: error.line)])
+        }
+        let reader = ConfigReader(file: file)
+        let config = build(reader.table(document, at: ""))
+        guard reader.problems.isEmpty, let config else {
+            throw ConfigError(problems: reader.problems)
+        }
+        return config
+    }
+
+    private static func build(_ root: ConfigReader.Table) -> GatehouseConfig? {
+        root.rejectUnknownKeys(["site", "device", "database", "trust", "mqtt", "policy", "hardware", "doors", "readers", "outputs", "inputs"])
+        let site = root.identifier("site")
+        let device = root.identifier("device")
+        if device == "all" { root.reader.report("device", "\"all\" is reserved for the whole site") }
+        let database = root.string("database")
+        if database?.isEmpty == true { root.reader.report("database", "expected a file path, got an empty string") }
+
+        var trust: Trust?
+        if let table = root.subtable("trust", required: true) {
+            table.rejectUnknownKeys(["bundle_keys", "invite_keys", "command_keys"])
+            let files = (table.string("bundle_keys"), table.string("invite_keys"), table.string("command_keys"))
+            if let bundle = files.0, let invite = files.1, let command = files.2 {
+                trust = Trust(bundleKeys: bundle, inviteKeys: invite, commandKeys: command)
+                if Set([bundle, invite, command]).count < 3 {
+                    table.reader.report(table.path, "bundle_keys, invite_keys and command_keys must be three different files: a key trusted for one purpose is not trusted for another")
+                }
+            }
+        }
+        let mqtt = root.subtable("mqtt").flatMap(parseMQTT)
+        let policy = root.subtable("policy").map(parsePolicy) ?? Policy()
+        var hardware = Hardware()
+        if let table = root.subtable("hardware") {
+            table.rejectUnknownKeys(["gpio"])
+            hardware.gpio = table.choice("gpio", default: .simulated) ?? .simulated
+        }
+        let outputs = root.namedTables("outputs").compactMap { parseOutput($0.name, $0.table) }
+        let inputs = root.namedTables("inputs").compactMap { parseInput($0.name, $0.table) }
+        let doors = root.namedTables("doors").compactMap { parseDoor($0.name, $0.table, outputs: outputs, inputs: inputs) }
+        let readers = root.namedTables("readers").compactMap { parseReader($0.name, $0.table, doors: doors) }
+        checkLinesAreDistinct(outputs.map { ($0.id, $0.address) } + inputs.map { ($0.id, $0.address) }, root: root)
+
+        guard let site, let device, let database, let trust else { return nil }
+        return GatehouseConfig(
+            site: site, device: device, database: database, trust: trust, mqtt: mqtt, policy: policy,
+            hardware: hardware, doors: doors, readers: readers, outputs: outputs, inputs: inputs)
+    }
+
+    private static func parseMQTT(_ table: ConfigReader.Table) -> MQTTConfig? {
+        table.rejectUnknownKeys(["url", "client_id", "keepalive_s", "protocol", "username", "password_file", "ca_file", "cert_file", "key_file"])
+        guard let url = table.string("url") else { return nil }
+        guard let parsed = MQTTConfig.parseURL(url) else {
+            table.reader.report(table.key("url"), "expected mqtt://HOST:PORT or mqtts://HOST:PORT, got \"\(url)\"")
+            return nil
+        }
+        var config = MQTTConfig(url: url, host: parsed.host, port: parsed.port, usesTLS: parsed.usesTLS)
+        config.clientID = table.optionalString("client_id")
+        config.keepaliveSeconds = table.integer("keepalive_s", default: 30, in: 5...3600) ?? 30
+        config.protocolVersion = table.choice("protocol", default: .v5) ?? .v5
+        config.username = table.optionalString("username")
+        config.passwordFile = table.optionalString("password_file")
+        config.caFile = table.optionalString("ca_file")
+        config.certificateFile = table.optionalString("cert_file")
+        config.keyFile = table.optionalString("key_file")
+        if (config.certificateFile == nil) != (config.keyFile == nil) {
+            table.reader.report(table.path, "cert_file and key_file go together (mutual TLS needs both)")
+        }
+        if !config.usesTLS && (config.caFile != nil || config.certificateFile != nil) {
+            table.reader.report(table.key("url"), "TLS files are set but the URL is mqtt://; use mqtts://")
+        }
+        return config
+    }
+
+    private static func parsePolicy(_ table: ConfigReader.Table) -> Policy {
+        table.rejectUnknownKeys(["clock_skew_s", "accept_uncached_invites", "repeated_denials"])
+        var policy = Policy()
+        policy.clockSkewSeconds = table.integer("clock_skew_s", default: 60, in: 0...3600) ?? 60
+        policy.acceptUncachedInvites = table.bool("accept_uncached_invites", default: false)
+        policy.repeatedDenialsThreshold = table.integer("repeated_denials", default: 5, in: 2...1000) ?? 5
+        return policy
+    }
+
+    private static func parseAddress(_ table: ConfigReader.Table) -> GPIOLineAddress? {
+        let chip = table.string("chip", default: "gpiochip0")
+        let line = table.integer("line", in: 0...1023)
+        let activeLow = table.bool("active_low", default: false)
+        guard let chip, let line else { return nil }
+        return GPIOLineAddress(chip: chip, line: line, activeLow: activeLow)
+    }
+
+    private static func parseOutput(_ id: String, _ table: ConfigReader.Table) -> OutputLineConfig? {
+        table.rejectUnknownKeys(["chip", "line", "active_low", "safe_state"])
+        let address = parseAddress(table)
+        let safeState: OutputLineConfig.SafeState? = table.choice("safe_state", default: .inactive)
+        guard let address, let safeState else { return nil }
+        return OutputLineConfig(id: id, address: address, safeState: safeState)
+    }
+
+    private static func parseInput(_ id: String, _ table: ConfigReader.Table) -> InputLineConfig? {
+        table.rejectUnknownKeys(["chip", "line", "active_low", "role", "debounce_ms"])
+        let address = parseAddress(table)
+        let role: InputLineConfig.Role? = table.choice("role")
+        let debounce = table.integer("debounce_ms", default: 50, in: 0...10_000)
+        guard let address, let role, let debounce else { return nil }
+        return InputLineConfig(id: id, address: address, role: role, debounceMilliseconds: debounce)
+    }
+
+    private static func parseDoor(_ id: String, _ table: ConfigReader.Table, outputs: [OutputLineConfig], inputs: [InputLineConfig]) -> DoorConfig? {
+        table.rejectUnknownKeys(["kind", "zone", "relay", "pulse_ms", "held_open_s", "contact", "exit_button", "rotation", "fail_mode", "stale_policy"])
+        let kind: DoorConfig.Kind? = table.choice("kind", default: .door)
+        let zone = table.identifier("zone")
+        let relay = table.identifier("relay")
+        if let relay, !outputs.contains(where: { $0.id == relay }) {
+            table.reader.report(table.key("relay"), "\"\(relay)\" is not an output under [outputs] (have: \(outputs.map(\.id).joined(separator: ", ")))")
+        }
+        func input(_ key: String, role: InputLineConfig.Role) -> String? {
+            guard let name = table.optionalIdentifier(key) else { return nil }
+            guard let line = inputs.first(where: { $0.id == name }) else {
+                table.reader.report(table.key(key), "\"\(name)\" is not an input under [inputs]")
+                return nil
+            }
+            if line.role != role {
+                table.reader.report(table.key(key), "input \"\(name)\" has role \"\(line.role.rawValue)\", expected \"\(role.rawValue)\"")
+            }
+            return name
+        }
+        let door = DoorConfig(
+            id: id, kind: kind ?? .door, zone: zone ?? "", relay: relay ?? "",
+            pulseMilliseconds: table.integer("pulse_ms", default: 3000, in: 100...60_000) ?? 3000,
+            heldOpenSeconds: table.integer("held_open_s", default: 30, in: 1...3600) ?? 30,
+            contact: input("contact", role: .doorContact), exitButton: input("exit_button", role: .exitButton),
+            rotation: input("rotation", role: .rotation),
+            failMode: table.choice("fail_mode", default: .secure) ?? .secure,
+            stalePolicy: table.choice("stale_policy", default: .deny) ?? .deny)
+        return zone == nil || relay == nil || kind == nil ? nil : door
+    }
+
+    private static func parseReader(_ id: String, _ table: ConfigReader.Table, doors: [DoorConfig]) -> ReaderConfig? {
+        let type: ReaderConfig.SourceType? = table.choice("type")
+        var known: Set<String> = ["type", "door", "direction", "checkpoint"]
+        var source: ReaderConfig.Source?
+        switch type {
+        case .simulated?: source = .simulated
+        case .nfc?:
+            known.insert("connection")
+            source = table.string("connection").map { .nfc(connection: $0) }
+        case .camera?:
+            known.formUnion(["device", "width", "height", "fps"])
+            if let device = table.string("device"), let width = table.integer("width", default: 640, in: 160...4096),
+                let height = table.integer("height", default: 480, in: 120...4096), let fps = table.integer("fps", default: 15, in: 1...120) {
+                source = .camera(device: device, width: width, height: height, framesPerSecond: fps)
+            }
+        case .serial?:
+            known.formUnion(["device", "baud"])
+            if let device = table.string("device"), let baud = table.integer("baud", default: 9600, in: 300...4_000_000) {
+                source = .serial(device: device, baudRate: baud)
+            }
+        case .keyboard?:
+            known.formUnion(["device", "layout"])
+            if let device = table.string("device"), let layout = table.string("layout", default: "us") {
+                source = .keyboard(device: device, layout: layout)
+            }
+        case nil: break
+        }
+        table.rejectUnknownKeys(known)
+        let door = table.optionalIdentifier("door")
+        if let door, !doors.contains(where: { $0.id == door }) {
+            table.reader.report(table.key("door"), "\"\(door)\" is not a door under [doors] (have: \(doors.map(\.id).joined(separator: ", ")))")
+        }
+        let checkpoint = table.optionalIdentifier("checkpoint")
+        if door == nil && checkpoint == nil && table.values["door"] == nil && table.values["checkpoint"] == nil {
+            table.reader.report(table.path, "a reader serves a door, a checkpoint, or both: set `door` or `checkpoint`")
+        }
+        let direction: ReaderConfig.Direction? = table.choice("direction", default: .in)
+        guard let source, let direction else { return nil }
+        return ReaderConfig(id: id, source: source, door: door, direction: direction, checkpoint: checkpoint)
+    }
+
+    private static func checkLinesAreDistinct(_ lines: [(String, GPIOLineAddress)], root: ConfigReader.Table) {
+        var seen: [String: String] = [:]
+        for (id, address) in lines {
+            let place = "\(address.chip):\(address.line)"
+            if let other = seen[place] {
+                root.reader.report(id, "uses \(address.chip) line \(address.line), which \(other) uses already")
+            } else {
+                seen[place] = id
+            }
+        }
+    }
+}

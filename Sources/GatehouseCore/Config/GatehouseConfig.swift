@@ -1,0 +1,72 @@
+/// A device's configuration, parsed and validated (see config/gatehouse.toml).
+public struct GatehouseConfig: Sendable, Equatable {
+    /// The three trust files of protocol section 1.
+    public struct Trust: Sendable, Equatable {
+        public var bundleKeys: String
+        public var inviteKeys: String
+        public var commandKeys: String
+
+        /// The file for one purpose.
+        public func path(for purpose: KeyPurpose) -> String {
+            switch purpose {
+            case .bundle: bundleKeys
+            case .invite: inviteKeys
+            case .command: commandKeys
+            }
+        }
+    }
+
+    /// What the policy engine does where the wire contract leaves a choice.
+    public struct Policy: Sendable, Equatable {
+        /// Clock skew allowed on token and command times, in seconds.
+        public var clockSkewSeconds: Int = 60
+        /// Whether a visitor token for an invite the cache does not hold may still pass, by
+        /// the token's own `zones`.
+        public var acceptUncachedInvites = false
+        /// Consecutive denials at one reader that raise `repeated_denials`.
+        public var repeatedDenialsThreshold: Int = 5
+    }
+
+    /// Which hardware backends run.
+    public struct Hardware: Sendable, Equatable {
+        public enum GPIOBackend: String, Sendable, CaseIterable { case simulated, gpiod }
+        public var gpio: GPIOBackend = .simulated
+    }
+
+    public var site: String
+    public var device: String
+    /// The SQLite database: the policy cache, runtime state and event outbox.
+    public var database: String
+    public var trust: Trust
+    public var mqtt: MQTTConfig?
+    public var policy: Policy
+    public var hardware: Hardware
+    public var doors: [DoorConfig]
+    public var readers: [ReaderConfig]
+    public var outputs: [OutputLineConfig]
+    public var inputs: [InputLineConfig]
+
+    /// The door with this id.
+    public func door(_ id: String) -> DoorConfig? { doors.first { $0.id == id } }
+
+    /// The reader with this id.
+    public func reader(_ id: String) -> ReaderConfig? { readers.first { $0.id == id } }
+
+    /// A copy whose relative file paths are taken from `directory` (the config file's own).
+    public func resolvingPaths(relativeTo directory: String) -> GatehouseConfig {
+        func resolve(_ path: String) -> String {
+            path.hasPrefix("/") || directory.isEmpty ? path : directory + "/" + path
+        }
+        var copy = self
+        copy.database = resolve(database)
+        copy.trust = Trust(bundleKeys: resolve(trust.bundleKeys), inviteKeys: resolve(trust.inviteKeys), commandKeys: resolve(trust.commandKeys))
+        if var mqtt = copy.mqtt {
+            mqtt.caFile = mqtt.caFile.map(resolve)
+            mqtt.certificateFile = mqtt.certificateFile.map(resolve)
+            mqtt.keyFile = mqtt.keyFile.map(resolve)
+            mqtt.passwordFile = mqtt.passwordFile.map(resolve)
+            copy.mqtt = mqtt
+        }
+        return copy
+    }
+}

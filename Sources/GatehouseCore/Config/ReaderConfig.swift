@@ -1,0 +1,30 @@
+/// A reader: where credentials are presented, which door and direction it serves, or which
+/// patrol checkpoint it is.
+public struct ReaderConfig: Sendable, Equatable {
+    public enum Direction: String, Sendable, CaseIterable { case `in`, out }
+
+    /// The reader's hardware.
+    public enum Source: Sendable, Equatable {
+        /// Fed through the daemon's control socket (`gatehouse simulate`).
+        case simulated
+        /// An NFC reader, by its libnfc connection string (`pn532_uart:/dev/ttyUSB0`).
+        case nfc(connection: String)
+        /// A V4L2 camera decoding QR codes.
+        case camera(device: String, width: Int, height: Int, framesPerSecond: Int)
+        /// A serial line scanner: one code per line.
+        case serial(device: String, baudRate: Int)
+        /// A USB keyboard-wedge scanner read through evdev.
+        case keyboard(device: String, layout: String)
+    }
+
+    /// The `type` key's values.
+    public enum SourceType: String, Sendable, CaseIterable { case simulated, nfc, camera, serial, keyboard }
+
+    public var id: String
+    public var source: Source
+    /// The door it serves; nil for a checkpoint-only reader.
+    public var door: String?
+    public var direction: Direction
+    /// The patrol checkpoint id, when guards tap here on their rounds.
+    public var checkpoint: String?
+}

@@ -1,0 +1,71 @@
+/// An area behind one or more doors, with what it takes to enter.
+public struct Zone: Sendable, Equatable {
+    public enum Level: String, Sendable, CaseIterable { case `public`, restricted, controlled, high_security }
+    public enum AntiPassback: String, Sendable, CaseIterable { case none, soft, hard }
+
+    /// What a person needs, beyond a grant, to enter the zone.
+    public struct Requirements: Sendable, Equatable {
+        public var approval = false
+        public var permit = false
+        public var nda = false
+        public var escort = false
+        /// Training module ids, each passed and unexpired.
+        public var trainings: [String] = []
+
+        public init(approval: Bool = false, permit: Bool = false, nda: Bool = false, escort: Bool = false, trainings: [String] = []) {
+            self.approval = approval
+            self.permit = permit
+            self.nda = nda
+            self.escort = escort
+            self.trainings = trainings
+        }
+
+        init(fields: RecordFields) throws(MalformedRecord) {
+            self.init(
+                approval: try fields.optionalBool("approval", default: false),
+                permit: try fields.optionalBool("permit", default: false),
+                nda: try fields.optionalBool("nda", default: false),
+                escort: try fields.optionalBool("escort", default: false),
+                trainings: try fields.optionalIdentifiers("trainings"))
+        }
+
+        /// The requirements as JSON, for the cache.
+        public var jsonValue: JSONValue {
+            .object(JSONObject([
+                ("approval", .bool(approval)), ("permit", .bool(permit)), ("nda", .bool(nda)),
+                ("escort", .bool(escort)), ("trainings", .array(trainings.map(JSONValue.string))),
+            ]))
+        }
+    }
+
+    public var id: String
+    public var name: String?
+    public var level: Level
+    public var requires: Requirements
+    public var antiPassback: AntiPassback
+    public var capacity: Int64?
+    /// A schedule id: when the zone is open at all.
+    public var schedule: String?
+
+    public init(id: String, name: String? = nil, level: Level, requires: Requirements = .init(), antiPassback: AntiPassback = .none, capacity: Int64? = nil, schedule: String? = nil) {
+        self.id = id
+        self.name = name
+        self.level = level
+        self.requires = requires
+        self.antiPassback = antiPassback
+        self.capacity = capacity
+        self.schedule = schedule
+    }
+
+    /// Reads a `zone` record's fields.
+    public init(id: String, fields: RecordFields) throws(MalformedRecord) {
+        self.init(
+            id: id,
+            name: try fields.optionalString("name"),
+            level: try fields.enumeration("level"),
+            requires: try fields.optionalObject("requires").map { (object) throws(MalformedRecord) in try Requirements(fields: object) } ?? .init(),
+            antiPassback: try fields.enumeration("anti_passback"),
+            capacity: try fields.optionalInteger("capacity", in: 0...10_000_000),
+            schedule: try fields.optionalIdentifier("schedule"))
+    }
+}

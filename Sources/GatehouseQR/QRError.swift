@@ -1,0 +1,8 @@
+/// A failure of the QR adapter, with a stable code.
+public struct QRError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `qr.encode`, `qr.png_write` or `qr.png_read`.
+    public var code: String
+    public var message: String
+
+    public var description: String { "\(code): \(message)" }
+}
