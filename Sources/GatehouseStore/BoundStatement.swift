@@ -1,0 +1,81 @@
+import GRDB
+import GRDBSQLite
+import GatehouseCore
+
+/// A prepared statement executed by binding values through SQLite's C API directly.
+///
+/// GRDB's `StatementArguments` cost about 6 µs per row for a credential; binding directly
+/// costs under 1 µs, which is what lets a bundle apply at 200,000 records per second. The
+/// statement belongs to GRDB's connection: this type only borrows it, inside one write
+/// transaction, and never finalizes it.
+struct BoundStatement {
+    private let statement: Statement
+    private let connection: SQLiteConnection
+    private var index: Int32 = 0
+
+    /// SQLite copies bound text before `bind` returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    init(_ db: Database, sql: String) throws {
+        statement = try db.cachedStatement(sql: sql)
+        // The connection pointer is owned by GRDB's Database for the life of the transaction.
+        connection = db.sqliteConnection!
+    }
+
+    mutating func bind(_ text: String) {
+        index += 1
+        var text = text
+        text.withUTF8 { bytes in
+            _ = bytes.withMemoryRebound(to: CChar.self) { chars in
+                sqlite3_bind_text(statement.sqliteStatement, index, chars.baseAddress, Int32(chars.count), Self.transient)
+            }
+        }
+    }
+
+    mutating func bind(_ text: String?) {
+        if let text { bind(text) } else { bindNull() }
+    }
+
+    mutating func bind(_ number: Int64) {
+        index += 1
+        sqlite3_bind_int64(statement.sqliteStatement, index, number)
+    }
+
+    mutating func bind(_ number: Int64?) {
+        if let number { bind(number) } else { bindNull() }
+    }
+
+    mutating func bind(_ flag: Bool) {
+        bind(Int64(flag ? 1 : 0))
+    }
+
+    mutating func bind(_ time: Timestamp?) {
+        bind(time?.millisecondsSinceEpoch)
+    }
+
+    mutating func bindNull() {
+        index += 1
+        sqlite3_bind_null(statement.sqliteStatement, index)
+    }
+
+    /// Runs the statement with the values bound so far, then resets it for the next row.
+    mutating func execute() throws(BoundStatementError) {
+        defer {
+            sqlite3_reset(statement.sqliteStatement)
+            sqlite3_clear_bindings(statement.sqliteStatement)
+            index = 0
+        }
+        let status = sqlite3_step(statement.sqliteStatement)
+        guard status == SQLITE_DONE else {
+            // sqlite3_errmsg points into the connection; it is copied before the reset.
+            let message = String(cString: sqlite3_errmsg(connection))
+            throw BoundStatementError(isConstraint: status & 0xFF == SQLITE_CONSTRAINT, message: message)
+        }
+    }
+}
+
+/// A failed step: a constraint (a bad record) or anything else (the environment).
+struct BoundStatementError: Error {
+    var isConstraint: Bool
+    var message: String
+}

@@ -1,0 +1,219 @@
+import Foundation
+import GRDB
+import GatehouseCore
+import GatehouseGzip
+
+/// How far an apply has come, for progress bars.
+public struct BundleProgress: Sendable, Equatable {
+    public var bytesRead: Int64
+    public var totalBytes: Int64?
+    public var records: Int64
+}
+
+/// What an accepted bundle did to the cache.
+public enum BundleApplyOutcome: Sendable, Equatable {
+    case applied(BundleManifest)
+    /// The same version and hash were already applied.
+    case noop(BundleManifest)
+}
+
+/// Why a bundle was not applied: refused by the contract's rules, or the store failed.
+public enum BundleApplyFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    case refused(BundleRefusal)
+    case store(StoreError)
+
+    public var description: String {
+        switch self {
+        case .refused(let refusal): "refused: \(refusal)"
+        case .store(let error): "\(error)"
+        }
+    }
+}
+
+/// Verifies a bundle and applies it to the cache in one transaction, streaming the body so that
+/// memory stays bounded whatever its size. A refusal or failure rolls back: the cache stays
+/// exactly as it was.
+public struct BundleApplier: Sendable {
+    /// The longest manifest line read, and the longest record line.
+    public static let maximumManifestLength = 64 * 1024
+    public static let maximumRecordLength = 1024 * 1024
+
+    public let database: GatehouseDatabase
+    public let trust: TrustSet
+    public let site: String
+    public let device: String
+    public let now: @Sendable () -> Timestamp
+
+    public init(database: GatehouseDatabase, trust: TrustSet, site: String, device: String, now: @escaping @Sendable () -> Timestamp) {
+        precondition(trust.purpose == .bundle, "bundles are verified with bundle keys only")
+        self.database = database
+        self.trust = trust
+        self.site = site
+        self.device = device
+        self.now = now
+    }
+
+    /// Applies `source`. `progress` is called about every mebibyte read.
+    public func apply(_ source: BundleSource, progress: (BundleProgress) -> Void = { _ in }) throws(BundleApplyFailure) -> BundleApplyOutcome {
+        let reader: ChunkReader
+        do {
+            reader = try source.open()
+        } catch {
+            throw .store(error)
+        }
+        do {
+            return try database.pool.write { db in
+                try applyInTransaction(db, reader: reader, total: source.totalBytes, progress: progress)
+            }
+        } catch let refusal as BundleRefusal {
+            throw .refused(refusal)
+        } catch let error as StoreError {
+            throw .store(error)
+        } catch {
+            throw .store(StoreError(code: "store.sqlite", message: "\(error)"))
+        }
+    }
+
+    private func applyInTransaction(_ db: Database, reader: ChunkReader, total: Int64?, progress: (BundleProgress) -> Void) throws -> BundleApplyOutcome {
+        guard let manifestLine = try reader.readLine(limit: Self.maximumManifestLength),
+            let manifestText = String(validating: manifestLine, as: UTF8.self)
+        else {
+            throw BundleRefusal(.malformed, "the bundle does not start with a manifest line (a JWT of at most 64 KiB, then a newline)")
+        }
+        let context = BundleAdmission.Context(site: site, device: device, applied: try GatehouseDatabase.appliedBundle(db))
+        let manifest: BundleManifest
+        switch BundleAdmission.admit(manifestLine: manifestText, trust: trust, context: context) {
+        case .failure(let refusal): throw refusal
+        case .success(.noop(let noop)): return .noop(noop)
+        case .success(.apply(let admitted)): manifest = admitted
+        }
+
+        let writer = PolicyCacheWriter(db)
+        if manifest.kind == .snapshot { try writer.clear() }
+        var body = BodyState(manifest: manifest, writer: writer)
+        let decoder = manifest.encoding == .ndjsonGzip ? try GzipDecoder() : nil
+        var read = Int64(manifestLine.count + 1)
+        var reported: Int64 = 0
+        while let chunk = try reader.read() {
+            try chunk.withUnsafeBytes { bytes in
+                body.check.consume(bytes)
+                if let decoder {
+                    do {
+                        try decoder.push(bytes) { try body.push($0) }
+                    } catch let error as GzipError {
+                        body.noteGzipProblem(error)
+                    }
+                } else {
+                    try body.push(bytes)
+                }
+            }
+            read += Int64(chunk.count)
+            if read - reported >= 1 << 20 {
+                reported = read
+                progress(BundleProgress(bytesRead: read, totalBytes: total, records: body.check.recordsSeen))
+            }
+        }
+        if let decoder {
+            do { try decoder.finish() } catch { body.noteGzipProblem(error) }
+        }
+        try body.finish()
+        progress(BundleProgress(bytesRead: read, totalBytes: total, records: body.check.recordsSeen))
+
+        if let refusal = body.check.integrityRefusal(for: manifest) { throw refusal }
+        if let (line, problem) = body.firstProblem {
+            throw BundleRefusal(.malformed, line > 0 ? "body line \(line): \(problem)" : "body: \(problem)", manifest: manifest)
+        }
+        if let refusal = body.check.countRefusal(for: manifest) { throw refusal }
+        try record(manifest, db: db)
+        return .applied(manifest)
+    }
+
+    private func record(_ manifest: BundleManifest, db: Database) throws {
+        let appliedAt = now().millisecondsSinceEpoch
+        try db.execute(
+            sql: """
+                INSERT INTO bundle_state (id, version, kind, sha256, applied_at, expires, key_id) VALUES (1, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET version = excluded.version, kind = excluded.kind, sha256 = excluded.sha256,
+                    applied_at = excluded.applied_at, expires = excluded.expires, key_id = excluded.key_id
+                """,
+            arguments: [manifest.version, manifest.kind.rawValue, manifest.sha256, appliedAt, manifest.expires?.millisecondsSinceEpoch, manifest.keyID])
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO bundle_log (version, kind, sha256, records, applied_at, key_id, issuer) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [manifest.version, manifest.kind.rawValue, manifest.sha256, manifest.records, appliedAt, manifest.keyID, manifest.issuer])
+    }
+}
+
+/// The body's running state: checks, line splitting, and the first problem found. After a
+/// problem, records are no longer written but the bytes are still hashed, so that a tampered
+/// body is reported as a hash mismatch rather than by whatever broke first.
+private struct BodyState {
+    let manifest: BundleManifest
+    let writer: PolicyCacheWriter
+    var check = BundleBodyCheck()
+    var splitter = LineSplitter(maximumLineLength: BundleApplier.maximumRecordLength)
+    var firstProblem: (line: Int, problem: MalformedRecord)?
+    var splitterFailed = false
+
+    init(manifest: BundleManifest, writer: PolicyCacheWriter) {
+        self.manifest = manifest
+        self.writer = writer
+    }
+
+    mutating func noteGzipProblem(_ error: any Error) {
+        if firstProblem == nil {
+            firstProblem = (0, MalformedRecord(field: "", problem: "the gzip encoding is broken: \(error)"))
+        }
+        splitterFailed = true
+    }
+
+    mutating func push(_ bytes: UnsafeRawBufferPointer) throws {
+        try withSplitter { splitter, state in
+            try splitter.push(bytes) { line, number in try state.handle(line, number) }
+        }
+    }
+
+    mutating func finish() throws {
+        try withSplitter { splitter, state in
+            try splitter.finish { line, number in try state.handle(line, number) }
+        }
+    }
+
+    /// Runs `body` with the splitter moved out of `self`, so that the line callback may change
+    /// the rest of the state.
+    private mutating func withSplitter(_ body: (inout LineSplitter, inout BodyState) throws -> Void) throws {
+        guard !splitterFailed else { return }
+        var splitter = self.splitter
+        self.splitter = LineSplitter(maximumLineLength: 0)
+        defer { self.splitter = splitter }
+        do {
+            try body(&splitter, &self)
+        } catch let tooLong as LineSplitter.LineTooLong {
+            note(tooLong)
+        }
+    }
+
+    private mutating func note(_ tooLong: LineSplitter.LineTooLong) {
+        splitterFailed = true
+        if firstProblem == nil {
+            firstProblem = (tooLong.lineNumber, MalformedRecord(field: "", problem: "the line is longer than \(BundleApplier.maximumRecordLength) bytes"))
+        }
+    }
+
+    private mutating func handle(_ line: UnsafeRawBufferPointer, _ number: Int) throws {
+        check.countRecord()
+        guard firstProblem == nil else { return }
+        do {
+            let operation = try BundleOperation.decode(line: line, isKnownTimeZone: { TimeZone(identifier: $0) != nil })
+            if manifest.kind == .snapshot, case .delete = operation {
+                throw MalformedRecord(field: "op", problem: "a snapshot holds only puts")
+            }
+            try writer.apply(operation)
+        } catch let problem as MalformedRecord {
+            firstProblem = (number, problem)
+        } catch let failed as BoundStatementError where failed.isConstraint {
+            firstProblem = (number, MalformedRecord(field: "", problem: "clashes with another record: \(failed.message)"))
+        } catch let failed as BoundStatementError {
+            throw StoreError(code: "store.sqlite", message: failed.message)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+import GatehouseCore
+
+/// The device's SQLite database: policy cache, applied bundle, runtime state, event outbox.
+///
+/// WAL mode with a pool of readers: a policy read never waits for a bundle being applied and
+/// sees the previous version until the apply commits.
+public final class GatehouseDatabase: Sendable {
+    /// The pool; GRDB serialises writes and runs reads concurrently on WAL snapshots.
+    public let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating when needed) the database at `path` and runs pending migrations.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError(code: "store.open", message: "cannot create \(directory): \(error.localizedDescription)")
+            }
+        }
+        var configuration = Configuration()
+        configuration.label = "gatehouse"
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // NORMAL is durable across process crashes in WAL mode; a power cut may lose the
+            // last commits but never corrupts the file.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError(code: "store.open", message: "cannot open \(path): \(error)")
+        }
+        do {
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw StoreError(code: "store.migration", message: "\(path): \(error)")
+        }
+    }
+
+    /// The bundle the cache holds now, or nil when none was ever applied.
+    public func appliedBundle() throws(StoreError) -> AppliedBundle? {
+        try read { db in try Self.appliedBundle(db) }
+    }
+
+    static func appliedBundle(_ db: Database) throws -> AppliedBundle? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT version, kind, sha256, applied_at, expires FROM bundle_state WHERE id = 1") else {
+            return nil
+        }
+        return AppliedBundle(
+            version: row["version"], kind: BundleManifest.Kind(rawValue: row["kind"]) ?? .snapshot, sha256: row["sha256"],
+            appliedAt: Timestamp(millisecondsSinceEpoch: row["applied_at"]),
+            expires: (row["expires"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)))
+    }
+
+    /// Runs a read on a snapshot, translating GRDB's errors.
+    public func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw StoreError(code: "store.sqlite", message: "\(error)")
+        }
+    }
+}
