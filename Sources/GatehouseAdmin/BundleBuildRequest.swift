@@ -1,0 +1,29 @@
+import GatehouseCore
+
+/// What `gatehouse bundle build` is asked to make.
+public struct BundleBuildRequest: Sendable {
+    public var site: String
+    public var version: Int64
+    public var kind: BundleManifest.Kind
+    public var base: Int64?
+    public var gzip: Bool
+    public var expires: Timestamp?
+    public var devices: [String]?
+    public var allowEmpty: Bool
+    public var issuer: String?
+    /// JSON Lines files (`.jsonl`, `.ndjson`) and CSV files (`.csv`), in order.
+    public var inputs: [String]
+
+    public init(site: String, version: Int64, kind: BundleManifest.Kind = .snapshot, base: Int64? = nil, gzip: Bool = false, expires: Timestamp? = nil, devices: [String]? = nil, allowEmpty: Bool = false, issuer: String? = nil, inputs: [String]) {
+        self.site = site
+        self.version = version
+        self.kind = kind
+        self.base = base
+        self.gzip = gzip
+        self.expires = expires
+        self.devices = devices
+        self.allowEmpty = allowEmpty
+        self.issuer = issuer
+        self.inputs = inputs
+    }
+}

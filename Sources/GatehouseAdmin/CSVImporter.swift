@@ -1,0 +1,146 @@
+import CSV
+import Foundation
+import GatehouseCore
+
+/// Reads the CSV files a staff directory exports: people (an `id` column) or badges (a `uid`
+/// or `code` column with a `person` column). Columns are matched by name, in any order and case.
+/// Every bad row is reported with its file and line; nothing is produced from a file with any.
+public struct CSVImporter {
+    /// What kind of file the header says this is.
+    public enum FileKind: String, Sendable { case people, badges }
+
+    public let site: String
+
+    public init(site: String) {
+        self.site = site
+    }
+
+    /// Reads `path`, calling `emit` with each record's NDJSON line. Problems are appended to
+    /// `problems` as `file:line: message`.
+    public func read(_ path: String, problems: inout [String], emit: (String) throws -> Void) throws {
+        guard let stream = InputStream(fileAtPath: path) else {
+            problems.append("\(path): cannot read the file")
+            return
+        }
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: true)
+        } catch {
+            problems.append("\(path):1: cannot read the header row: \(error)")
+            return
+        }
+        let header = (reader.headerRow ?? []).map { $0.trimmingWhitespace().lowercased() }
+        guard let kind = Self.kind(of: header) else {
+            problems.append("\(path):1: the header names neither people (an `id` column) nor badges (`uid` or `code`, and `person`); it has: \(header.joined(separator: ", "))")
+            return
+        }
+        var line = 2 + (reader.headerRow ?? []).reduce(0) { $0 + $1.newlineCount }
+        while let row = reader.next() {
+            let rowLine = line
+            line += 1 + row.reduce(0) { $0 + $1.newlineCount }
+            if row.allSatisfy({ $0.isEmpty }) { continue }
+            var fields: [String: String] = [:]
+            for (index, name) in header.enumerated() where index < row.count && !row[index].isEmpty {
+                fields[name] = row[index]
+            }
+            do {
+                switch kind {
+                case .people: try emit(try person(fields))
+                case .badges: try emit(try badge(fields))
+                }
+            } catch let problem as CSVRowProblem {
+                problems.append("\(path):\(rowLine): \(problem.message)")
+            }
+        }
+        if let error = reader.error {
+            problems.append("\(path):\(line): CSV syntax: \(error)")
+        }
+    }
+
+    static func kind(of header: [String]) -> FileKind? {
+        if header.contains("person") && (header.contains("uid") || header.contains("code")) { return .badges }
+        if header.contains("id") { return .people }
+        return nil
+    }
+
+    private func person(_ fields: [String: String]) throws -> String {
+        let id = try requiredID(fields, "id")
+        let kind = try choice(fields, "kind", default: Person.Kind.employee)
+        let status = try choice(fields, "status", default: Person.Status.active)
+        let roles = (fields["roles"] ?? "").split(whereSeparator: { ";| ,".contains($0) }).map(String.init)
+        if let bad = roles.first(where: { !Identifier.isValid($0) }) {
+            throw CSVRowProblem(message: "roles: \"\(bad)\" is not a valid role id")
+        }
+        let person = Person(
+            id: id, kind: kind, roles: roles, status: status, validFrom: try time(fields, "valid_from", endOfDay: false),
+            validUntil: try time(fields, "valid_until", endOfDay: true), label: fields["label"] ?? fields["name"])
+        if let from = person.validFrom, let until = person.validUntil, until < from {
+            throw CSVRowProblem(message: "valid_until is before valid_from")
+        }
+        return BundleOperation.putLine(type: .person, id: id, members: person.wireMembers)
+    }
+
+    private func badge(_ fields: [String: String]) throws -> String {
+        let person = try requiredID(fields, "person")
+        let format: Credential.Format
+        let value: String
+        if let raw = fields["uid"] {
+            guard let uid = BadgeUID.normalize(raw) else {
+                throw CSVRowProblem(message: "uid: \"\(raw)\" is not a badge UID (hex bytes, 4 to 20 of them, separators allowed)")
+            }
+            (format, value) = (.uid, uid)
+        } else if let code = fields["code"] {
+            (format, value) = (.code, code)
+        } else {
+            throw CSVRowProblem(message: "uid or code is required")
+        }
+        // The id never contains the raw value: ids appear in events, values must not.
+        let id = try fields["id"] == nil ? "badge-" + CredentialFingerprint.of(site: site, value: value) : requiredID(fields, "id")
+        let credential = Credential(
+            id: id, person: person, format: format, value: value, status: try choice(fields, "status", default: Credential.Status.active),
+            validFrom: try time(fields, "valid_from", endOfDay: false), validUntil: try time(fields, "valid_until", endOfDay: true))
+        return BundleOperation.putLine(type: .credential, id: id, members: credential.wireMembers)
+    }
+
+    private func requiredID(_ fields: [String: String], _ name: String) throws -> String {
+        guard let text = fields[name] else { throw CSVRowProblem(message: "\(name) is required") }
+        guard Identifier.isValid(text) else {
+            throw CSVRowProblem(message: "\(name): \"\(text)\" is not an id (1 to 64 characters from [A-Za-z0-9._:-])")
+        }
+        return text
+    }
+
+    private func choice<Value>(_ fields: [String: String], _ name: String, default fallback: Value) throws -> Value
+    where Value: RawRepresentable & CaseIterable, Value.RawValue == String {
+        guard let text = fields[name] else { return fallback }
+        guard let value = Value(rawValue: text.lowercased()) else {
+            throw CSVRowProblem(message: "\(name): expected one of \(Value.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
+        }
+        return value
+    }
+
+    /// An RFC 3339 time, or a date (`2027-01-31`): the start of that day (UTC) for a start, its
+    /// last millisecond for an end.
+    private func time(_ fields: [String: String], _ name: String, endOfDay: Bool) throws -> Timestamp? {
+        guard let text = fields[name] else { return nil }
+        if let time = Timestamp(rfc3339: text) { return time }
+        if text.utf8.count == 10, let day = Timestamp(rfc3339: text + "T00:00:00Z") {
+            return endOfDay ? day.adding(seconds: 86_400).addingMilliseconds(-1) : day
+        }
+        throw CSVRowProblem(message: "\(name): expected a date (2027-01-31) or an RFC 3339 time, got \"\(text)\"")
+    }
+}
+
+private struct CSVRowProblem: Error {
+    var message: String
+}
+
+extension String {
+    fileprivate var newlineCount: Int { utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+}
+
+extension Timestamp {
+    fileprivate func addingMilliseconds(_ milliseconds: Int64) -> Timestamp {
+        Timestamp(millisecondsSinceEpoch: millisecondsSinceEpoch + milliseconds)
+    }
+}

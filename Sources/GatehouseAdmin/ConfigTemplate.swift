@@ -1,0 +1,117 @@
+/// The commented configuration `gatehouse init` writes; config/gatehouse.toml is this text for
+/// the example site (a test keeps the two equal).
+public enum ConfigTemplate {
+    /// The configuration text for a site and device, with paths relative to the file.
+    public static func render(site: String, device: String, mqttURL: String? = nil, nfcConnection: String? = nil) -> String {
+        let mqtt = mqttURL.map { url in
+            """
+            [mqtt]
+            url = "\(url)"
+            keepalive_s = 30
+            protocol = "5"                      # "5" or "3.1.1"
+            # client_id = "\(site)-\(device)"   # default: gatehouse-{site}-{device}
+            # username = "\(device)"
+            # password_file = "secrets/mqtt-password"
+            # ca_file = "tls/ca.pem"            # mqtts:// only
+            # cert_file = "tls/device.pem"      # mutual TLS: both cert_file and key_file
+            # key_file = "tls/device.key"
+            """
+        } ?? """
+            # [mqtt]
+            # url = "mqtts://broker.example:8883"   # mqtt://HOST:PORT or mqtts://HOST:PORT
+            # keepalive_s = 30
+            # protocol = "5"                        # "5" or "3.1.1"
+            # username = "\(device)"
+            # password_file = "secrets/mqtt-password"
+            # ca_file = "tls/ca.pem"
+            # cert_file = "tls/device.pem"          # mutual TLS: both cert_file and key_file
+            # key_file = "tls/device.key"
+            """
+        let entryReader = nfcConnection.map { connection in
+            """
+            type = "nfc"
+            connection = "\(connection)"            # a libnfc connection string (`gatehouse nfc list`)
+            """
+        } ?? """
+            type = "simulated"                      # fed by `gatehouse simulate`; or "nfc", "camera", "serial", "keyboard"
+            """
+        return """
+            # Gatehouse device configuration.
+            # Every key is described in docs/configuration.md. Relative paths are taken from
+            # this file's directory. Check a change with `gatehouse check-config FILE`.
+
+            # This device's site and id, as the HSSE platform knows them.
+            # Ids are 1 to 64 characters from [A-Za-z0-9._:-]; the device id "all" is reserved.
+            site = "\(site)"
+            device = "\(device)"
+
+            # The SQLite database: policy cache, runtime state and the event outbox.
+            database = "state/gatehouse.sqlite"
+
+            # The three trust sets of the wire contract: JWKS files of Ed25519 public keys.
+            # A key trusted for one purpose is never trusted for another.
+            [trust]
+            bundle_keys = "keys/bundle.jwks"        # signs whitelist bundles
+            invite_keys = "keys/invite.jwks"        # signs visitor QR tokens
+            command_keys = "keys/command.jwks"      # signs remote commands
+
+            # The site's MQTT broker: events out, bundles and commands in.
+            \(mqtt)
+
+            # Choices the wire contract leaves to the device.
+            [policy]
+            clock_skew_s = 60                       # allowed clock skew on tokens and commands, seconds
+            accept_uncached_invites = false         # let a valid token in by its own zones when its invite is not cached
+            repeated_denials = 5                    # denials in a row at one reader that raise an alarm
+
+            # Hardware backends: "simulated" logs what it would do; "gpiod" drives /dev/gpiochipN.
+            [hardware]
+            gpio = "simulated"
+
+            # Output lines: relays, buzzers, LEDs. safe_state is where a line rests and returns
+            # when the daemon stops.
+            [outputs.gate-relay]
+            chip = "gpiochip0"
+            line = 17
+            active_low = false
+            safe_state = "inactive"
+
+            # Input lines. role: door_contact, exit_button, rotation, tamper or fire_alarm.
+            [inputs.gate-contact]
+            chip = "gpiochip0"
+            line = 22
+            role = "door_contact"
+            debounce_ms = 50
+
+            [inputs.gate-exit]
+            chip = "gpiochip0"
+            line = 23
+            role = "exit_button"
+            debounce_ms = 50
+
+            # Doors and turnstiles. A person going "in" through a door enters its zone.
+            [doors.gate]
+            kind = "door"                           # "door" or "turnstile"
+            zone = "site"
+            relay = "gate-relay"
+            pulse_ms = 3000                         # how long a grant releases the lock
+            held_open_s = 30                        # open longer than this raises door_held
+            contact = "gate-contact"
+            exit_button = "gate-exit"
+            fail_mode = "secure"                    # "secure": locked without power; "safe": released
+            stale_policy = "deny"                   # past the bundle's expiry: "deny" or "use_cache"
+
+            # Readers: each serves a door in one direction, or is a patrol checkpoint, or both.
+            [readers.gate-in]
+            \(entryReader)
+            door = "gate"
+            direction = "in"
+
+            [readers.gate-out]
+            type = "simulated"
+            door = "gate"
+            direction = "out"
+
+            """
+    }
+}

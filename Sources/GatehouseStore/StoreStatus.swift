@@ -1,0 +1,50 @@
+import GRDB
+import GatehouseCore
+
+/// What `gatehouse status` shows: the applied bundle, record counts, outbox depth.
+public struct StoreStatus: Sendable, Equatable {
+    public var applied: AppliedBundle?
+    /// Records per type, every type listed.
+    public var counts: [RecordType: Int]
+    /// Events not yet published.
+    public var outboxDepth: Int
+    /// Events stored in all, published or not.
+    public var outboxTotal: Int
+}
+
+extension GatehouseDatabase {
+    /// Reads the status on one snapshot, so that the figures agree with each other.
+    public func status() throws(StoreError) -> StoreStatus {
+        try read { db in
+            var counts: [RecordType: Int] = [:]
+            for type in RecordType.allCases {
+                counts[type] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(Self.table(for: type))") ?? 0
+            }
+            return StoreStatus(
+                applied: try Self.appliedBundle(db), counts: counts,
+                outboxDepth: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE published_at IS NULL") ?? 0,
+                outboxTotal: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0)
+        }
+    }
+
+    /// The credential stored for a badge UID or code, by the index the decision engine uses.
+    public func credential(format: Credential.Format, value: String) throws(StoreError) -> Credential? {
+        try read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT id, person, status, valid_from, valid_until FROM credential WHERE format = ? AND value = ?",
+                arguments: [format.rawValue, value]
+            ).map { row in
+                Credential(
+                    id: row["id"], person: row["person"], format: format, value: value,
+                    status: Credential.Status(rawValue: row["status"]) ?? .revoked,
+                    validFrom: (row["valid_from"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)),
+                    validUntil: (row["valid_until"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)))
+            }
+        }
+    }
+
+    /// SQLite's own consistency check: `ok` when the file is sound.
+    public func integrityCheck() throws(StoreError) -> String {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
+    }
+}
