@@ -18,13 +18,21 @@ public struct CSVImporter {
     /// Reads `path`, calling `emit` with each record's NDJSON line. Problems are appended to
     /// `problems` as `file:line: message`.
     public func read(_ path: String, problems: inout [String], emit: (String) throws -> Void) throws {
-        guard let stream = InputStream(fileAtPath: path) else {
+        // The whole file is read first: on Linux, Foundation's InputStream answers -1 to a read
+        // at its end, which CSV.swift's stream reader reports as an error. Staff exports are
+        // small; JSON Lines inputs stream.
+        guard let data = FileManager.default.contents(atPath: path) else {
             problems.append("\(path): cannot read the file")
             return
         }
+        guard var text = String(data: data, encoding: .utf8) else {
+            problems.append("\(path): the file is not UTF-8 text")
+            return
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         let reader: CSVReader
         do {
-            reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: true)
+            reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)
         } catch {
             problems.append("\(path):1: cannot read the header row: \(error)")
             return

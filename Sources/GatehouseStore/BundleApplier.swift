@@ -55,6 +55,16 @@ public struct BundleApplier: Sendable {
 
     /// Applies `source`. `progress` is called about every mebibyte read.
     public func apply(_ source: BundleSource, progress: (BundleProgress) -> Void = { _ in }) throws(BundleApplyFailure) -> BundleApplyOutcome {
+        try run(source, dryRun: false, progress: progress).outcome
+    }
+
+    /// Checks `source` exactly as ``apply(_:progress:)`` would, against an empty cache (a
+    /// delta is taken as fitting its base), then rolls back. Returns the records per type.
+    public func verify(_ source: BundleSource, progress: (BundleProgress) -> Void = { _ in }) throws(BundleApplyFailure) -> (outcome: BundleApplyOutcome, counts: [RecordType: Int]) {
+        try run(source, dryRun: true, progress: progress)
+    }
+
+    private func run(_ source: BundleSource, dryRun: Bool, progress: (BundleProgress) -> Void) throws(BundleApplyFailure) -> (outcome: BundleApplyOutcome, counts: [RecordType: Int]) {
         let reader: ChunkReader
         do {
             reader = try source.open()
@@ -62,8 +72,14 @@ public struct BundleApplier: Sendable {
             throw .store(error)
         }
         do {
-            return try database.pool.write { db in
-                try applyInTransaction(db, reader: reader, total: source.totalBytes, progress: progress)
+            return try database.pool.writeWithoutTransaction { db in
+                var result: (outcome: BundleApplyOutcome, counts: [RecordType: Int])?
+                try db.inTransaction {
+                    let outcome = try applyInTransaction(db, reader: reader, total: source.totalBytes, dryRun: dryRun, progress: progress)
+                    result = (outcome, dryRun ? try GatehouseDatabase.counts(db) : [:])
+                    return dryRun ? .rollback : .commit
+                }
+                return result!
             }
         } catch let refusal as BundleRefusal {
             throw .refused(refusal)
@@ -74,13 +90,19 @@ public struct BundleApplier: Sendable {
         }
     }
 
-    private func applyInTransaction(_ db: Database, reader: ChunkReader, total: Int64?, progress: (BundleProgress) -> Void) throws -> BundleApplyOutcome {
+    private func applyInTransaction(_ db: Database, reader: ChunkReader, total: Int64?, dryRun: Bool, progress: (BundleProgress) -> Void) throws -> BundleApplyOutcome {
         guard let manifestLine = try reader.readLine(limit: Self.maximumManifestLength),
             let manifestText = String(validating: manifestLine, as: UTF8.self)
         else {
             throw BundleRefusal(.malformed, "the bundle does not start with a manifest line (a JWT of at most 64 KiB, then a newline)")
         }
-        let context = BundleAdmission.Context(site: site, device: device, applied: try GatehouseDatabase.appliedBundle(db))
+        var context = BundleAdmission.Context(site: site, device: device, applied: try GatehouseDatabase.appliedBundle(db))
+        if dryRun {
+            context.applied = nil
+            if let base = Self.peekDeltaBase(manifestText, trust: trust) {
+                context.applied = AppliedBundle(version: base, kind: .snapshot, sha256: "", appliedAt: now())
+            }
+        }
         let manifest: BundleManifest
         switch BundleAdmission.admit(manifestLine: manifestText, trust: trust, context: context) {
         case .failure(let refusal): throw refusal
@@ -126,6 +148,14 @@ public struct BundleApplier: Sendable {
         if let refusal = body.check.countRefusal(for: manifest) { throw refusal }
         try record(manifest, db: db)
         return .applied(manifest)
+    }
+
+    /// A verified delta manifest's base, so that a dry run can take it as applied.
+    private static func peekDeltaBase(_ manifestLine: String, trust: TrustSet) -> Int64? {
+        guard case .success(let verified) = trust.verify(manifestLine, as: BundleManifestClaims.self),
+            verified.claims.bundle.kind == .delta
+        else { return nil }
+        return verified.claims.bundle.base
     }
 
     private func record(_ manifest: BundleManifest, db: Database) throws {

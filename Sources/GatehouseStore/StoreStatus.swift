@@ -16,15 +16,19 @@ extension GatehouseDatabase {
     /// Reads the status on one snapshot, so that the figures agree with each other.
     public func status() throws(StoreError) -> StoreStatus {
         try read { db in
-            var counts: [RecordType: Int] = [:]
-            for type in RecordType.allCases {
-                counts[type] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(Self.table(for: type))") ?? 0
-            }
-            return StoreStatus(
-                applied: try Self.appliedBundle(db), counts: counts,
+            StoreStatus(
+                applied: try Self.appliedBundle(db), counts: try Self.counts(db),
                 outboxDepth: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE published_at IS NULL") ?? 0,
                 outboxTotal: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0)
         }
+    }
+
+    static func counts(_ db: Database) throws -> [RecordType: Int] {
+        var counts: [RecordType: Int] = [:]
+        for type in RecordType.allCases {
+            counts[type] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table(for: type))") ?? 0
+        }
+        return counts
     }
 
     /// The credential stored for a badge UID or code, by the index the decision engine uses.

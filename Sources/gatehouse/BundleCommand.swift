@@ -1,0 +1,169 @@
+import ArgumentParser
+import Foundation
+import GatehouseAdmin
+import GatehouseCore
+import GatehouseStore
+import Logging
+
+/// `gatehouse bundle`: build, inspect and apply whitelist bundles.
+struct BundleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bundle", abstract: "Build, inspect and apply signed whitelist bundles.",
+        subcommands: [Build.self, Inspect.self, Apply.self])
+
+    /// `gatehouse bundle build`.
+    struct Build: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "build",
+            abstract: "Build and sign a bundle from JSON Lines records or staff-directory CSV files.",
+            discussion: "A .csv input holds people (an `id` column) or badges (`uid` or `code`, and `person`); see docs/bundles.md. Every other input is read as JSON Lines records.")
+
+        @Option(help: "The bundle file to write.") var out: String
+        @Option(help: "The private bundle key (a JWK file).") var sign: String
+        @Option(help: "The site id.") var site: String
+        @Option(help: "The bundle version, greater than the last one.") var version: Int64
+        @Option(help: "snapshot or delta.") var kind: String = "snapshot"
+        @Option(help: "For a delta: the version it applies on.") var base: Int64?
+        @Flag(help: "Compress the body (ndjson+gzip).") var gzip = false
+        @Option(help: "When the policy goes stale: an RFC 3339 time, or a duration such as 30d.") var expires: String?
+        @Option(help: "A device the bundle is for (repeatable); absent means every device of the site.") var device: [String] = []
+        @Flag(help: "Allow a snapshot without records (it empties the cache).") var allowEmpty = false
+        @Option(help: "The issuer (iss).") var issuer: String?
+        @Argument(help: "Input files.") var inputs: [String]
+
+        func run() async throws {
+            try await failing {
+                guard let kind = BundleManifest.Kind(rawValue: kind) else { throw CLIFailure.refused("--kind: expected snapshot or delta, got \"\(kind)\"") }
+                let now = WallClock.now()
+                var expiry: Timestamp?
+                if let expires {
+                    guard let time = Timestamp(rfc3339: expires) ?? WallClock.seconds(expires).map({ now.adding(seconds: $0) }) else {
+                        throw CLIFailure.refused("--expires: expected an RFC 3339 time or a duration such as 30d, got \"\(expires)\"")
+                    }
+                    expiry = time
+                }
+                let request = BundleBuildRequest(
+                    site: site, version: version, kind: kind, base: base, gzip: gzip, expires: expiry,
+                    devices: device.isEmpty ? nil : device, allowEmpty: allowEmpty, issuer: issuer, inputs: inputs)
+                do {
+                    let key = try SigningKey(contentsOf: sign)
+                    let result = try await BundleBuilder(request: request, key: key).build(to: out, issuedAt: now)
+                    print("wrote \(out): version \(version) \(kind.rawValue), \(result.records) records, \(result.bodyBytes) body bytes, sha256 \(result.sha256), key \(key.kid)")
+                } catch {
+                    throw CLIFailure.refused("\(error)")
+                }
+            }
+        }
+    }
+
+    /// `gatehouse bundle inspect`.
+    struct Inspect: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "inspect",
+            abstract: "Verify a bundle and summarise it; exit 1 with the reason code if a device would refuse it.")
+
+        @Argument(help: "The bundle file.") var file: String
+        @Option(help: "The bundle keys (a JWKS file).") var keys: String
+        @Option(help: "The site the device is in; default: the bundle's own.") var site: String?
+        @Option(help: "The device id, to check the bundle's device list.") var device: String = "inspect"
+
+        func run() async throws {
+            try await failing {
+                guard let data = FileManager.default.contents(atPath: keys) else { throw CLIFailure.environment("\(keys): cannot read the JWKS file") }
+                let trust: TrustSet
+                do { trust = try TrustSet(jwks: data, purpose: .bundle) } catch { throw CLIFailure.refused("\(keys): \(error)") }
+                let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-inspect-\(UUID().uuidString)").path
+                defer { try? FileManager.default.removeItem(atPath: scratch) }
+                do {
+                    let database = try GatehouseDatabase(path: scratch + "/inspect.sqlite")
+                    let siteID = site ?? Self.claimedSite(file) ?? ""
+                    let applier = BundleApplier(database: database, trust: trust, site: siteID, device: device, now: WallClock.now)
+                    let reporter = ProgressReporter(label: "verifying")
+                    let (outcome, counts) = try applier.verify(.file(file), progress: reporter.update)
+                    guard case .applied(let manifest) = outcome else { return }
+                    print(Self.summary(manifest, counts: counts, now: WallClock.now()))
+                } catch let failure as BundleApplyFailure {
+                    switch failure {
+                    case .refused(let refusal):
+                        Logger(label: "gatehouse.bundle").warning("bundle refused", metadata: ["bundle.reason": "\(refusal.reason.rawValue)", "bundle.file": "\(file)"])
+                        throw CLIFailure.refused("\(refusal.reason.rawValue): \(refusal.detail)")
+                    case .store(let error): throw CLIFailure.environment("\(error)")
+                    }
+                } catch let error as StoreError {
+                    throw CLIFailure.environment("\(error)")
+                }
+            }
+        }
+
+        /// The `aud` of an unverified manifest, to check a bundle against its own site by default.
+        static func claimedSite(_ file: String) -> String? {
+            guard let handle = FileHandle(forReadingAtPath: file), let head = try? handle.read(upToCount: 64 * 1024) else { return nil }
+            let line = head.prefix { $0 != 0x0A }
+            let parts = line.split(separator: UInt8(ascii: "."))
+            guard parts.count == 3 else { return nil }
+            var base64 = String(decoding: parts[1], as: UTF8.self).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+            guard let payload = Data(base64Encoded: base64), let claims = try? JSONDecoder().decode(BundleManifestClaims.self, from: payload) else { return nil }
+            return claims.aud.values.first
+        }
+
+        static func summary(_ manifest: BundleManifest, counts: [RecordType: Int], now: Timestamp) -> String {
+            var lines = [
+                "ok: a device of site \(manifest.site) with no newer policy would apply this bundle",
+                "version   \(manifest.version) (\(manifest.kind.rawValue)\(manifest.base.map { " on \($0)" } ?? ""))",
+                "site      \(manifest.site)\(manifest.devices.map { ", devices \($0.joined(separator: ", "))" } ?? "")",
+                "signed    key \(manifest.keyID), issued \(manifest.issuedAt.rfc3339)\(manifest.issuer.map { " by \($0)" } ?? "")",
+                "body      \(manifest.records) records, \(manifest.bytes) bytes \(manifest.encoding.rawValue), sha256 \(manifest.sha256)",
+            ]
+            if let expires = manifest.expires {
+                lines.append("expires   \(expires.rfc3339)\(expires < now ? "  (already passed: a device would apply it and flag the policy stale)" : "")")
+            }
+            let present = RecordType.allCases.filter { (counts[$0] ?? 0) > 0 }
+            lines.append("records   " + (present.isEmpty ? "none" : present.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", ")))
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    /// `gatehouse bundle apply`.
+    struct Apply: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "apply", abstract: "Apply a bundle file to a device's cache (offline provisioning).")
+
+        @Argument(help: "The bundle file.") var file: String
+        @Option(help: "The configuration file.") var config: String
+
+        func run() async throws {
+            try await failing {
+                let logger = Logger(label: "gatehouse.bundle")
+                let settings: GatehouseConfig
+                let trust: TrustSet
+                do {
+                    settings = try ConfigFile.load(config)
+                    trust = try ConfigFile.trust(settings, .bundle, configPath: config)
+                } catch {
+                    throw CLIFailure.refused("\(error)")
+                }
+                do {
+                    let database = try GatehouseDatabase(path: settings.database)
+                    let applier = BundleApplier(database: database, trust: trust, site: settings.site, device: settings.device, now: WallClock.now)
+                    let reporter = ProgressReporter(label: "applying")
+                    switch try applier.apply(.file(file), progress: reporter.update) {
+                    case .applied(let manifest):
+                        logger.info("bundle applied", metadata: ["bundle.version": "\(manifest.version)", "bundle.kind": "\(manifest.kind.rawValue)", "bundle.records": "\(manifest.records)"])
+                        print("applied version \(manifest.version) (\(manifest.kind.rawValue), \(manifest.records) records)")
+                    case .noop(let manifest):
+                        print("no change: version \(manifest.version) is already applied")
+                    }
+                } catch let failure as BundleApplyFailure {
+                    switch failure {
+                    case .refused(let refusal):
+                        logger.warning("bundle refused", metadata: ["bundle.reason": "\(refusal.reason.rawValue)", "bundle.version": "\(refusal.manifest.map { String($0.version) } ?? "unknown")"])
+                        throw CLIFailure.refused("refused: \(refusal.reason.rawValue): \(refusal.detail); the cache is unchanged")
+                    case .store(let error): throw CLIFailure.environment("\(error)")
+                    }
+                } catch let error as StoreError {
+                    throw CLIFailure.environment("\(error)")
+                }
+            }
+        }
+    }
+}

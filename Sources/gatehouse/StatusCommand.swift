@@ -1,0 +1,59 @@
+import ArgumentParser
+import GatehouseCore
+import Foundation
+import GatehouseStore
+
+/// `gatehouse status`: what the cache holds and what waits to be published.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the applied bundle, the cache's records and the outbox.")
+
+    @Option(help: "The configuration file.") var config: String
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() async throws {
+        try await failing {
+            let settings: GatehouseConfig
+            do { settings = try ConfigFile.load(config) } catch { throw CLIFailure.refused("\(error)") }
+            let status: StoreStatus
+            do {
+                status = try GatehouseDatabase(path: settings.database).status()
+            } catch {
+                throw CLIFailure.environment("\(error)")
+            }
+            print(json ? Self.json(status, settings) : Self.table(status, settings))
+        }
+    }
+
+    static func json(_ status: StoreStatus, _ config: GatehouseConfig) -> String {
+        let applied = status.applied
+        let optionalString: (String?) -> JSONValue = { $0.map(JSONValue.string) ?? .null }
+        return JSONValue.object(JSONObject([
+            ("site", .string(config.site)), ("device", .string(config.device)),
+            ("bundle_version", applied.map { .integer($0.version) } ?? .null),
+            ("bundle_kind", optionalString(applied?.kind.rawValue)),
+            ("bundle_sha256", optionalString(applied?.sha256)),
+            ("bundle_applied_at", optionalString(applied?.appliedAt.rfc3339)),
+            ("bundle_expires", optionalString(applied?.expires?.rfc3339)),
+            ("counts", .object(JSONObject(RecordType.allCases.map { ($0.rawValue, .integer(Int64(status.counts[$0] ?? 0))) }))),
+            ("outbox_depth", .integer(Int64(status.outboxDepth))),
+            ("outbox_total", .integer(Int64(status.outboxTotal))),
+        ])).serialized
+    }
+
+    static func table(_ status: StoreStatus, _ config: GatehouseConfig) -> String {
+        var lines = ["device   \(config.site)/\(config.device)"]
+        if let applied = status.applied {
+            lines.append("bundle   version \(applied.version) (\(applied.kind.rawValue)), applied \(applied.appliedAt.rfc3339)")
+            lines.append("sha256   \(applied.sha256)")
+            lines.append("expires  \(applied.expires?.rfc3339 ?? "never")")
+        } else {
+            lines.append("bundle   none applied: every access is refused with no_policy")
+        }
+        lines.append("records")
+        for type in RecordType.allCases {
+            lines.append("  \(type.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(status.counts[type] ?? 0)")
+        }
+        lines.append("outbox   \(status.outboxDepth) waiting, \(status.outboxTotal) stored")
+        return lines.joined(separator: "\n")
+    }
+}
