@@ -46,7 +46,7 @@ extension GatehouseConfig {
         let inputs = root.namedTables("inputs").compactMap { parseInput($0.name, $0.table) }
         let doors = root.namedTables("doors").compactMap { parseDoor($0.name, $0.table, outputs: outputs, inputs: inputs) }
         let readers = root.namedTables("readers").compactMap { parseReader($0.name, $0.table, doors: doors) }
-        checkLinesAreDistinct(outputs.map { ($0.id, $0.address) } + inputs.map { ($0.id, $0.address) }, root: root)
+        checkLinesAreDistinct(outputs.map { ("outputs.\($0.id)", $0.address) } + inputs.map { ("inputs.\($0.id)", $0.address) }, root: root)
 
         guard let site, let device, let database, let trust else { return nil }
         return GatehouseConfig(
@@ -184,14 +184,15 @@ extension GatehouseConfig {
         return ReaderConfig(id: id, source: source, door: door, direction: direction, checkpoint: checkpoint)
     }
 
-    private static func checkLinesAreDistinct(_ lines: [(String, GPIOLineAddress)], root: ConfigReader.Table) {
+    /// Two lines on one chip and offset would fight each other: each is requested once.
+    private static func checkLinesAreDistinct(_ lines: [(key: String, address: GPIOLineAddress)], root: ConfigReader.Table) {
         var seen: [String: String] = [:]
-        for (id, address) in lines {
+        for (key, address) in lines {
             let place = "\(address.chip):\(address.line)"
             if let other = seen[place] {
-                root.reader.report(id, "uses \(address.chip) line \(address.line), which \(other) uses already")
+                root.reader.report(key, "uses \(address.chip) line \(address.line), which \(other) uses already")
             } else {
-                seen[place] = id
+                seen[place] = key
             }
         }
     }

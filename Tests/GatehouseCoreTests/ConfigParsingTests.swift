@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+@testable import GatehouseCore
+
+@Suite("Configuration")
+struct ConfigParsingTests {
+    static let valid = """
+        site = "acme"
+        device = "gate-01"
+        database = "state/gatehouse.sqlite"
+        [trust]
+        bundle_keys = "keys/bundle.jwks"
+        invite_keys = "keys/invite.jwks"
+        command_keys = "keys/command.jwks"
+        [mqtt]
+        url = "mqtts://broker.acme.example:8883"
+        ca_file = "tls/ca.pem"
+        [outputs.relay]
+        line = 17
+        [inputs.contact]
+        line = 22
+        role = "door_contact"
+        [doors.gate]
+        zone = "site"
+        relay = "relay"
+        contact = "contact"
+        fail_mode = "safe"
+        [readers.gate-in]
+        type = "nfc"
+        connection = "pn532_uart:/dev/ttyUSB0"
+        door = "gate"
+        [readers.cp-north]
+        type = "simulated"
+        checkpoint = "north"
+        """
+
+    func problems(_ text: String) -> [ConfigProblem] {
+        do {
+            _ = try GatehouseConfig.parse(toml: text, file: "gatehouse.toml")
+            return []
+        } catch {
+            return error.problems
+        }
+    }
+
+    @Test("parses a valid file into the typed model, with defaults")
+    func parsesValid() throws {
+        let config = try GatehouseConfig.parse(toml: Self.valid, file: "gatehouse.toml")
+        #expect(config.site == "acme" && config.device == "gate-01")
+        #expect(config.mqtt?.host == "broker.acme.example" && config.mqtt?.port == 8883 && config.mqtt?.usesTLS == true)
+        #expect(config.door("gate")?.failMode == .safe && config.door("gate")?.pulseMilliseconds == 3000)
+        #expect(config.reader("gate-in")?.source == .nfc(connection: "pn532_uart:/dev/ttyUSB0"))
+        #expect(config.reader("cp-north")?.door == nil && config.reader("cp-north")?.checkpoint == "north")
+        #expect(config.outputs.first?.address == GPIOLineAddress(chip: "gpiochip0", line: 17, activeLow: false))
+        #expect(config.policy.clockSkewSeconds == 60)
+        let resolved = config.resolvingPaths(relativeTo: "/etc/gatehouse")
+        #expect(resolved.database == "/etc/gatehouse/state/gatehouse.sqlite" && resolved.mqtt?.caFile == "/etc/gatehouse/tls/ca.pem")
+    }
+
+    @Test("reports a TOML syntax error with its line")
+    func syntaxErrorHasLine() {
+        let found = problems("site = \"acme\"\ndevice = \n")
+        #expect(found.count == 1)
+        #expect(found.first?.line == 2)
+        #expect(found.first?.description.hasPrefix("gatehouse.toml:2: TOML syntax") == true)
+    }
+
+    @Test(
+        "names the file, the key and what was expected",
+        arguments: [
+            ("device = \"gate-01\"", "device = \"gate 01\"", "device", "expected an id"),
+            ("device = \"gate-01\"", "device = \"all\"", "device", "reserved"),
+            ("site = \"acme\"", "site = 7", "site", "expected a string, got an integer"),
+            ("[trust]", "[trustee]", "trustee", "unknown key"),
+            ("invite_keys = \"keys/invite.jwks\"", "invite_keys = \"keys/bundle.jwks\"", "trust", "three different files"),
+            ("url = \"mqtts://broker.acme.example:8883\"", "url = \"http://broker\"", "mqtt.url", "mqtt://HOST:PORT"),
+            ("relay = \"relay\"", "relay = \"relay-2\"", "doors.gate.relay", "not an output"),
+            ("role = \"door_contact\"", "role = \"tamper\"", "doors.gate.contact", "expected \"door_contact\""),
+            ("door = \"gate\"", "door = \"gatx\"", "readers.gate-in.door", "not a door"),
+            ("fail_mode = \"safe\"", "fail_mode = \"open\"", "doors.gate.fail_mode", "expected one of \"secure\", \"safe\""),
+            ("line = 22", "line = 17", "inputs.contact", "which outputs.relay uses"),
+            ("connection = \"pn532_uart:/dev/ttyUSB0\"", "", "readers.gate-in.connection", "is required"),
+            ("checkpoint = \"north\"", "", "readers.cp-north", "set `door` or `checkpoint`"),
+            ("zone = \"site\"", "zone = \"site\"\nheld_open_s = 0", "doors.gate.held_open_s", "from 1 to 3600"),
+        ])
+    func namesTheProblem(_ original: String, _ replacement: String, _ key: String, _ words: String) {
+        let found = problems(Self.valid.replacingOccurrences(of: original, with: replacement))
+        #expect(found.contains { $0.key == key && $0.message.contains(words) && $0.file == "gatehouse.toml" }, "\(found)")
+    }
+
+    @Test("reports every problem, not just the first")
+    func reportsAll() {
+        let text = Self.valid.replacingOccurrences(of: "site = \"acme\"", with: "site = \"a b\"\ncolour = \"red\"")
+            .replacingOccurrences(of: "door = \"gate\"", with: "door = \"nowhere\"")
+        let keys = Set(problems(text).map(\.key))
+        #expect(keys.isSuperset(of: ["site", "colour", "readers.gate-in.door"]))
+    }
+
+    @Test("reads broker URLs", arguments: [
+        ("mqtt://127.0.0.1:1883", "127.0.0.1", 1883, false), ("mqtts://broker:8883", "broker", 8883, true),
+        ("mqtt://broker", "broker", 1883, false), ("mqtts://[::1]:9000", "::1", 9000, true),
+    ])
+    func readsURLs(_ url: String, _ host: String, _ port: Int, _ tls: Bool) throws {
+        let parsed = try #require(MQTTConfig.parseURL(url))
+        #expect(parsed.host == host && parsed.port == port && parsed.usesTLS == tls)
+    }
+}
