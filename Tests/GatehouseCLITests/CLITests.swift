@@ -1,0 +1,99 @@
+import Foundation
+import GatehouseTesting
+import Testing
+
+@Suite("The gatehouse command line")
+struct CLITests {
+    @Test("version names every C library")
+    func version() throws {
+        let output = try GatehouseBinary.run(["version"])
+        #expect(output.status == 0)
+        for library in ["libnfc 1.8", "zbar 0.23", "libgpiod 1.6", "libmosquitto 2.0", "sqlite 3.", "libqrencode 4.", "libpng 1.6"] {
+            #expect(output.standardOutput.contains(library), "\(library) missing")
+        }
+    }
+
+    @Test("check-config says ok for init's file, and lists each problem of a broken one with exit 1")
+    func checkConfig() throws {
+        let site = try CLIFixture()
+        let good = try site.run(["check-config", site.config])
+        #expect(good.status == 0 && good.standardOutput == "ok\n")
+
+        let text = try String(contentsOfFile: site.config, encoding: .utf8)
+            .replacingOccurrences(of: "door = \"gate\"\ndirection = \"in\"", with: "door = \"gatx\"\ndirection = \"up\"")
+            .replacingOccurrences(of: "command_keys = \"keys/command.jwks\"", with: "command_keys = \"keys/missing.jwks\"")
+        let broken = site.directory.write("site/broken.toml", text)
+        let bad = try site.run(["check-config", broken])
+        #expect(bad.status == 1)
+        #expect(bad.standardOutput.contains("\(broken): readers.gate-in.door: \"gatx\" is not a door under [doors]"))
+        #expect(bad.standardOutput.contains("\(broken): readers.gate-in.direction: expected one of \"in\", \"out\", got \"up\""))
+
+        let missingKeys = site.directory.write("site/missing-keys.toml", try String(contentsOfFile: site.config, encoding: .utf8).replacingOccurrences(of: "keys/command.jwks", with: "keys/missing.jwks"))
+        let keys = try site.run(["check-config", missingKeys])
+        #expect(keys.status == 1 && keys.standardOutput.contains("trust.command_keys:") && keys.standardOutput.contains("missing.jwks: cannot read"))
+
+        let syntax = site.directory.write("site/syntax.toml", "site = \"acme\"\n[trust\n")
+        let syntaxOutput = try site.run(["check-config", syntax])
+        #expect(syntaxOutput.status == 1 && syntaxOutput.standardOutput.hasPrefix("\(syntax):2: TOML syntax"))
+    }
+
+    @Test("build, inspect, apply, re-apply and status, end to end")
+    func bundleLifecycle() throws {
+        let site = try CLIFixture()
+        #expect(try site.status()["bundle_version"] is NSNull)
+        let bundle = try site.build(version: 1, lines: Records.staff(10) + [Records.zone("site")])
+
+        let inspect = try site.run(["bundle", "inspect", bundle, "--keys", site.bundleKeys])
+        #expect(inspect.status == 0 && inspect.standardOutput.contains("records   person 10, credential 10, zone 1"))
+
+        let apply = try site.run(["bundle", "apply", bundle, "--config", site.config])
+        #expect(apply.status == 0 && apply.standardOutput.contains("applied version 1 (snapshot, 21 records)"))
+        let again = try site.run(["bundle", "apply", bundle, "--config", site.config])
+        #expect(again.status == 0 && again.standardOutput.contains("no change: version 1 is already applied"))
+
+        let status = try site.status()
+        #expect(status["bundle_version"] as? Int == 1 && status["bundle_kind"] as? String == "snapshot")
+        #expect((status["counts"] as? [String: Int])?["credential"] == 10 && status["outbox_depth"] as? Int == 0)
+        #expect((status["bundle_sha256"] as? String)?.count == 64)
+    }
+
+    @Test("a refused bundle prints its reason code, logs it, exits 1 and changes nothing")
+    func refusal() throws {
+        let site = try CLIFixture()
+        try #require(try site.run(["bundle", "apply", try site.build(version: 2, lines: Records.staff(2)), "--config", site.config]).status == 0)
+        let old = try site.build(version: 1, lines: Records.staff(5), name: "old.bundle")
+        let refused = try site.run(["bundle", "apply", old, "--config", site.config])
+        #expect(refused.status == 1)
+        #expect(refused.standardError.contains("refused: rollback: version 1 is not newer than the applied version 2; the cache is unchanged"))
+        #expect(refused.standardError.contains("bundle.reason=rollback"))
+        let inspect = try site.run(["bundle", "inspect", old, "--keys", site.directory.file("site/keys/invite.jwks")])
+        #expect(inspect.status == 1 && inspect.standardError.contains("unknown_key"))
+        #expect(try site.status()["bundle_version"] as? Int == 2)
+    }
+
+    @Test("bad arguments get a clear error and a non-zero exit")
+    func badArguments() throws {
+        let site = try CLIFixture()
+        let version = try site.run(["bundle", "build", "--out", "x", "--sign", site.bundleKey, "--site", "acme", "--version", "abc", "in.jsonl"])
+        #expect(version.status != 0 && version.standardError.contains("--version"))
+        let kind = try site.run(["bundle", "build", "--out", "x", "--sign", site.bundleKey, "--site", "acme", "--version", "2", "--kind", "full", "in.jsonl"])
+        #expect(kind.status == 1 && kind.standardError.contains("--kind: expected snapshot or delta, got \"full\""))
+        let missing = try site.run(["bundle", "apply", site.directory.file("nope.bundle"), "--config", site.config])
+        #expect(missing.status == 2 && missing.standardError.contains("nope.bundle"))
+        let key = try site.run(["token", "mint", "--sign", site.config, "--site", "acme", "--invite", "i-1"])
+        #expect(key.status == 1 && key.standardError.contains("not an Ed25519 private JWK"))
+    }
+
+    @Test("token and command minting, and the token's QR code as a PNG")
+    func minting() throws {
+        let site = try CLIFixture()
+        let png = site.directory.file("token.png")
+        let token = try site.run(["token", "mint", "--sign", site.directory.file("site/keys/private/invite.jwk"), "--site", "acme", "--invite", "i-1", "--valid-for", "2h", "--png", png])
+        #expect(token.status == 0 && token.standardOutput.split(separator: ".").count == 3)
+        #expect(FileManager.default.fileExists(atPath: png))
+        let command = try site.run(["command", "mint", "--sign", site.directory.file("site/keys/private/command.jwk"), "--site", "acme", "--device", "gate-01", "--cmd", "open", "--arg", "door=gate", "--ttl", "60"])
+        #expect(command.status == 0 && command.standardOutput.split(separator: ".").count == 3)
+        let tooLong = try site.run(["command", "mint", "--sign", site.directory.file("site/keys/private/command.jwk"), "--site", "acme", "--cmd", "ping", "--ttl", "900"])
+        #expect(tooLong.status == 1 && tooLong.standardError.contains("a command lives 1 to 300 seconds"))
+    }
+}
