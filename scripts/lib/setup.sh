@@ -1,0 +1,41 @@
+# Shared set-up for scripts/test, scripts/demo and scripts/bench: installs the Debian packages
+# the project needs (only those missing) and checks the Swift toolchain. Sourced, not run.
+
+GATEHOUSE_APT_PACKAGES=(
+    pkg-config libsqlite3-dev zlib1g-dev libpng-dev
+    libnfc-dev libzbar-dev libgpiod-dev libmosquitto-dev libqrencode-dev
+    mosquitto python3 python3-cryptography
+)
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_debian_packages() {
+    local missing=()
+    for package in "${GATEHOUSE_APT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "setup: installing ${missing[*]}"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+    # The interop tests run python3 from PATH, which may not be Debian's (pyenv, say).
+    if ! python3 -c 'import cryptography' 2>/dev/null; then
+        echo "setup: installing the cryptography package for $(command -v python3)"
+        python3 -m pip install --quiet cryptography
+    fi
+}
+
+check_swift() {
+    if ! command -v swift >/dev/null; then
+        echo "setup: no swift on PATH; install the Swift 6 toolchain (swift.org) first" >&2
+        exit 2
+    fi
+}
+
+setup_gatehouse() {
+    check_swift
+    install_debian_packages
+}
