@@ -17,7 +17,12 @@ struct BoundStatement {
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     init(_ db: Database, sql: String) throws {
-        statement = try db.cachedStatement(sql: sql)
+        try self.init(db, statement: db.cachedStatement(sql: sql))
+    }
+
+    /// Borrows a statement prepared earlier on `db`'s connection.
+    init(_ db: Database, statement: Statement) {
+        self.statement = statement
         // The connection pointer is owned by GRDB's Database for the life of the transaction.
         connection = db.sqliteConnection!
     }

@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import GatehouseCore
-import GatehouseGzip
 
 /// How far an apply has come, for progress bars.
 public struct BundleProgress: Sendable, Equatable {
@@ -110,42 +109,49 @@ public struct BundleApplier: Sendable {
         case .success(.apply(let admitted)): manifest = admitted
         }
 
-        let writer = PolicyCacheWriter(db)
+        let writer = try PolicyCacheWriter(db)
         if manifest.kind == .snapshot { try writer.clear() }
-        var body = BodyState(manifest: manifest, writer: writer)
-        let decoder = manifest.encoding == .ndjsonGzip ? try GzipDecoder() : nil
-        var read = Int64(manifestLine.count + 1)
+
+        // Decoding runs on the reading thread while this one writes: the two overlap.
+        let channel = BatchChannel<DecodedBatch>(capacity: 8)
+        let body = BundleBodyReader(manifest: manifest, reader: reader, bytesAlreadyRead: Int64(manifestLine.count + 1), channel: channel)
+        body.start()
+        var writeProblem: (line: Int, problem: MalformedRecord)?
         var reported: Int64 = 0
-        while let chunk = try reader.read() {
-            try chunk.withUnsafeBytes { bytes in
-                body.check.consume(bytes)
-                if let decoder {
+        do {
+            while let batch = channel.receive() {
+                if batch.bytesRead - reported >= 1 << 20 {
+                    reported = batch.bytesRead
+                    progress(BundleProgress(bytesRead: batch.bytesRead, totalBytes: total, records: batch.records))
+                }
+                guard writeProblem == nil else { continue }
+                for (operation, line) in batch.operations {
                     do {
-                        try decoder.push(bytes) { try body.push($0) }
-                    } catch let error as GzipError {
-                        body.noteGzipProblem(error)
+                        try writer.apply(operation)
+                    } catch let failed as BoundStatementError where failed.isConstraint {
+                        writeProblem = (line, MalformedRecord(field: "", problem: "clashes with another record: \(failed.message)"))
+                        break
+                    } catch let failed as BoundStatementError {
+                        throw StoreError(code: "store.sqlite", message: failed.message)
                     }
-                } else {
-                    try body.push(bytes)
                 }
             }
-            read += Int64(chunk.count)
-            if read - reported >= 1 << 20 {
-                reported = read
-                progress(BundleProgress(bytesRead: read, totalBytes: total, records: body.check.recordsSeen))
-            }
+        } catch {
+            // The store failed (a full disk, say): stop the reading thread before leaving.
+            channel.cancel()
+            _ = body.waitUntilDone()
+            throw error
         }
-        if let decoder {
-            do { try decoder.finish() } catch { body.noteGzipProblem(error) }
-        }
-        try body.finish()
-        progress(BundleProgress(bytesRead: read, totalBytes: total, records: body.check.recordsSeen))
+        let read = body.waitUntilDone()
+        if let error = read.readError { throw error }
+        progress(BundleProgress(bytesRead: read.check.bytesSeen + Int64(manifestLine.count + 1), totalBytes: total, records: read.check.recordsSeen))
 
-        if let refusal = body.check.integrityRefusal(for: manifest) { throw refusal }
-        if let (line, problem) = body.firstProblem {
+        if let refusal = read.check.integrityRefusal(for: manifest) { throw refusal }
+        let problems = [read.firstProblem, writeProblem].compactMap { $0 }
+        if let (line, problem) = problems.min(by: { $0.line < $1.line }) {
             throw BundleRefusal(.malformed, line > 0 ? "body line \(line): \(problem)" : "body: \(problem)", manifest: manifest)
         }
-        if let refusal = body.check.countRefusal(for: manifest) { throw refusal }
+        if let refusal = read.check.countRefusal(for: manifest) { throw refusal }
         try record(manifest, db: db)
         return .applied(manifest)
     }
@@ -170,80 +176,5 @@ public struct BundleApplier: Sendable {
         try db.execute(
             sql: "INSERT OR REPLACE INTO bundle_log (version, kind, sha256, records, applied_at, key_id, issuer) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [manifest.version, manifest.kind.rawValue, manifest.sha256, manifest.records, appliedAt, manifest.keyID, manifest.issuer])
-    }
-}
-
-/// The body's running state: checks, line splitting, and the first problem found. After a
-/// problem, records are no longer written but the bytes are still hashed, so that a tampered
-/// body is reported as a hash mismatch rather than by whatever broke first.
-private struct BodyState {
-    let manifest: BundleManifest
-    let writer: PolicyCacheWriter
-    var check = BundleBodyCheck()
-    var splitter = LineSplitter(maximumLineLength: BundleApplier.maximumRecordLength)
-    var firstProblem: (line: Int, problem: MalformedRecord)?
-    var splitterFailed = false
-
-    init(manifest: BundleManifest, writer: PolicyCacheWriter) {
-        self.manifest = manifest
-        self.writer = writer
-    }
-
-    mutating func noteGzipProblem(_ error: any Error) {
-        if firstProblem == nil {
-            firstProblem = (0, MalformedRecord(field: "", problem: "the gzip encoding is broken: \(error)"))
-        }
-        splitterFailed = true
-    }
-
-    mutating func push(_ bytes: UnsafeRawBufferPointer) throws {
-        try withSplitter { splitter, state in
-            try splitter.push(bytes) { line, number in try state.handle(line, number) }
-        }
-    }
-
-    mutating func finish() throws {
-        try withSplitter { splitter, state in
-            try splitter.finish { line, number in try state.handle(line, number) }
-        }
-    }
-
-    /// Runs `body` with the splitter moved out of `self`, so that the line callback may change
-    /// the rest of the state.
-    private mutating func withSplitter(_ body: (inout LineSplitter, inout BodyState) throws -> Void) throws {
-        guard !splitterFailed else { return }
-        var splitter = self.splitter
-        self.splitter = LineSplitter(maximumLineLength: 0)
-        defer { self.splitter = splitter }
-        do {
-            try body(&splitter, &self)
-        } catch let tooLong as LineSplitter.LineTooLong {
-            note(tooLong)
-        }
-    }
-
-    private mutating func note(_ tooLong: LineSplitter.LineTooLong) {
-        splitterFailed = true
-        if firstProblem == nil {
-            firstProblem = (tooLong.lineNumber, MalformedRecord(field: "", problem: "the line is longer than \(BundleApplier.maximumRecordLength) bytes"))
-        }
-    }
-
-    private mutating func handle(_ line: UnsafeRawBufferPointer, _ number: Int) throws {
-        check.countRecord()
-        guard firstProblem == nil else { return }
-        do {
-            let operation = try BundleOperation.decode(line: line, isKnownTimeZone: { TimeZone(identifier: $0) != nil })
-            if manifest.kind == .snapshot, case .delete = operation {
-                throw MalformedRecord(field: "op", problem: "a snapshot holds only puts")
-            }
-            try writer.apply(operation)
-        } catch let problem as MalformedRecord {
-            firstProblem = (number, problem)
-        } catch let failed as BoundStatementError where failed.isConstraint {
-            firstProblem = (number, MalformedRecord(field: "", problem: "clashes with another record: \(failed.message)"))
-        } catch let failed as BoundStatementError {
-            throw StoreError(code: "store.sqlite", message: failed.message)
-        }
     }
 }

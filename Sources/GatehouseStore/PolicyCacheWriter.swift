@@ -4,9 +4,17 @@ import GatehouseCore
 /// Writes bundle operations into the policy cache tables, inside the caller's transaction.
 struct PolicyCacheWriter {
     private let db: Database
+    /// The upsert of each record type, prepared once per apply: looking statements up by their
+    /// SQL text for every row costs more than binding them.
+    private let upserts: [RecordType: Statement]
 
-    init(_ db: Database) {
+    init(_ db: Database) throws {
         self.db = db
+        var upserts: [RecordType: Statement] = [:]
+        for type in RecordType.allCases {
+            upserts[type] = try db.makeStatement(sql: Self.upsertSQL(for: type))
+        }
+        self.upserts = upserts
     }
 
     /// Empties every cache table, for a snapshot.
@@ -38,6 +46,28 @@ struct PolicyCacheWriter {
         try statement.execute()
     }
 
+    private func upsert(_ type: RecordType, bind: (inout BoundStatement) -> Void) throws {
+        var statement = BoundStatement(db, statement: upserts[type]!)
+        bind(&statement)
+        try statement.execute()
+    }
+
+    private static func upsertSQL(for type: RecordType) -> String {
+        switch type {
+        case .person: personSQL
+        case .credential: credentialSQL
+        case .zone: zoneSQL
+        case .schedule: scheduleSQL
+        case .grant: grantSQL
+        case .approval: approvalSQL
+        case .training: trainingSQL
+        case .permit: permitSQL
+        case .invite: inviteSQL
+        case .checkpoint: checkpointSQL
+        case .route: routeSQL
+        }
+    }
+
     /// `INSERT ... ON CONFLICT(id) DO UPDATE`: a put replaces the record with its id, and a
     /// clash on another unique key (a badge value) fails instead of deleting the other row.
     private static func upsertSQL(_ table: String, _ columns: [String]) -> String {
@@ -65,40 +95,40 @@ struct PolicyCacheWriter {
     private func put(_ record: PolicyRecord) throws {
         switch record {
         case .person(let person):
-            try run(Self.personSQL) {
+            try upsert(.person) {
                 $0.bind(person.id); $0.bind(person.kind.rawValue); $0.bind(Self.ids(person.roles)); $0.bind(person.status.rawValue)
                 $0.bind(person.validFrom); $0.bind(person.validUntil); $0.bind(person.label)
             }
         case .credential(let credential):
-            try run(Self.credentialSQL) {
+            try upsert(.credential) {
                 $0.bind(credential.id); $0.bind(credential.person); $0.bind(credential.format.rawValue); $0.bind(credential.value)
                 $0.bind(credential.status.rawValue); $0.bind(credential.validFrom); $0.bind(credential.validUntil)
             }
         case .zone(let zone):
-            try run(Self.zoneSQL) {
+            try upsert(.zone) {
                 $0.bind(zone.id); $0.bind(zone.name); $0.bind(zone.level.rawValue); $0.bind(zone.requires.jsonValue.serialized)
                 $0.bind(zone.antiPassback.rawValue); $0.bind(zone.capacity); $0.bind(zone.schedule)
             }
         case .schedule(let schedule):
-            try run(Self.scheduleSQL) {
+            try upsert(.schedule) {
                 $0.bind(schedule.id); $0.bind(schedule.timeZone); $0.bind(schedule.windowsJSON.serialized); $0.bind(schedule.exceptionsJSON.serialized)
             }
         case .grant(let grant):
-            try run(Self.grantSQL) {
+            try upsert(.grant) {
                 $0.bind(grant.id); $0.bind(grant.person); $0.bind(Self.ids(grant.zones)); $0.bind(grant.schedule)
                 $0.bind(grant.validFrom); $0.bind(grant.validUntil)
             }
         case .approval(let approval):
-            try run(Self.approvalSQL) {
+            try upsert(.approval) {
                 $0.bind(approval.id); $0.bind(approval.person); $0.bind(approval.zone); $0.bind(approval.validFrom)
                 $0.bind(approval.validUntil); $0.bind(approval.approvedBy); $0.bind(approval.reference)
             }
         case .training(let training):
-            try run(Self.trainingSQL) {
+            try upsert(.training) {
                 $0.bind(training.id); $0.bind(training.person); $0.bind(training.module); $0.bind(training.validUntil)
             }
         case .permit(let permit):
-            try run(Self.permitSQL) {
+            try upsert(.permit) {
                 $0.bind(permit.id); $0.bind(Self.ids(permit.persons)); $0.bind(permit.zone); $0.bind(permit.validFrom)
                 $0.bind(permit.validUntil); $0.bind(permit.status.rawValue); $0.bind(permit.reference); $0.bind(permit.risk)
             }
@@ -107,14 +137,14 @@ struct PolicyCacheWriter {
                 try run("INSERT INTO permit_person (person, permit) VALUES (?, ?)") { $0.bind(person); $0.bind(permit.id) }
             }
         case .invite(let invite):
-            try run(Self.inviteSQL) {
+            try upsert(.invite) {
                 $0.bind(invite.id); $0.bind(invite.kind.rawValue); $0.bind(invite.label); $0.bind(invite.host); $0.bind(Self.ids(invite.zones))
                 $0.bind(invite.validFrom); $0.bind(invite.validUntil); $0.bind(invite.ndaSigned); $0.bind(invite.maxEntries); $0.bind(invite.status.rawValue)
             }
         case .checkpoint(let checkpoint):
-            try run(Self.checkpointSQL) { $0.bind(checkpoint.id); $0.bind(checkpoint.name) }
+            try upsert(.checkpoint) { $0.bind(checkpoint.id); $0.bind(checkpoint.name) }
         case .route(let route):
-            try run(Self.routeSQL) {
+            try upsert(.route) {
                 $0.bind(route.id); $0.bind(route.name); $0.bind(Self.ids(route.checkpoints)); $0.bind(route.everySeconds)
                 $0.bind(route.graceSeconds); $0.bind(route.schedule)
             }

@@ -32,19 +32,26 @@ extension GatehouseDatabase {
     }
 
     /// The credential stored for a badge UID or code, by the index the decision engine uses.
+    /// One statement is atomic by itself, so it runs without GRDB's snapshot transaction, which
+    /// would cost more than the lookup.
     public func credential(format: Credential.Format, value: String) throws(StoreError) -> Credential? {
-        try read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT id, person, status, valid_from, valid_until FROM credential WHERE format = ? AND value = ?",
-                arguments: [format.rawValue, value]
-            ).map { row in
+        do {
+            return try pool.unsafeRead { db in try Self.credential(db, format: format, value: value) }
+        } catch {
+            throw StoreError(code: "store.sqlite", message: "\(error)")
+        }
+    }
+
+    static func credential(_ db: Database, format: Credential.Format, value: String) throws -> Credential? {
+        // A cached statement: the lookup sits on the decision path.
+        let statement = try db.cachedStatement(sql: "SELECT id, person, status, valid_from, valid_until FROM credential WHERE format = ? AND value = ?")
+        return try Row.fetchOne(statement, arguments: [format.rawValue, value]).map { row in
                 Credential(
                     id: row["id"], person: row["person"], format: format, value: value,
                     status: Credential.Status(rawValue: row["status"]) ?? .revoked,
                     validFrom: (row["valid_from"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)),
                     validUntil: (row["valid_until"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)))
             }
-        }
     }
 
     /// SQLite's own consistency check: `ok` when the file is sound.

@@ -17,20 +17,23 @@ public struct JSONReader {
     /// Nesting deeper than this is refused: records are two or three levels deep.
     public static let maximumDepth = 32
 
-    /// Parses `bytes` as exactly one JSON value, with optional white space around it.
-    public static func parse(_ bytes: some Collection<UInt8>) throws(Failure) -> JSONValue {
-        let array = Array(bytes)
-        return try array.withUnsafeBufferPointer { (buffer) throws(Failure) -> JSONValue in
-            var reader = JSONReader(buffer: buffer)
-            reader.skipWhitespace()
-            let value = try reader.readValue(depth: 0)
-            reader.skipWhitespace()
-            guard reader.position == buffer.count else { throw reader.failure("unexpected data after the value") }
-            return value
-        }
+    /// Parses `bytes` as exactly one JSON value, with optional white space around it. This is
+    /// the fast path: the bytes are read in place.
+    public static func parse(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> JSONValue {
+        var reader = JSONReader(buffer: bytes.assumingMemoryBound(to: UInt8.self))
+        reader.skipWhitespace()
+        let value = try reader.readValue(depth: 0)
+        reader.skipWhitespace()
+        guard reader.position == bytes.count else { throw reader.failure("unexpected data after the value") }
+        return value
     }
 
-    /// Parses a UTF-8 string; see ``parse(_:)-(some Collection<UInt8>)``.
+    /// Parses a byte array; see ``parse(_:)-(UnsafeRawBufferPointer)``.
+    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+        try bytes.withUnsafeBytes { buffer in Result { () throws(Failure) in try parse(buffer) } }.get()
+    }
+
+    /// Parses a UTF-8 string; see ``parse(_:)-(UnsafeRawBufferPointer)``.
     public static func parse(_ text: String) throws(Failure) -> JSONValue {
         try parse(Array(text.utf8))
     }
@@ -81,6 +84,7 @@ public struct JSONReader {
     private mutating func readObject(depth: Int) throws(Failure) -> JSONObject {
         position += 1  // {
         var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(12)
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             position += 1
@@ -132,14 +136,18 @@ public struct JSONReader {
         position += 1  // opening quote
         let start = position
         // Fast path: no escapes, so the bytes are the string once they are valid UTF-8.
+        var isASCII = true
         while let byte = current, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
             guard byte >= 0x20 else { throw failure("control character in a string") }
+            isASCII = isASCII && byte < 0x80
             position += 1
         }
         guard let stop = current else { throw failure("unterminated string") }
         if stop == UInt8(ascii: "\"") {
             position += 1
-            return try validatedString(UnsafeBufferPointer(rebasing: buffer[start..<position - 1]), at: start)
+            let bytes = UnsafeBufferPointer(rebasing: buffer[start..<position - 1])
+            // ASCII is valid UTF-8 as it stands; only other text needs the (slower) validation.
+            return isASCII ? String(decoding: bytes, as: UTF8.self) : try validatedString(bytes, at: start)
         }
         var bytes = Array(buffer[start..<position])
         while true {

@@ -1,0 +1,25 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Benchmarks live in their own package so that the product's build never carries them.
+// Run with scripts/bench; results and commands are in docs/benchmarks.md.
+let package = Package(
+    name: "gatehouse-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "gatehouse", path: ".."),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "gatehouse-bench",
+            dependencies: [
+                .product(name: "GatehouseCore", package: "gatehouse"),
+                .product(name: "GatehouseStore", package: "gatehouse"),
+                .product(name: "GatehouseAdmin", package: "gatehouse"),
+                .product(name: "GatehouseTesting", package: "gatehouse"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        )
+    ]
+)
