@@ -46,11 +46,12 @@ extension GatehouseDatabase {
         // A cached statement: the lookup sits on the decision path.
         let statement = try db.cachedStatement(sql: "SELECT id, person, status, valid_from, valid_until FROM credential WHERE format = ? AND value = ?")
         return try Row.fetchOne(statement, arguments: [format.rawValue, value]).map { row in
+                // Columns by position: GRDB matches names case-insensitively, which costs on this path.
                 Credential(
-                    id: row["id"], person: row["person"], format: format, value: value,
-                    status: Credential.Status(rawValue: row["status"]) ?? .revoked,
-                    validFrom: (row["valid_from"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)),
-                    validUntil: (row["valid_until"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)))
+                    id: row[0], person: row[1], format: format, value: value,
+                    status: Credential.Status(rawValue: row[2]) ?? .revoked,
+                    validFrom: (row[3] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)),
+                    validUntil: (row[4] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)))
             }
     }
 
