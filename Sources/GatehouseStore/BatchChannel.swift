@@ -2,7 +2,8 @@ import Foundation
 
 /// A bounded, blocking hand-over of batches from one thread to another. The sender waits while
 /// the channel is full; the receiver waits while it is empty; either side can stop it.
-// @unchecked Sendable: every stored property is read and written only while `condition` is locked.
+// Safe to share across threads: every stored property is read and written only while
+// `condition` is locked.
 final class BatchChannel<Batch>: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [Batch] = []

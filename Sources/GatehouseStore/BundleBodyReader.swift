@@ -23,7 +23,7 @@ struct BodyReadResult: Sendable {
 /// batches of operations to the writer through a bounded channel, so that decoding on one core
 /// and SQLite on the other overlap. After a malformed record it decodes no more, but still hashes
 /// to the end: a tampered body is reported as a hash mismatch, not as whatever broke first.
-// @unchecked Sendable: the reading thread alone touches the mutable state until it signals
+// Safe to share across threads: the reading thread alone touches the mutable state until it signals
 // `done`; the writer reads `result` only after waiting for that signal.
 final class BundleBodyReader: @unchecked Sendable {
     static let batchSize = 512
