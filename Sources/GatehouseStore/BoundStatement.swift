@@ -11,7 +11,7 @@ import GatehouseCore
 struct BoundStatement {
     private let statement: Statement
     private let connection: SQLiteConnection
-    private var index: Int32 = 0
+    fileprivate(set) var index: Int32 = 0
 
     /// SQLite copies bound text before `bind` returns.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -75,6 +75,37 @@ struct BoundStatement {
             // sqlite3_errmsg points into the connection; it is copied before the reset.
             let message = String(cString: sqlite3_errmsg(connection))
             throw BoundStatementError(isConstraint: status & 0xFF == SQLITE_CONSTRAINT, message: message)
+        }
+    }
+}
+
+extension BoundStatement {
+    /// The columns of the current result row, copied out of SQLite as they are read.
+    struct Columns {
+        let statement: SQLiteStatement
+
+        func text(_ index: Int32) -> String {
+            // The text belongs to SQLite until the next step; String copies it.
+            guard let bytes = sqlite3_column_text(statement, index) else { return "" }
+            return String(cString: bytes)
+        }
+
+        func integer(_ index: Int32) -> Int64? {
+            sqlite3_column_type(statement, index) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, index)
+        }
+    }
+
+    /// Runs a query expected to give at most one row, and reads it with `read`.
+    mutating func row<T>(_ read: (Columns) -> T) throws -> T? {
+        defer {
+            sqlite3_reset(statement.sqliteStatement)
+            sqlite3_clear_bindings(statement.sqliteStatement)
+            index = 0
+        }
+        switch sqlite3_step(statement.sqliteStatement) {
+        case SQLITE_ROW: return read(Columns(statement: statement.sqliteStatement))
+        case SQLITE_DONE: return nil
+        default: throw StoreError(code: "store.sqlite", message: String(cString: sqlite3_errmsg(connection)))
         }
     }
 }

@@ -31,30 +31,6 @@ extension GatehouseDatabase {
         return counts
     }
 
-    /// The credential stored for a badge UID or code, by the index the decision engine uses.
-    /// One statement is atomic by itself, so it runs without GRDB's snapshot transaction, which
-    /// would cost more than the lookup.
-    public func credential(format: Credential.Format, value: String) throws(StoreError) -> Credential? {
-        do {
-            return try pool.unsafeRead { db in try Self.credential(db, format: format, value: value) }
-        } catch {
-            throw StoreError(code: "store.sqlite", message: "\(error)")
-        }
-    }
-
-    static func credential(_ db: Database, format: Credential.Format, value: String) throws -> Credential? {
-        // A cached statement: the lookup sits on the decision path.
-        let statement = try db.cachedStatement(sql: "SELECT id, person, status, valid_from, valid_until FROM credential WHERE format = ? AND value = ?")
-        return try Row.fetchOne(statement, arguments: [format.rawValue, value]).map { row in
-                // Columns by position: GRDB matches names case-insensitively, which costs on this path.
-                Credential(
-                    id: row[0], person: row[1], format: format, value: value,
-                    status: Credential.Status(rawValue: row[2]) ?? .revoked,
-                    validFrom: (row[3] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)),
-                    validUntil: (row[4] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)))
-            }
-    }
-
     /// SQLite's own consistency check: `ok` when the file is sound.
     public func integrityCheck() throws(StoreError) -> String {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }

@@ -28,7 +28,7 @@ struct BundleBuilderTests {
             return
         }
         #expect(manifest.encoding == .ndjsonGzip && manifest.records == 5 && manifest.sha256 == result.sha256)
-        #expect(try database.credential(format: .uid, value: "04A1B2C3")?.person == "p-1")
+        #expect(try PolicyReader(database).credential(format: .uid, value: "04A1B2C3")?.person == "p-1")
     }
 
     @Test("refuses to sign input a device would refuse, naming every bad line, and writes nothing")

@@ -21,17 +21,17 @@ struct BundleApplyTests {
         try store.apply(try await forge.bundle(version: 2, kind: .delta, base: 1, lines: [Records.delete("credential", "c-1"), Records.delete("person", "p-1"), Records.person("p-7"), Records.grant("g-7", person: "p-7", zones: ["site"])]))
         var status = try store.database.status()
         #expect(status.counts[.person] == 3 && status.counts[.credential] == 2 && status.counts[.grant] == 1)
-        #expect(try store.database.credential(format: .uid, value: Records.uid(1)) == nil)
+        #expect(try PolicyReader(store.database).credential(format: .uid, value: Records.uid(1)) == nil)
 
         // A badge moves from one person to another: delete and put in the same delta.
         try store.apply(try await forge.bundle(version: 3, kind: .delta, base: 2, lines: [Records.delete("credential", "c-2"), Records.badge("c-2b", person: "p-7", uid: Records.uid(2))]))
-        #expect(try store.database.credential(format: .uid, value: Records.uid(2))?.person == "p-7")
+        #expect(try PolicyReader(store.database).credential(format: .uid, value: Records.uid(2))?.person == "p-7")
 
         try store.apply(try await forge.bundle(version: 10, lines: Records.staff(5, offset: 100), gzip: true))
         status = try store.database.status()
         #expect(status.applied?.version == 10 && status.applied?.kind == .snapshot)
         #expect(status.counts[.person] == 5 && status.counts[.credential] == 5 && status.counts[.grant] == 0 && status.counts[.zone] == 0)
-        #expect(try store.database.credential(format: .uid, value: Records.uid(100))?.id == "c-100")
+        #expect(try PolicyReader(store.database).credential(format: .uid, value: Records.uid(100))?.id == "c-100")
     }
 
     @Test("the same version re-sent is a no-op that changes nothing")
@@ -58,13 +58,27 @@ struct BundleApplyTests {
         _ = try store.applier.apply(.bytes(big)) { _ in
             // Called from inside the write transaction: a reader must not wait, and sees version 1.
             seenDuringApply.append(try? store.database.appliedBundle()?.version)
-            credentialDuringApply.append(try? store.database.credential(format: .uid, value: Records.uid(0))?.id)
+            credentialDuringApply.append(try? PolicyReader(store.database).credential(format: .uid, value: Records.uid(0))?.id)
         }
         #expect(!seenDuringApply.isEmpty)
         #expect(seenDuringApply.dropLast().allSatisfy { $0 == 1 })
         #expect(credentialDuringApply.dropLast().allSatisfy { $0 == "c-0" })
         #expect(try store.database.appliedBundle()?.version == 2)
-        #expect(try store.database.credential(format: .uid, value: Records.uid(0)) == nil)
+        #expect(try PolicyReader(store.database).credential(format: .uid, value: Records.uid(0)) == nil)
+    }
+
+    @Test("the policy reader returns a credential's status and validity as the bundle gave them")
+    func readsCredentialFields() async throws {
+        let store = try StoreFixture()
+        let lost = #"{"op":"put","type":"credential","id":"c-9","person":"p-0","format":"uid","value":"04A1B2C3","status":"lost","valid_from":"2026-01-01T00:00:00Z","valid_until":"2026-12-31T23:59:59.500Z"}"#
+        try store.apply(try await store.forge.bundle(version: 1, lines: Records.staff(1) + [lost]))
+        let reader = try PolicyReader(store.database)
+        let credential = try #require(try reader.credential(format: .uid, value: "04A1B2C3"))
+        #expect(credential == Credential(
+            id: "c-9", person: "p-0", format: .uid, value: "04A1B2C3", status: .lost,
+            validFrom: Timestamp(rfc3339: "2026-01-01T00:00:00Z"), validUntil: Timestamp(rfc3339: "2026-12-31T23:59:59.500Z")))
+        #expect(try reader.credential(format: .code, value: "04A1B2C3") == nil)
+        #expect(try reader.credential(format: .uid, value: Records.uid(0))?.validUntil == nil)
     }
 
     @Test("every record type lands in the cache with its lookups")
