@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GatehouseCore
 import GatehouseGzip
@@ -117,7 +116,7 @@ public struct BundleBuilder {
         if records == 0 && request.kind == .snapshot && !request.allowEmpty {
             throw AdminError(code: "admin.input", message: "the inputs hold no records; a device refuses an empty snapshot unless --allow-empty is given")
         }
-        return Result(records: records, bodyBytes: sink.bytes, sha256: sink.digestHex())
+        return Result(records: records, bodyBytes: sink.check.bytesSeen, sha256: sink.check.digestHex())
     }
 
     private func readJSONLines(_ path: String, problems: inout [String], emit: (String) throws -> Void) throws {
@@ -149,12 +148,11 @@ public struct BundleBuilder {
     }
 }
 
-/// The body file: bytes as sent, gzipped or not, with their hash and length.
+/// The body file: bytes as sent, gzipped or not, hashed and counted exactly as a device will.
 private struct BodySink {
     let handle: FileHandle
     let gzip: GzipEncoder?
-    var hasher = SHA256()
-    var bytes: Int64 = 0
+    var check = BundleBodyCheck()
 
     init(handle: FileHandle, gzip: GzipEncoder?) {
         self.handle = handle
@@ -177,12 +175,7 @@ private struct BodySink {
     }
 
     private mutating func emit(_ chunk: UnsafeRawBufferPointer) throws {
-        hasher.update(bufferPointer: chunk)
-        bytes += Int64(chunk.count)
+        check.consume(chunk)
         try handle.write(contentsOf: Data(chunk))
-    }
-
-    func digestHex() -> String {
-        hasher.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 }

@@ -10,8 +10,6 @@ public final class GatehouseDatabase: Sendable {
     /// The pool; GRDB serialises writes and runs reads concurrently on WAL snapshots.
     public let pool: DatabasePool
     public let path: String
-    /// How much of the file each reader maps.
-    static let readerMapBytes = 1 << 30
 
     /// Opens (creating when needed) the database at `path` and runs pending migrations.
     public init(path: String) throws(StoreError) {
@@ -31,11 +29,6 @@ public final class GatehouseDatabase: Sendable {
             // NORMAL is durable across process crashes in WAL mode; a power cut may lose the
             // last commits but never corrupts the file.
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY")
-            // Readers (GRDB opens them read-only) map the file: a lookup then reads pages
-            // without a system call each. The writer does not, so an apply's memory stays small.
-            if db.configuration.readonly {
-                try db.execute(sql: "PRAGMA mmap_size = \(Self.readerMapBytes)")
-            }
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

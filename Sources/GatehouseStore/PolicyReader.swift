@@ -11,6 +11,8 @@ import GatehouseCore
 public final class PolicyReader: Sendable {
     /// The connection; GRDB serialises the calls on it.
     private let queue: DatabaseQueue
+    /// How much of the file the connection maps.
+    static let mapBytes = 1 << 30
 
     /// Opens `database`'s file a second time, read-only.
     public init(_ database: GatehouseDatabase) throws(StoreError) {
@@ -18,7 +20,9 @@ public final class PolicyReader: Sendable {
         configuration.readonly = true
         configuration.label = "gatehouse.policy-reader"
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA mmap_size = \(GatehouseDatabase.readerMapBytes)")
+            // Mapping the file lets a lookup read pages without a system call each; only this
+            // read-only connection maps it, so an apply's memory stays small.
+            try db.execute(sql: "PRAGMA mmap_size = \(Self.mapBytes)")
         }
         do {
             queue = try DatabaseQueue(path: database.path, configuration: configuration)

@@ -1,4 +1,3 @@
-import GRDB
 import GatehouseCore
 
 /// What `gatehouse status` shows: the applied bundle, record counts, outbox depth.
@@ -10,29 +9,4 @@ public struct StoreStatus: Sendable, Equatable {
     public var outboxDepth: Int
     /// Events stored in all, published or not.
     public var outboxTotal: Int
-}
-
-extension GatehouseDatabase {
-    /// Reads the status on one snapshot, so that the figures agree with each other.
-    public func status() throws(StoreError) -> StoreStatus {
-        try read { db in
-            StoreStatus(
-                applied: try Self.appliedBundle(db), counts: try Self.counts(db),
-                outboxDepth: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE published_at IS NULL") ?? 0,
-                outboxTotal: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0)
-        }
-    }
-
-    static func counts(_ db: Database) throws -> [RecordType: Int] {
-        var counts: [RecordType: Int] = [:]
-        for type in RecordType.allCases {
-            counts[type] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table(for: type))") ?? 0
-        }
-        return counts
-    }
-
-    /// SQLite's own consistency check: `ok` when the file is sound.
-    public func integrityCheck() throws(StoreError) -> String {
-        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
-    }
 }

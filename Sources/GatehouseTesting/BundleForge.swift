@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GatehouseAdmin
 import GatehouseCore
@@ -41,6 +40,8 @@ public struct BundleForge: Sendable {
     }
 
     public static func sha256(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        var check = BundleBodyCheck()
+        bytes.withUnsafeBytes { check.consume($0) }
+        return check.digestHex()
     }
 }

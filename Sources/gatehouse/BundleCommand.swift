@@ -76,7 +76,7 @@ struct BundleCommand: ParsableCommand {
                 defer { try? FileManager.default.removeItem(atPath: scratch) }
                 do {
                     let database = try GatehouseDatabase(path: scratch + "/inspect.sqlite")
-                    let siteID = site ?? Self.claimedSite(file) ?? ""
+                    let siteID = site ?? Self.claimedSite(file, trust: trust) ?? ""
                     let applier = BundleApplier(database: database, trust: trust, site: siteID, device: device, now: WallClock.now)
                     let reporter = ProgressReporter(label: "verifying")
                     let (outcome, counts) = try applier.verify(.file(file), progress: reporter.update)
@@ -95,16 +95,13 @@ struct BundleCommand: ParsableCommand {
             }
         }
 
-        /// The `aud` of an unverified manifest, to check a bundle against its own site by default.
-        static func claimedSite(_ file: String) -> String? {
-            guard let handle = FileHandle(forReadingAtPath: file), let head = try? handle.read(upToCount: 64 * 1024) else { return nil }
-            let line = head.prefix { $0 != 0x0A }
-            let parts = line.split(separator: UInt8(ascii: "."))
-            guard parts.count == 3 else { return nil }
-            var base64 = String(decoding: parts[1], as: UTF8.self).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-            base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-            guard let payload = Data(base64Encoded: base64), let claims = try? JSONDecoder().decode(BundleManifestClaims.self, from: payload) else { return nil }
-            return claims.aud.values.first
+        /// The site a verified manifest names, to check a bundle against its own site by
+        /// default; nil when it does not verify (the apply then says why).
+        static func claimedSite(_ file: String, trust: TrustSet) -> String? {
+            guard let handle = FileHandle(forReadingAtPath: file), let head = try? handle.read(upToCount: BundleApplier.maximumManifestLength + 1) else { return nil }
+            let line = String(decoding: head.prefix { $0 != 0x0A }, as: UTF8.self)
+            guard case .success(let verified) = trust.verify(line, as: BundleManifestClaims.self) else { return nil }
+            return verified.claims.aud.values.first
         }
 
         static func summary(_ manifest: BundleManifest, counts: [RecordType: Int], now: Timestamp) -> String {

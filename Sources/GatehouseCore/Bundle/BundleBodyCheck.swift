@@ -24,10 +24,7 @@ public struct BundleBodyCheck: Sendable {
 
     /// The hex SHA-256 of everything consumed.
     public func digestHex() -> String {
-        hasher.finalize().map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        Hex.lowercase(hasher.finalize())
     }
 
     /// Whether the body's bytes are those the manifest signed. A length that differs is a

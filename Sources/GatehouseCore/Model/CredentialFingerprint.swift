@@ -4,8 +4,6 @@ import Crypto
 /// `{site}:{value}` (protocol section 5). Raw UIDs and tokens never leave the device.
 public enum CredentialFingerprint {
     public static func of(site: String, value: String) -> String {
-        SHA256.hash(data: Array("\(site):\(value)".utf8)).prefix(8).map { byte in
-            (byte < 16 ? "0" : "") + String(byte, radix: 16)
-        }.joined()
+        Hex.lowercase(SHA256.hash(data: Array("\(site):\(value)".utf8)).prefix(8))
     }
 }
