@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "GatehouseCore", targets: ["GatehouseCore"]),
         .library(name: "GatehouseStore", targets: ["GatehouseStore"]),
         .library(name: "GatehouseAdmin", targets: ["GatehouseAdmin"]),
+        .library(name: "GatehouseDaemon", targets: ["GatehouseDaemon"]),
         .library(name: "GatehouseTesting", targets: ["GatehouseTesting"]),
     ],
     dependencies: [
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // C libraries, from Debian's -dev packages.
@@ -59,7 +61,11 @@ let package = Package(
             dependencies: ["CZBar", "CQREncode", "CPNG", "GatehouseCore"],
             swiftSettings: strictSettings
         ),
-        .target(name: "GatehouseGPIO", dependencies: ["CGPIOD", "GatehouseCore"], swiftSettings: strictSettings),
+        .target(
+            name: "GatehouseGPIO",
+            dependencies: ["CGPIOD", "GatehouseCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
         .target(name: "GatehouseMQTT", dependencies: ["CMosquitto", "GatehouseCore"], swiftSettings: strictSettings),
         .target(name: "GatehouseGzip", dependencies: ["CZlib"], swiftSettings: strictSettings),
 
@@ -90,6 +96,20 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The daemon: services on swift-service-lifecycle, the access thread, the control socket.
+        .target(
+            name: "GatehouseDaemon",
+            dependencies: [
+                "GatehouseCore",
+                "GatehouseStore",
+                "GatehouseGPIO",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // The one executable: `gatehouse run` is the daemon, the rest are admin and field tools.
         .executableTarget(
             name: "gatehouse",
@@ -97,6 +117,7 @@ let package = Package(
                 "GatehouseCore",
                 "GatehouseStore",
                 "GatehouseAdmin",
+                "GatehouseDaemon",
                 "GatehouseNFC",
                 "GatehouseQR",
                 "GatehouseGPIO",
@@ -111,7 +132,7 @@ let package = Package(
         // Fakes, fixtures and emulators shared by tests, the demo and the benchmarks.
         .target(
             name: "GatehouseTesting",
-            dependencies: ["GatehouseCore", "GatehouseStore", "GatehouseAdmin"],
+            dependencies: ["GatehouseCore", "GatehouseStore", "GatehouseAdmin", "GatehouseDaemon"],
             swiftSettings: strictSettings
         ),
 

@@ -93,6 +93,46 @@ extension BoundStatement {
         func integer(_ index: Int32) -> Int64? {
             sqlite3_column_type(statement, index) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, index)
         }
+
+        func optionalText(_ index: Int32) -> String? {
+            sqlite3_column_type(statement, index) == SQLITE_NULL ? nil : text(index)
+        }
+
+        func timestamp(_ index: Int32) -> Timestamp? {
+            integer(index).map(Timestamp.init(millisecondsSinceEpoch:))
+        }
+
+        /// A column the writer stored as JSON text; a value that does not parse reads as null.
+        func json(_ index: Int32) -> JSONValue {
+            guard let bytes = sqlite3_column_blob(statement, index) else { return .null }
+            let buffer = UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, index)))
+            return (try? JSONReader.parse(buffer)) ?? .null
+        }
+
+        /// A column the writer stored as a JSON array of ids.
+        func identifiers(_ index: Int32) -> [String] {
+            guard case .array(let elements) = json(index) else { return [] }
+            return elements.compactMap { element in
+                if case .string(let text) = element { text } else { nil }
+            }
+        }
+    }
+
+    /// Runs a query and reads every row with `read`.
+    mutating func rows<T>(_ read: (Columns) throws -> T) throws -> [T] {
+        defer {
+            sqlite3_reset(statement.sqliteStatement)
+            sqlite3_clear_bindings(statement.sqliteStatement)
+            index = 0
+        }
+        var results: [T] = []
+        while true {
+            switch sqlite3_step(statement.sqliteStatement) {
+            case SQLITE_ROW: results.append(try read(Columns(statement: statement.sqliteStatement)))
+            case SQLITE_DONE: return results
+            default: throw StoreError(code: "store.sqlite", message: String(cString: sqlite3_errmsg(connection)))
+            }
+        }
     }
 
     /// Runs a query expected to give at most one row, and reads it with `read`.

@@ -84,6 +84,25 @@ extension GatehouseDatabase {
                 CREATE INDEX outbox_unpublished ON outbox(seq) WHERE published_at IS NULL;
                 """)
         }
+        migrator.registerMigration("2026-11-22-runtime-state") { db in
+            // next_seq is the seq the next event gets: kept here, not derived from the outbox,
+            // so that pruning published events never lets a seq be reused.
+            try db.execute(sql: """
+                CREATE TABLE device_state (
+                    id INTEGER PRIMARY KEY CHECK (id = 1), next_seq INTEGER NOT NULL, mode TEXT NOT NULL,
+                    mode_zones TEXT, mode_changed_at INTEGER, stale_alarm_version INTEGER
+                );
+                INSERT INTO device_state (id, next_seq, mode) SELECT 1, COALESCE(MAX(seq), 0) + 1, 'normal' FROM outbox;
+                CREATE TABLE occupancy (
+                    occupant TEXT NOT NULL, zone TEXT NOT NULL, since INTEGER NOT NULL, PRIMARY KEY (occupant, zone)
+                ) WITHOUT ROWID;
+                CREATE INDEX occupancy_by_zone ON occupancy(zone);
+                CREATE TABLE invite_use (
+                    invite TEXT PRIMARY KEY NOT NULL, entries INTEGER NOT NULL, checked_in INTEGER NOT NULL,
+                    last_check_in INTEGER, last_check_out INTEGER
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

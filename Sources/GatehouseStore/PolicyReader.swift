@@ -1,13 +1,13 @@
 import GRDB
-import GRDBSQLite
 import GatehouseCore
 
 /// A read-only connection to the policy cache for the decision path: its own connection, its
 /// statements prepared once, values bound and read through SQLite directly. GRDB's pool costs
 /// more per call (a reader handed out, a snapshot transaction, `Row` values) than the lookup.
 ///
-/// Each call is one statement, which SQLite runs as its own read transaction on the latest
-/// committed version: a bundle being applied is invisible until it commits.
+/// A decision's lookups run in one read transaction: they all see the same committed
+/// version, a bundle being applied stays invisible until it commits, and the WAL read lock
+/// is taken once per decision instead of once per lookup.
 public final class PolicyReader: Sendable {
     /// The connection; GRDB serialises the calls on it.
     private let queue: DatabaseQueue
@@ -31,26 +31,28 @@ public final class PolicyReader: Sendable {
         }
     }
 
-    /// The credential stored for a badge UID or code.
-    public func credential(format: Credential.Format, value: String) throws(StoreError) -> Credential? {
+    /// Runs `body` with a view of the cache in one read transaction.
+    public func read<T>(_ body: (any PolicyView) throws -> T) throws(StoreError) -> T {
         do {
             return try queue.inDatabase { db in
-                let statement = try db.cachedStatement(sql: "SELECT id, person, status, valid_from, valid_until FROM credential WHERE format = ? AND value = ?")
-                var lookup = BoundStatement(db, statement: statement)
-                lookup.bind(format.rawValue)
-                lookup.bind(value)
-                return try lookup.row { columns in
-                    Credential(
-                        id: columns.text(0), person: columns.text(1), format: format, value: value,
-                        status: Credential.Status(rawValue: columns.text(2)) ?? .revoked,
-                        validFrom: columns.integer(3).map(Timestamp.init(millisecondsSinceEpoch:)),
-                        validUntil: columns.integer(4).map(Timestamp.init(millisecondsSinceEpoch:)))
+                var result: T?
+                try db.inTransaction(.deferred) {
+                    result = try body(PolicySnapshot(db: db))
+                    return .commit
                 }
+                // inTransaction runs the closure exactly once; it returned or threw.
+                guard let result else { throw StoreError(code: "store.sqlite", message: "the read transaction gave no result") }
+                return result
             }
         } catch let error as StoreError {
             throw error
         } catch {
             throw StoreError(code: "store.sqlite", message: "\(error)")
         }
+    }
+
+    /// The credential stored for a badge UID or code.
+    public func credential(format: Credential.Format, value: String) throws(StoreError) -> Credential? {
+        try read { view in try view.credential(format: format, value: value) }
     }
 }

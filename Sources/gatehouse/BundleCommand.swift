@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatehouseAdmin
 import GatehouseCore
+import GatehouseDaemon
 import GatehouseStore
 import Logging
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import GatehouseDaemon
 
 /// `gatehouse check-config FILE`: every problem, or `ok`.
 struct CheckConfigCommand: ParsableCommand {

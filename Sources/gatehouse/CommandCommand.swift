@@ -1,6 +1,7 @@
 import ArgumentParser
 import GatehouseAdmin
 import GatehouseCore
+import GatehouseDaemon
 
 /// `gatehouse command`: signed remote commands.
 struct CommandCommand: ParsableCommand {

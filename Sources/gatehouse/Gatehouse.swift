@@ -9,8 +9,8 @@ struct Gatehouse: AsyncParsableCommand {
         abstract: "Access control for gates, turnstiles and patrol checkpoints.",
         version: GatehouseVersion.software,
         subcommands: [
-            InitCommand.self, CheckConfigCommand.self, StatusCommand.self, KeysCommand.self, BundleCommand.self,
-            TokenCommand.self, CommandCommand.self, VersionCommand.self,
+            RunCommand.self, SimulateCommand.self, EventsCommand.self, InitCommand.self, CheckConfigCommand.self,
+            StatusCommand.self, KeysCommand.self, BundleCommand.self, TokenCommand.self, CommandCommand.self, VersionCommand.self,
         ])
 
     static func main() async {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GatehouseCore
+import GatehouseDaemon
 import Foundation
 import GatehouseStore
 

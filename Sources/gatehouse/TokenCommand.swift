@@ -1,6 +1,7 @@
 import ArgumentParser
 import GatehouseAdmin
 import GatehouseCore
+import GatehouseDaemon
 import GatehouseQR
 
 /// `gatehouse token`: visitor QR tokens.

@@ -2,13 +2,13 @@ import Foundation
 import GatehouseCore
 
 /// The wall clock, for the commands; the core takes time as a parameter.
-enum WallClock {
-    static func now() -> Timestamp {
+public enum WallClock {
+    public static func now() -> Timestamp {
         Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
     }
 
     /// Reads `90s`, `15m`, `8h` or `7d` as seconds.
-    static func seconds(_ text: String) -> Int64? {
+    public static func seconds(_ text: String) -> Int64? {
         guard let unit = text.last, let number = Int64(text.dropLast()), number > 0 else { return Int64(text) }
         switch unit {
         case "s": return number

@@ -2,9 +2,9 @@ import Foundation
 import GatehouseCore
 
 /// Reads a configuration file and the trust files it names.
-enum ConfigFile {
+public enum ConfigFile {
     /// Parses and validates the file; relative paths in it are taken from its directory.
-    static func load(_ path: String) throws(ConfigError) -> GatehouseConfig {
+    public static func load(_ path: String) throws(ConfigError) -> GatehouseConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(problems: [ConfigProblem(file: path, key: "", message: "cannot read the file (missing, or no permission)")])
         }
@@ -17,7 +17,7 @@ enum ConfigFile {
     }
 
     /// Loads one trust set; problems name the config key that points at the file.
-    static func trust(_ config: GatehouseConfig, _ purpose: KeyPurpose, configPath: String) throws(ConfigError) -> TrustSet {
+    public static func trust(_ config: GatehouseConfig, _ purpose: KeyPurpose, configPath: String) throws(ConfigError) -> TrustSet {
         let file = config.trust.path(for: purpose)
         let key = "trust.\(purpose.rawValue)_keys"
         guard let data = FileManager.default.contents(atPath: file) else {
@@ -31,7 +31,7 @@ enum ConfigFile {
     }
 
     /// Every problem with the file and the trust files it names; empty when all is well.
-    static func problems(_ path: String) -> [ConfigProblem] {
+    public static func problems(_ path: String) -> [ConfigProblem] {
         let config: GatehouseConfig
         do {
             config = try load(path)
@@ -47,5 +47,16 @@ enum ConfigFile {
             }
         }
         return problems
+    }
+
+    /// The configuration and the invite keys the daemon decides with; every problem is in the
+    /// error's message, one per line.
+    public static func loadForDaemon(_ path: String) throws(DaemonError) -> (config: GatehouseConfig, inviteKeys: TrustSet) {
+        do {
+            let config = try load(path)
+            return (config, try trust(config, .invite, configPath: path))
+        } catch {
+            throw DaemonError(code: "daemon.config", message: error.problems.map(\.description).joined(separator: "\n"))
+        }
     }
 }

@@ -1,0 +1,30 @@
+/// The event types of protocol section 5. The family (the part after `gatehouse.`) names the
+/// MQTT topic the event goes to.
+public enum EventType: String, Sendable, CaseIterable {
+    case accessGranted = "gatehouse.access.granted"
+    case accessDenied = "gatehouse.access.denied"
+    case accessPassage = "gatehouse.access.passage"
+    case accessNoPassage = "gatehouse.access.no_passage"
+    case visitorCheckedIn = "gatehouse.visitor.checked_in"
+    case visitorCheckedOut = "gatehouse.visitor.checked_out"
+    case patrolVisited = "gatehouse.patrol.visited"
+    case patrolMissed = "gatehouse.patrol.missed"
+    case alarmDoorForced = "gatehouse.alarm.door_forced"
+    case alarmDoorHeld = "gatehouse.alarm.door_held"
+    case alarmTamper = "gatehouse.alarm.tamper"
+    case alarmReaderFault = "gatehouse.alarm.reader_fault"
+    case alarmRepeatedDenials = "gatehouse.alarm.repeated_denials"
+    case alarmOutboxHigh = "gatehouse.alarm.outbox_high"
+    case alarmPolicyStale = "gatehouse.alarm.policy_stale"
+    case emergencyModeChanged = "gatehouse.emergency.mode_changed"
+    case emergencyMuster = "gatehouse.emergency.muster"
+    case systemStarted = "gatehouse.system.started"
+    case systemBundleApplied = "gatehouse.system.bundle_applied"
+    case systemBundleRejected = "gatehouse.system.bundle_rejected"
+
+    /// `access`, `visitor`, `patrol`, `alarm`, `emergency` or `system`.
+    public var family: String {
+        let name = rawValue.dropFirst("gatehouse.".count)
+        return String(name.prefix { $0 != "." })
+    }
+}

@@ -1,0 +1,41 @@
+/// The engine's answer to one presentation: a reason code and who it was about.
+public struct AccessDecision: Sendable, Equatable {
+    public var reason: AccessReason
+    /// The person, when the credential resolved to one.
+    public var person: String?
+    /// The person's kind, or the invite's kind for a visitor token.
+    public var kind: String?
+    /// The invite, for a visitor token.
+    public var invite: String?
+    /// The credential record's id, when one was found.
+    public var credential: String?
+    /// Whether the person holds the `escort` role (an escort's grant lets a visitor follow).
+    public var isEscort = false
+    /// A soft anti-passback violation: granted, and flagged in the event.
+    public var passbackViolation = false
+    /// Decided from a cache whose bundle has expired (the door allows it).
+    public var fromStalePolicy = false
+
+    public init(reason: AccessReason, person: String? = nil, kind: String? = nil, invite: String? = nil, credential: String? = nil) {
+        self.reason = reason
+        self.person = person
+        self.kind = kind
+        self.invite = invite
+        self.credential = credential
+    }
+
+    public var granted: Bool { reason.isGrant }
+
+    /// Who the decision counts in the zone's occupancy.
+    public var occupant: Occupant? {
+        if let invite { return .invite(invite) }
+        return person.map(Occupant.person)
+    }
+
+    /// The same decision with another reason.
+    func with(_ reason: AccessReason) -> AccessDecision {
+        var copy = self
+        copy.reason = reason
+        return copy
+    }
+}

@@ -1,0 +1,85 @@
+/// What the device tracks between decisions: its mode, who is inside which zone, how often
+/// each invite was used. The store keeps a copy, changed by the same transaction that stores
+/// the event that changed it; the daemon keeps this one in memory for the engine.
+public struct RuntimeState: Sendable, Equatable {
+    /// One invite's use so far.
+    public struct InviteUse: Sendable, Equatable {
+        /// How many times the visitor checked in.
+        public var entries: Int64
+        /// Whether the visitor is inside now.
+        public var checkedIn: Bool
+
+        public init(entries: Int64, checkedIn: Bool) {
+            self.entries = entries
+            self.checkedIn = checkedIn
+        }
+    }
+
+    public var mode: DeviceMode = .normal
+    /// The zones each occupant is inside.
+    public private(set) var zonesByOccupant: [Occupant: Set<String>] = [:]
+    /// How many occupants each zone holds.
+    public private(set) var headcount: [String: Int] = [:]
+    public private(set) var inviteUses: [String: InviteUse] = [:]
+    /// When an escort was last granted entry at each door; not kept across restarts.
+    public private(set) var lastEscortEntry: [String: Timestamp] = [:]
+    /// The bundle version whose staleness was already reported with a `policy_stale` alarm.
+    public var staleAlarmVersion: Int64?
+
+    public init(mode: DeviceMode = .normal) {
+        self.mode = mode
+    }
+
+    public func isInside(_ occupant: Occupant, zone: String) -> Bool {
+        zonesByOccupant[occupant]?.contains(zone) ?? false
+    }
+
+    /// Everyone inside `zone`.
+    public func occupants(of zone: String) -> [Occupant] {
+        zonesByOccupant.compactMap { $0.value.contains(zone) ? $0.key : nil }
+    }
+
+    /// Applies one change, as the store applies it to its tables.
+    public mutating func apply(_ effect: RuntimeEffect) {
+        switch effect {
+        case .entered(let occupant, let zone, _):
+            if zonesByOccupant[occupant, default: []].insert(zone).inserted { headcount[zone, default: 0] += 1 }
+        case .left(let occupant, let zone):
+            if zonesByOccupant[occupant]?.remove(zone) != nil {
+                headcount[zone, default: 1] -= 1
+                if zonesByOccupant[occupant]?.isEmpty == true { zonesByOccupant[occupant] = nil }
+            }
+        case .checkedIn(let invite, _):
+            let entries = inviteUses[invite]?.entries ?? 0
+            inviteUses[invite] = InviteUse(entries: entries + 1, checkedIn: true)
+        case .checkedOut(let invite, _):
+            inviteUses[invite]?.checkedIn = false
+        case .escortEntered(let door, let time):
+            lastEscortEntry[door] = time
+        case .modeChanged(let mode):
+            self.mode = mode
+        case .staleAlarmed(let version):
+            staleAlarmVersion = version
+        }
+    }
+}
+
+/// One change to the runtime state.
+public enum RuntimeEffect: Sendable, Equatable {
+    case entered(Occupant, zone: String, at: Timestamp)
+    case left(Occupant, zone: String)
+    /// A visitor's entry that counts against `max_entries`.
+    case checkedIn(invite: String, at: Timestamp)
+    case checkedOut(invite: String, at: Timestamp)
+    /// Kept in memory only: lets a visitor follow an escort through an `escort` zone's door.
+    case escortEntered(door: String, at: Timestamp)
+    case modeChanged(DeviceMode)
+    case staleAlarmed(version: Int64)
+}
+
+extension RuntimeState {
+    /// Sets an invite's use as the store recorded it, when the daemon starts.
+    public mutating func restore(invite: String, use: InviteUse) {
+        inviteUses[invite] = use
+    }
+}

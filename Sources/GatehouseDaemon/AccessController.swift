@@ -1,0 +1,143 @@
+import Foundation
+import GatehouseCore
+import GatehouseStore
+import Logging
+import Synchronization
+
+/// The access thread: takes presentations from every reader in turn, decides each with the
+/// policy engine, pulses the door's relay, then stores the events and the state changes.
+///
+/// Everything blocking (SQLite reads and commits) runs on this one thread, never on Swift's
+/// cooperative pool. The relay is pulsed before the commit, so the door never waits on the
+/// disk; the caller hears the outcome only after the commit, so a reported decision always
+/// has its event stored.
+// `state` and `streaks` are touched only by the access thread; everything else is immutable
+// or behind a Mutex. That is what makes sharing the controller between threads safe.
+public final class AccessController: @unchecked Sendable {
+    /// What the access thread decides with; swapped whole when the config is reloaded.
+    struct Settings: Sendable {
+        var config: GatehouseConfig
+        var engine: PolicyEngine
+        var events: EventFactory
+    }
+
+    enum Job: Sendable {
+        case present(reader: String, Presentation, reply: @Sendable (Result<AccessOutcome, DaemonError>) -> Void)
+    }
+
+    let policyReader: PolicyReader
+    let eventLog: EventLog
+    let outputs: any OutputPort
+    let logger: Logger
+    let now: @Sendable () -> Timestamp
+    let software: String
+    private let jobs = JobQueue<Job>(capacity: 256)
+    private let settings: Mutex<Settings>
+    private let published = Mutex(DeviceStatus(bundle: nil, mode: .normal))
+    private let lastBeat = Atomic<Int64>(0)
+    private var thread: DedicatedThread?
+
+    /// Access-thread state.
+    var state: RuntimeState
+    var streaks: DenialStreaks
+
+    /// Opens the cache for reading and loads the runtime state; nothing runs until ``start()``.
+    public init(config: GatehouseConfig, inviteKeys: TrustSet, database: GatehouseDatabase, outputs: any OutputPort, software: String, logger: Logger, now: @escaping @Sendable () -> Timestamp) throws(StoreError) {
+        policyReader = try PolicyReader(database)
+        eventLog = EventLog(database: database, site: config.site, device: config.device)
+        state = try eventLog.runtimeState()
+        streaks = DenialStreaks(threshold: config.policy.repeatedDenialsThreshold)
+        settings = Mutex(Self.settings(config, inviteKeys: inviteKeys))
+        self.outputs = outputs
+        self.software = software
+        self.logger = logger
+        self.now = now
+    }
+
+    static func settings(_ config: GatehouseConfig, inviteKeys: TrustSet) -> Settings {
+        Settings(
+            config: config,
+            engine: PolicyEngine(site: config.site, settings: config.policy, inviteKeys: inviteKeys, timeZones: TimeZoneCatalog()),
+            events: EventFactory(site: config.site, device: config.device))
+    }
+
+    /// Starts the access thread; it stores `system.started` first.
+    func start() {
+        precondition(thread == nil, "the access thread starts once")
+        thread = DedicatedThread(name: "gatehouse.access") { [self] in run() }
+    }
+
+    /// Lets the queued presentations finish, then ends the thread.
+    func stop() async {
+        jobs.close()
+        await thread?.join()
+    }
+
+    /// Presents a credential at a reader and waits for the outcome. Call it from a thread of
+    /// your own (the control socket's), never from the cooperative pool.
+    public func present(reader: String, _ presentation: Presentation, timeout: TimeInterval = 10) -> Result<AccessOutcome, DaemonError> {
+        let done = DispatchSemaphore(value: 0)
+        let result = Mutex<Result<AccessOutcome, DaemonError>?>(nil)
+        let accepted = jobs.push(.present(reader: reader, presentation) { outcome in
+            result.withLock { $0 = outcome }
+            done.signal()
+        })
+        guard accepted else { return .failure(DaemonError(code: "daemon.busy", message: "the access queue is full or shutting down")) }
+        guard done.wait(timeout: .now() + timeout) == .success, let outcome = result.withLock({ $0 }) else {
+            return .failure(DaemonError(code: "daemon.busy", message: "no decision within \(Int(timeout)) s"))
+        }
+        return outcome
+    }
+
+    /// Swaps the configuration the next decisions use. The site, device and database cannot
+    /// change while running; the caller checks that.
+    public func reconfigure(_ config: GatehouseConfig, inviteKeys: TrustSet) {
+        settings.withLock { $0 = Self.settings(config, inviteKeys: inviteKeys) }
+    }
+
+    /// The bundle version and mode, for systemd's STATUS= line.
+    public var status: DeviceStatus { published.withLock { $0 } }
+
+    /// When the access thread last went round its loop (milliseconds since the epoch); the
+    /// watchdog is fed only while this stays recent.
+    var heartbeat: Int64 { lastBeat.load(ordering: .relaxed) }
+
+    private func run() {
+        beat()
+        recordStart()
+        while true {
+            switch jobs.pop(timeout: 1) {
+            case .job(.present(let readerID, let presentation, let reply)):
+                reply(handle(reader: readerID, presentation))
+            case .timedOut:
+                break
+            case .closed:
+                logger.info("access thread stopped")
+                return
+            }
+            beat()
+            checkPolicyFreshness()
+        }
+    }
+
+    var currentSettings: Settings { settings.withLock { $0 } }
+
+    func publishStatus() {
+        let mode = state.mode
+        published.withLock { $0.mode = mode }
+    }
+
+    func setPublishedBundle(_ version: Int64?) {
+        published.withLock { $0.bundle = version }
+    }
+
+    private func beat() {
+        lastBeat.store(now().millisecondsSinceEpoch, ordering: .relaxed)
+    }
+}
+
+/// What the device shows systemd and, later, its status topic.
+public struct DeviceStatus: Sendable, Equatable {
+    public var bundle: Int64?
+    public var mode: DeviceMode
+}

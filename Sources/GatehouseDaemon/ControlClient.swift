@@ -1,0 +1,20 @@
+import GatehouseCore
+
+/// The client side of the control socket, for the CLI and the tests.
+public enum ControlClient {
+    /// Sends one request and returns the daemon's reply object.
+    public static func send(_ request: JSONObject, to path: String, timeoutMilliseconds: Int32 = 15_000) throws(DaemonError) -> JSONObject {
+        let socket = try UnixSocket.connect(to: path)
+        try socket.write(Array((JSONValue.object(request).serialized + "\n").utf8))
+        let line = try socket.readLine(limit: 1 << 20, waiting: timeoutMilliseconds)
+        guard case .object(let reply)? = try? JSONReader.parse(line) else {
+            throw DaemonError(code: "daemon.socket", message: "the daemon's reply is not a JSON object")
+        }
+        return reply
+    }
+
+    /// Presents a credential at a reader of the running daemon.
+    public static func present(reader: String, format: String, value: String, socket path: String) throws(DaemonError) -> JSONObject {
+        try send(JSONObject([("op", .string("present")), ("reader", .string(reader)), ("format", .string(format)), ("value", .string(value))]), to: path)
+    }
+}

@@ -1,0 +1,73 @@
+import GatehouseCore
+import GatehouseStore
+
+/// A request on the control socket, and the JSON of its replies.
+///
+/// `{"op":"present","reader":R,"format":"uid"|"code","value":V}` presents a credential: a
+/// `uid` in any common notation (it is normalised), or a scanned `code`, which is a visitor
+/// token when it has a token's shape. `{"op":"ping"}` checks that the daemon answers.
+enum ControlRequest: Equatable {
+    case present(reader: String, Presentation)
+    case ping
+
+    init(line: [UInt8]) throws(DaemonError) {
+        guard case .object(let object)? = try? JSONReader.parse(line) else {
+            throw DaemonError(code: "daemon.request", message: "the request is not a JSON object")
+        }
+        func text(_ key: String) throws(DaemonError) -> String {
+            guard case .string(let value)? = object[key] else {
+                throw DaemonError(code: "daemon.request", message: "`\(key)`: expected a string")
+            }
+            return value
+        }
+        switch try text("op") {
+        case "ping":
+            self = .ping
+        case "present":
+            let reader = try text("reader")
+            let value = try text("value")
+            switch try text("format") {
+            case "uid":
+                guard let uid = BadgeUID.normalize(value) else {
+                    throw DaemonError(code: "daemon.request", message: "`value`: expected a UID of 4 to 20 bytes in hex")
+                }
+                self = .present(reader: reader, .credential(format: .uid, value: uid))
+            case "code":
+                guard !value.isEmpty else { throw DaemonError(code: "daemon.request", message: "`value`: the code is empty") }
+                self = .present(reader: reader, Presentation.scanned(value))
+            case let other:
+                throw DaemonError(code: "daemon.request", message: "`format`: expected uid or code, got \"\(other.prefix(20))\"")
+            }
+        case let other:
+            throw DaemonError(code: "daemon.request", message: "`op`: unknown operation \"\(other.prefix(20))\"")
+        }
+    }
+
+    /// The reply to a presentation: the fields of `gatehouse simulate --json`.
+    static func reply(_ outcome: AccessOutcome) -> JSONObject {
+        func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+        let decision = outcome.decision, request = outcome.request
+        return JSONObject([
+            ("ok", .bool(true)),
+            ("decision", .string(decision.granted ? "granted" : "denied")),
+            ("reason", .string(decision.reason.rawValue)),
+            ("door", optional(request.door?.id)),
+            ("zone", optional(request.door?.zone)),
+            ("direction", .string(request.direction.rawValue)),
+            ("reader", .string(request.reader)),
+            ("person", optional(decision.person)),
+            ("kind", optional(decision.kind)),
+            ("invite", optional(decision.invite)),
+            ("event_id", optional(outcome.eventID)),
+            ("seq", outcome.events.first.map { .integer($0.seq) } ?? .null),
+            ("events", .array(outcome.events.map { .string($0.type) })),
+        ])
+    }
+
+    static func failure(_ error: DaemonError) -> JSONObject {
+        JSONObject([
+            ("ok", .bool(false)),
+            ("error", .object(JSONObject([("code", .string(error.code)), ("message", .string(error.message))]))),
+        ])
+    }
+}

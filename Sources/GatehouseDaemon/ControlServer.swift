@@ -1,0 +1,101 @@
+import Foundation
+import GatehouseCore
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The daemon's local control socket, `control.sock` in the state directory: one JSON request
+/// per connection, one JSON line back. `gatehouse simulate` presents credentials through it.
+///
+/// The socket file is mode 0660, and each connection's peer is checked with SO_PEERCRED: only
+/// root and the daemon's own user are served. Connections are served one at a time on the
+/// server's own thread, each with a read deadline, so a stuck client cannot hold the daemon.
+public final class ControlServer: Sendable {
+    /// The name of the socket file in the state directory.
+    public static let socketName = "control.sock"
+    /// The longest request accepted.
+    static let maximumRequestBytes = 64 * 1024
+
+    public let path: String
+    private let listener: UnixSocket
+    private let controller: AccessController
+    private let logger: Logger
+    private let stopping = Atomic<Bool>(false)
+    private let thread = Mutex<DedicatedThread?>(nil)
+
+    /// Binds the socket now, so that it exists before the daemon reports itself ready.
+    public init(path: String, controller: AccessController, logger: Logger) throws(DaemonError) {
+        self.path = path
+        self.listener = try UnixSocket.listen(at: path, mode: 0o660)
+        self.controller = controller
+        self.logger = logger
+    }
+
+    /// The socket path for a database: the control socket lives beside it.
+    public static func path(forDatabase database: String) -> String {
+        let directory = (database as NSString).deletingLastPathComponent
+        return (directory.isEmpty ? "." : directory) + "/" + socketName
+    }
+
+    func start() {
+        thread.withLock { running in
+            precondition(running == nil, "the control server starts once")
+            running = DedicatedThread(name: "gatehouse.control") { [self] in serve() }
+        }
+    }
+
+    /// Stops accepting, finishes the connection in hand, removes the socket file.
+    func stop() async {
+        stopping.store(true, ordering: .relaxed)
+        await thread.withLock { $0 }?.join()
+        unlink(path)
+    }
+
+    private func serve() {
+        logger.info("control socket listening", metadata: ["control.path": "\(path)"])
+        while !stopping.load(ordering: .relaxed) {
+            do {
+                guard let connection = try listener.accept(waiting: 250) else { continue }
+                serve(connection)
+            } catch {
+                logger.error("control socket failed", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
+                Thread.sleep(forTimeInterval: 0.25)
+            }
+        }
+    }
+
+    private func serve(_ connection: UnixSocket) {
+        let reply: JSONObject
+        do throws(DaemonError) {
+            let peer = try connection.peer()
+            guard peer.uid == 0 || peer.uid == geteuid() else {
+                logger.warning("control request refused", metadata: ["control.peer_uid": "\(peer.uid)", "refusal.reason": "permission"])
+                throw DaemonError(code: "daemon.permission", message: "user \(peer.uid) may not use the control socket")
+            }
+            let line = try connection.readLine(limit: Self.maximumRequestBytes, waiting: 5000)
+            reply = try respond(to: ControlRequest(line: line))
+        } catch {
+            reply = ControlRequest.failure(error)
+        }
+        do {
+            try connection.write(Array((JSONValue.object(reply).serialized + "\n").utf8))
+        } catch {
+            logger.notice("control reply not delivered", metadata: ["error": "\(error.message)"])
+        }
+    }
+
+    private func respond(to request: ControlRequest) throws(DaemonError) -> JSONObject {
+        switch request {
+        case .present(let reader, let presentation):
+            switch controller.present(reader: reader, presentation) {
+            case .success(let outcome): return ControlRequest.reply(outcome)
+            case .failure(let error): throw error
+            }
+        case .ping:
+            return JSONObject([("ok", .bool(true))])
+        }
+    }
+}

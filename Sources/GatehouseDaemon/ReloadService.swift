@@ -1,0 +1,41 @@
+import GatehouseCore
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Reloads the configuration on SIGHUP: parse, validate, swap. A file with problems keeps the
+/// running configuration, and each problem is logged. The site, device and database cannot
+/// change while running; a file that changes them is refused the same way.
+struct ReloadService: Service {
+    let configPath: String
+    let running: GatehouseConfig
+    let controller: AccessController
+    let logger: Logger
+
+    func run() async throws {
+        var current = running
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            do {
+                current = try reload(over: current)
+            } catch {
+                logger.error("config reload refused; keeping the running configuration", metadata: ["config.file": "\(configPath)", "error.code": "\(error.code)"])
+                for line in error.message.split(separator: "\n") {
+                    logger.error("config problem", metadata: ["config.problem": "\(line)"])
+                }
+            }
+        }
+    }
+
+    private func reload(over current: GatehouseConfig) throws(DaemonError) -> GatehouseConfig {
+        let loaded = try ConfigFile.loadForDaemon(configPath)
+        let fixed: [(String, Bool)] = [
+            ("site", loaded.config.site == current.site), ("device", loaded.config.device == current.device),
+            ("database", loaded.config.database == current.database),
+        ]
+        let changed = fixed.filter { !$0.1 }.map { "\(configPath): \($0.0): cannot change while the daemon runs; restart it" }
+        guard changed.isEmpty else { throw DaemonError(code: "daemon.config", message: changed.joined(separator: "\n")) }
+        controller.reconfigure(loaded.config, inviteKeys: loaded.inviteKeys)
+        logger.info("config reloaded", metadata: ["config.file": "\(configPath)", "config.readers": "\(loaded.config.readers.count)"])
+        return loaded.config
+    }
+}

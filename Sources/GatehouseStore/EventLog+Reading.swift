@@ -1,0 +1,47 @@
+import GRDB
+import GatehouseCore
+
+extension EventLog {
+    /// The runtime state as the store holds it, for the daemon to start from.
+    public func runtimeState() throws(StoreError) -> RuntimeState {
+        try database.read { db in
+            var state = RuntimeState()
+            if let row = try Row.fetchOne(db, sql: "SELECT mode, mode_zones, stale_alarm_version FROM device_state WHERE id = 1") {
+                let zones: [String]? = (row["mode_zones"] as String?).flatMap { text in
+                    guard case .array(let values)? = try? JSONReader.parse(text) else { return nil }
+                    return values.compactMap { if case .string(let zone) = $0 { zone } else { nil } }
+                }
+                state.mode = DeviceMode(DeviceMode.Kind(rawValue: row["mode"]) ?? .normal, zones: zones)
+                state.staleAlarmVersion = row["stale_alarm_version"]
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT occupant, zone, since FROM occupancy") {
+                guard let occupant = Occupant(row["occupant"] as String) else { continue }
+                state.apply(.entered(occupant, zone: row["zone"], at: Timestamp(millisecondsSinceEpoch: row["since"])))
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT invite, entries, checked_in FROM invite_use") {
+                state.restore(invite: row["invite"], use: RuntimeState.InviteUse(entries: row["entries"], checkedIn: row["checked_in"] as Bool))
+            }
+            return state
+        }
+    }
+
+    /// Stored events with `seq` greater than `after`, oldest first, at most `limit`.
+    public func events(after: Int64, limit: Int = 1000) throws(StoreError) -> [StoredEvent] {
+        try database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT seq, id, type, time, subject, payload, published_at FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+                arguments: [after, limit]
+            ).map { row in
+                StoredEvent(
+                    seq: row["seq"], id: row["id"], type: row["type"], time: Timestamp(millisecondsSinceEpoch: row["time"]),
+                    subject: row["subject"], payload: row["payload"],
+                    publishedAt: (row["published_at"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)))
+            }
+        }
+    }
+
+    /// The `seq` of the newest stored event, or 0 when there is none.
+    public func lastSeq() throws(StoreError) -> Int64 {
+        try database.read { db in try Int64.fetchOne(db, sql: "SELECT next_seq - 1 FROM device_state WHERE id = 1") ?? 0 }
+    }
+}

@@ -1,0 +1,77 @@
+import GRDB
+import GatehouseCore
+
+/// The event outbox and the runtime state, written together: each commit stores a decision's
+/// events, numbered with the next `seq`s, and the state changes they report, in one
+/// transaction. `seq` comes from a counter in the same transaction, so it has no gaps and is
+/// never reused, across crashes and restarts.
+public final class EventLog: Sendable {
+    let database: GatehouseDatabase
+    /// `gatehouse:{site}/{device}`.
+    public let source: String
+
+    public init(database: GatehouseDatabase, site: String, device: String) {
+        self.database = database
+        self.source = PendingEvent.source(site: site, device: device)
+    }
+
+    /// Stores `events` and applies `effects`, all or nothing. Returns the events as stored.
+    @discardableResult
+    public func commit(_ events: [PendingEvent], effects: [RuntimeEffect] = []) throws(StoreError) -> [StoredEvent] {
+        do {
+            return try database.pool.write { db in
+                for effect in effects { try Self.apply(effect, db) }
+                guard !events.isEmpty else { return [] }
+                var seq = try Int64.fetchOne(db, sql: "SELECT next_seq FROM device_state WHERE id = 1") ?? 1
+                var insert = try BoundStatement(db, sql: "INSERT INTO outbox (seq, id, type, time, subject, payload) VALUES (?, ?, ?, ?, ?, ?)")
+                var stored: [StoredEvent] = []
+                for event in events {
+                    let payload = event.cloudEvent(seq: seq, source: source).serialized
+                    insert.bind(seq); insert.bind(event.id); insert.bind(event.type.rawValue)
+                    insert.bind(event.time.millisecondsSinceEpoch); insert.bind(event.subject); insert.bind(payload)
+                    try insert.execute()
+                    stored.append(StoredEvent(seq: seq, id: event.id, type: event.type.rawValue, time: event.time, subject: event.subject, payload: payload))
+                    seq += 1
+                }
+                try db.execute(sql: "UPDATE device_state SET next_seq = ? WHERE id = 1", arguments: [seq])
+                return stored
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as BoundStatementError {
+            throw StoreError(code: "store.sqlite", message: error.message)
+        } catch {
+            throw StoreError(code: "store.sqlite", message: "\(error)")
+        }
+    }
+
+    private static func apply(_ effect: RuntimeEffect, _ db: Database) throws {
+        switch effect {
+        case .entered(let occupant, let zone, let time):
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO occupancy (occupant, zone, since) VALUES (?, ?, ?)",
+                arguments: [occupant.description, zone, time.millisecondsSinceEpoch])
+        case .left(let occupant, let zone):
+            try db.execute(sql: "DELETE FROM occupancy WHERE occupant = ? AND zone = ?", arguments: [occupant.description, zone])
+        case .checkedIn(let invite, let time):
+            try db.execute(
+                sql: """
+                    INSERT INTO invite_use (invite, entries, checked_in, last_check_in) VALUES (?, 1, 1, ?)
+                    ON CONFLICT(invite) DO UPDATE SET entries = entries + 1, checked_in = 1, last_check_in = excluded.last_check_in
+                    """,
+                arguments: [invite, time.millisecondsSinceEpoch])
+        case .checkedOut(let invite, let time):
+            try db.execute(
+                sql: "UPDATE invite_use SET checked_in = 0, last_check_out = ? WHERE invite = ?",
+                arguments: [time.millisecondsSinceEpoch, invite])
+        case .escortEntered:
+            break  // kept in memory only
+        case .modeChanged(let mode):
+            try db.execute(
+                sql: "UPDATE device_state SET mode = ?, mode_zones = ? WHERE id = 1",
+                arguments: [mode.kind.rawValue, mode.zones.map { JSONValue.array($0.map(JSONValue.string)).serialized }])
+        case .staleAlarmed(let version):
+            try db.execute(sql: "UPDATE device_state SET stale_alarm_version = ? WHERE id = 1", arguments: [version])
+        }
+    }
+}

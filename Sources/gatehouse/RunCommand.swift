@@ -1,0 +1,29 @@
+import ArgumentParser
+import GatehouseDaemon
+import Logging
+
+/// `gatehouse run`: the daemon.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run the daemon: decide at the readers, open the doors, store the events.",
+        discussion: "SIGTERM or SIGINT stops it in order; SIGHUP reloads the configuration. Under systemd it reports READY=1, STATUS=, WATCHDOG=1 and STOPPING=1.")
+
+    @Option(help: "The configuration file.") var config: String
+
+    func run() async throws {
+        try await failing {
+            let logger = Logger(label: "gatehouse")
+            let daemon: GatehouseDaemon.Parts
+            do throws(DaemonError) {
+                daemon = try GatehouseDaemon.build(configPath: config, software: GatehouseVersion.software, logger: logger)
+            } catch {
+                throw error.code == "daemon.config" ? CLIFailure.refused(error.message) : CLIFailure.environment(error.description)
+            }
+            do {
+                try await daemon.run()
+            } catch {
+                throw CLIFailure.environment("the daemon stopped on an error: \(error)")
+            }
+        }
+    }
+}
