@@ -30,4 +30,22 @@ public struct DoorConfig: Sendable, Equatable {
     public var rotation: String?
     public var failMode: FailMode
     public var stalePolicy: StalePolicy
+
+    public init(
+        id: String, kind: Kind = .door, zone: String, relay: String, pulseMilliseconds: Int = 3000, heldOpenSeconds: Int = 30,
+        contact: String? = nil, exitButton: String? = nil, rotation: String? = nil, failMode: FailMode = .secure,
+        stalePolicy: StalePolicy = .deny
+    ) {
+        self.id = id
+        self.kind = kind
+        self.zone = zone
+        self.relay = relay
+        self.pulseMilliseconds = pulseMilliseconds
+        self.heldOpenSeconds = heldOpenSeconds
+        self.contact = contact
+        self.exitButton = exitButton
+        self.rotation = rotation
+        self.failMode = failMode
+        self.stalePolicy = stalePolicy
+    }
 }

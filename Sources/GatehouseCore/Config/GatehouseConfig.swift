@@ -25,6 +25,12 @@ public struct GatehouseConfig: Sendable, Equatable {
         public var acceptUncachedInvites = false
         /// Consecutive denials at one reader that raise `repeated_denials`.
         public var repeatedDenialsThreshold: Int = 5
+
+        public init(clockSkewSeconds: Int = 60, acceptUncachedInvites: Bool = false, repeatedDenialsThreshold: Int = 5) {
+            self.clockSkewSeconds = clockSkewSeconds
+            self.acceptUncachedInvites = acceptUncachedInvites
+            self.repeatedDenialsThreshold = repeatedDenialsThreshold
+        }
     }
 
     /// Which hardware backends run.
