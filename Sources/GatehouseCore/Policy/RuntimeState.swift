@@ -46,7 +46,8 @@ public struct RuntimeState: Sendable, Equatable {
             if zonesByOccupant[occupant, default: []].insert(zone).inserted { headcount[zone, default: 0] += 1 }
         case .left(let occupant, let zone):
             if zonesByOccupant[occupant]?.remove(zone) != nil {
-                headcount[zone, default: 1] -= 1
+                let remaining = (headcount[zone] ?? 1) - 1
+                headcount[zone] = remaining > 0 ? remaining : nil
                 if zonesByOccupant[occupant]?.isEmpty == true { zonesByOccupant[occupant] = nil }
             }
         case .checkedIn(let invite, _):
