@@ -153,7 +153,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GatehouseCLITests",
-            dependencies: ["gatehouse", "GatehouseTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["gatehouse", "GatehouseTesting", "GatehouseDaemon", "GatehouseCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
     ]

@@ -103,8 +103,8 @@ public final class AccessController: @unchecked Sendable {
     var heartbeat: Int64 { lastBeat.load(ordering: .relaxed) }
 
     private func run() {
-        beat()
         recordStart()
+        beat()
         while true {
             switch jobs.pop(timeout: 1) {
             case .job(.present(let readerID, let presentation, let reply)):

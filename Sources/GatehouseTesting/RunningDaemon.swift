@@ -1,0 +1,75 @@
+import Foundation
+import GatehouseCore
+import GatehouseDaemon
+
+/// `gatehouse run` as a child process, for end-to-end tests and the benchmarks: started,
+/// waited for until its control socket answers, signalled, stopped.
+public final class RunningDaemon: Sendable {
+    public let config: String
+    public let socket: String
+    public let logFile: String
+    private let process: Process
+
+    /// Starts the daemon and waits until it answers on its control socket.
+    public init(config: String, environment: [String: String] = [:], logFile: String) throws {
+        self.config = config
+        self.logFile = logFile
+        guard let settings = try? ConfigFile.load(config) else { throw DaemonError(code: "test", message: "cannot load \(config)") }
+        socket = ControlServer.path(forDatabase: settings.database)
+        FileManager.default.createFile(atPath: logFile, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
+        log.seekToEndOfFile()
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: GatehouseBinary.path)
+        process.arguments = ["run", "--config", config]
+        var inherited = ProcessInfo.processInfo.environment
+        inherited["NOTIFY_SOCKET"] = nil
+        process.environment = inherited.merging(environment) { $1 }
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        try waitUntilAnswering()
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    private func waitUntilAnswering() throws {
+        let deadline = Date(timeIntervalSinceNow: 60)
+        while Date() < deadline {
+            guard process.isRunning else { throw DaemonError(code: "test", message: "the daemon exited: \(log)") }
+            if case .bool(true)? = try? ControlClient.send(JSONObject([("op", .string("ping"))]), to: socket)["ok"] { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw DaemonError(code: "test", message: "the daemon did not answer within 60 s: \(log)")
+    }
+
+    /// Everything the daemon logged so far.
+    public var log: String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
+
+    public var isRunning: Bool { process.isRunning }
+
+    public func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Sends SIGTERM and waits for the exit; returns the exit status.
+    @discardableResult
+    public func stop(signal: Int32 = SIGTERM) -> Int32 {
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// `gatehouse simulate … --json`: the exit status and the decoded reply.
+    public func simulate(reader: String, _ kind: String, _ value: String) throws -> (status: Int32, reply: JSONObject?) {
+        let output = try GatehouseBinary.run(["simulate", "--config", config, "--reader", reader, "--json", kind, value])
+        let reply: JSONObject? =
+            if case .object(let object)? = try? JSONReader.parse(output.standardOutput.trimmingWhitespace()) { object } else { nil }
+        return (output.status, reply)
+    }
+}

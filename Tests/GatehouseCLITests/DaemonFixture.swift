@@ -1,0 +1,66 @@
+import Foundation
+import GatehouseCore
+import GatehouseTesting
+
+/// A device with a bundle applied, ready for `gatehouse run`: Anna (an employee with a grant),
+/// Carla (suspended), and the visitor invite inv-1 for the site.
+struct DaemonFixture {
+    let site: CLIFixture
+    static let anna = "04A2B3C4D5E6F7"
+    static let carla = "0A0B0C0D"
+
+    static let lines = [
+        Records.zone("site"), Records.person("anna", roles: ["responder"]), Records.badge("c-anna", person: "anna", uid: anna),
+        Records.grant("g-anna", person: "anna", zones: ["site"]), Records.person("carla", status: "suspended"),
+        Records.badge("c-carla", person: "carla", uid: carla), Records.grant("g-carla", person: "carla", zones: ["site"]),
+        #"{"op":"put","type":"invite","id":"inv-1","kind":"visitor","host":"anna","zones":["site"],"valid_from":"2026-01-01T00:00:00Z","valid_until":"2099-01-01T00:00:00Z","nda_signed":true,"max_entries":1,"status":"invited"}"#,
+    ]
+
+    init() throws {
+        site = try CLIFixture()
+        let bundle = try site.build(version: 1, lines: Self.lines)
+        let applied = try site.run(["bundle", "apply", bundle, "--config", site.config])
+        precondition(applied.status == 0, "apply failed: \(applied.standardError)")
+    }
+
+    var config: String { site.config }
+
+    func start(environment: [String: String] = [:]) throws -> RunningDaemon {
+        try RunningDaemon(config: config, environment: environment, logFile: site.directory.file("daemon.log"))
+    }
+
+    /// A visitor token for inv-1, minted with the CLI.
+    func visitorToken() throws -> String {
+        let output = try site.run([
+            "token", "mint", "--sign", site.directory.file("site/keys/private/invite.jwk"), "--site", "acme", "--invite", "inv-1", "--valid-for", "1h",
+        ])
+        precondition(output.status == 0, "mint failed: \(output.standardError)")
+        return output.standardOutput.trimmingWhitespace()
+    }
+
+    /// The stored CloudEvents, from `gatehouse events --json`.
+    func events() throws -> [JSONObject] {
+        let output = try site.run(["events", "--config", config, "--json"])
+        precondition(output.status == 0, "events failed: \(output.standardError)")
+        return output.standardOutput.split(separator: "\n").compactMap { line in
+            if case .object(let object)? = try? JSONReader.parse(String(line)) { object } else { nil }
+        }
+    }
+}
+
+extension JSONObject {
+    func string(_ key: String) -> String? {
+        if case .string(let value)? = self[key] { return value }
+        return nil
+    }
+
+    func integer(_ key: String) -> Int64? {
+        if case .integer(let value)? = self[key] { return value }
+        return nil
+    }
+
+    func object(_ key: String) -> JSONObject? {
+        if case .object(let value)? = self[key] { return value }
+        return nil
+    }
+}

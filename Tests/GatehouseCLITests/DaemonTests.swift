@@ -1,0 +1,117 @@
+import Foundation
+import GatehouseCore
+import GatehouseDaemon
+import GatehouseTesting
+import Testing
+
+@Suite("The daemon end to end", .serialized)
+struct DaemonTests {
+    @Test("simulate: a grant, a denial, a visitor checking in and out, errors; each decision a stored CloudEvent")
+    func presentations() throws {
+        let fixture = try DaemonFixture()
+        let daemon = try fixture.start()
+
+        let granted = try daemon.simulate(reader: "gate-in", "uid", "04:a2:b3:c4:d5:e6:f7")
+        #expect(granted.status == 0)
+        let reply = try #require(granted.reply)
+        #expect(reply.string("decision") == "granted" && reply.string("reason") == "granted")
+        #expect(reply.string("door") == "gate" && reply.string("zone") == "site" && reply.string("direction") == "in" && reply.string("person") == "anna")
+
+        let denied = try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.carla)
+        #expect(denied.status == 1 && denied.reply?.string("reason") == "person_inactive")
+
+        let token = try fixture.visitorToken()
+        let visitorIn = try daemon.simulate(reader: "gate-in", "code", token)
+        #expect(visitorIn.status == 0 && visitorIn.reply?.string("invite") == "inv-1")
+        let again = try daemon.simulate(reader: "gate-out", "code", token)
+        #expect(again.status == 0 && again.reply?.string("direction") == "out")
+        let usedUp = try daemon.simulate(reader: "gate-in", "code", token)
+        #expect(usedUp.status == 1 && usedUp.reply?.string("reason") == "invite_used_up")
+
+        #expect(try daemon.simulate(reader: "nowhere", "uid", DaemonFixture.anna).status == 2)
+        #expect(try daemon.simulate(reader: "gate-in", "uid", "not-hex").status == 2)
+        #expect(daemon.stop() == 0)
+
+        let events = try fixture.events()
+        #expect(events.map { $0.integer("seq") } == (1...events.count).map { Int64($0) })
+        #expect(events.map { $0.string("type") } == [
+            "gatehouse.system.started", "gatehouse.access.granted", "gatehouse.access.denied", "gatehouse.access.granted",
+            "gatehouse.visitor.checked_in", "gatehouse.access.granted", "gatehouse.visitor.checked_out", "gatehouse.access.denied",
+        ])
+        #expect(events[1].string("id") == reply.string("event_id") && events[1].string("subject") == "gate")
+        let data = try #require(events[1].object("data"))
+        #expect(data.string("reader") == "gate-in" && data.string("mode") == "normal")
+        #expect(data.object("credential")?.string("fingerprint") == CredentialFingerprint.of(site: "acme", value: DaemonFixture.anna))
+        #expect(Set(events.compactMap { $0.string("id") }).count == events.count)
+
+        // Raw UIDs and tokens never reach the log or the events; the relay pulse does.
+        let everything = daemon.log + events.map { JSONValue.object($0).serialized }.joined()
+        #expect(!everything.contains(DaemonFixture.anna) && !everything.contains(DaemonFixture.carla) && !everything.contains(token))
+        #expect(daemon.log.contains("relay pulsed") && daemon.log.contains("gpio.output=gate-relay"))
+        #expect(daemon.log.contains("access.reason=person_inactive"))
+
+        let table = try fixture.site.run(["events", "--config", fixture.config, "--since", "6"])
+        #expect(table.status == 0 && table.standardOutput.contains("visitor.checked_out") && !table.standardOutput.contains("system.started"))
+    }
+
+    @Test("seq has no gaps across a SIGKILL and a restart")
+    func seqSurvivesKill() throws {
+        let fixture = try DaemonFixture()
+        var daemon = try fixture.start()
+        for _ in 0..<3 { _ = try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.carla) }
+        daemon.stop(signal: SIGKILL)
+        daemon = try fixture.start()
+        for _ in 0..<2 { _ = try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna) }
+        daemon.stop()
+        let events = try fixture.events()
+        // started, three denials; after the restart: started, two grants.
+        #expect(events.map { $0.integer("seq") } == (1...7).map { Int64($0) })
+        #expect(events.filter { $0.string("type") == "gatehouse.system.started" }.count == 2)
+        #expect(Set(events.compactMap { $0.string("id") }).count == 7)
+    }
+
+    @Test("SIGHUP: a good file is swapped in; a bad one is refused and the old one keeps working")
+    func reload() throws {
+        let fixture = try DaemonFixture()
+        let daemon = try fixture.start()
+        let original = try String(contentsOfFile: fixture.config, encoding: .utf8)
+        #expect(try daemon.simulate(reader: "side-in", "uid", DaemonFixture.anna).status == 2)
+
+        try (original + "\n[readers.side-in]\ntype = \"simulated\"\ndoor = \"gate\"\ndirection = \"in\"\n").write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(try poll { try daemon.simulate(reader: "side-in", "uid", DaemonFixture.anna).status == 0 })
+
+        try (original + "\n[readers.broken\n").write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(try poll { daemon.log.contains("config reload refused") })
+        #expect(daemon.isRunning)
+        // The CLI cannot read the broken file either; ask the socket directly.
+        let reply = try ControlClient.present(reader: "side-in", format: "uid", value: DaemonFixture.anna, socket: daemon.socket)
+        #expect(reply.string("decision") == "granted")
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test("systemd: READY=1 with STATUS, WATCHDOG=1 at half the interval, STOPPING=1 on SIGTERM")
+    func notify() throws {
+        let fixture = try DaemonFixture()
+        let listener = try NotifyListener(path: fixture.site.directory.file("notify.sock"))
+        let daemon = try fixture.start(environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "400000"])
+        let ready = listener.waitFor("READY=1", timeout: 30)
+        #expect(ready.last?.contains("READY=1") == true)
+        #expect(ready.last?.contains("STATUS=bundle 1, mode normal") == true)
+        #expect(listener.waitFor("WATCHDOG=1", timeout: 10).last == "WATCHDOG=1")
+        daemon.signal(SIGTERM)
+        #expect(listener.waitFor("STOPPING=1", timeout: 30).last == "STOPPING=1")
+        #expect(daemon.stop() == 0)
+    }
+
+    /// Retries `check` for up to 20 seconds.
+    func poll(_ check: () throws -> Bool) throws -> Bool {
+        let deadline = Date(timeIntervalSinceNow: 20)
+        while Date() < deadline {
+            if try check() { return true }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return false
+    }
+}
