@@ -105,6 +105,30 @@ struct DaemonTests {
         #expect(daemon.stop() == 0)
     }
 
+    @Test("the control socket serves root and the daemon's user only")
+    func controlSocketPermissions() throws {
+        let fixture = try DaemonFixture()
+        let daemon = try fixture.start()
+        let attributes = try FileManager.default.attributesOfItem(atPath: daemon.socket)
+        #expect((attributes[.posixPermissions] as? Int) == 0o660)
+        #expect((attributes[.ownerAccountID] as? Int).map(UInt32.init) == getuid())
+        if getuid() == 0 {
+            // Open the file to everyone, so that the daemon's own peer check is what refuses.
+            chmod(daemon.socket, 0o666)
+            let script = """
+                import os, socket, sys
+                os.setgid(65534); os.setuid(65534)
+                s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+                s.sendall(b'{"op":"ping"}\\n'); print(s.makefile().readline())
+                """
+            let output = try Subprocess.run("/usr/bin/env", ["python3", "-c", script, daemon.socket])
+            #expect(output.standardOutput.contains("daemon.permission"), "\(output.standardError)")
+            #expect(daemon.log.contains("refusal.reason=permission"))
+        }
+        #expect(daemon.stop() == 0)
+        #expect(!FileManager.default.fileExists(atPath: daemon.socket))
+    }
+
     /// Retries `check` for up to 20 seconds.
     func poll(_ check: () throws -> Bool) throws -> Bool {
         let deadline = Date(timeIntervalSinceNow: 20)
