@@ -18,6 +18,7 @@ let package = Package(
                 .product(name: "GatehouseStore", package: "gatehouse"),
                 .product(name: "GatehouseAdmin", package: "gatehouse"),
                 .product(name: "GatehouseTesting", package: "gatehouse"),
+                .product(name: "GatehouseDaemon", package: "gatehouse"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         )

@@ -11,7 +11,7 @@ public final class RunningDaemon: Sendable {
     private let process: Process
 
     /// Starts the daemon and waits until it answers on its control socket.
-    public init(config: String, environment: [String: String] = [:], logFile: String) throws {
+    public init(config: String, environment: [String: String] = [:], logFile: String, executable: String = GatehouseBinary.path) throws {
         self.config = config
         self.logFile = logFile
         guard let settings = try? ConfigFile.load(config) else { throw DaemonError(code: "test", message: "cannot load \(config)") }
@@ -20,7 +20,7 @@ public final class RunningDaemon: Sendable {
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
         log.seekToEndOfFile()
         process = Process()
-        process.executableURL = URL(fileURLWithPath: GatehouseBinary.path)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["run", "--config", config]
         var inherited = ProcessInfo.processInfo.environment
         inherited["NOTIFY_SOCKET"] = nil
