@@ -40,6 +40,7 @@ public final class AccessController: @unchecked Sendable {
     /// Access-thread state.
     var state: RuntimeState
     var streaks: DenialStreaks
+    private var lastFreshnessCheck = Timestamp(millisecondsSinceEpoch: 0)
 
     /// Opens the cache for reading and loads the runtime state; nothing runs until ``start()``.
     public init(config: GatehouseConfig, inviteKeys: TrustSet, database: GatehouseDatabase, outputs: any OutputPort, software: String, logger: Logger, now: @escaping @Sendable () -> Timestamp) throws(StoreError) {
@@ -116,7 +117,12 @@ public final class AccessController: @unchecked Sendable {
                 return
             }
             beat()
-            checkPolicyFreshness()
+            // Once a second at most, so that a burst of presentations does not pay for it.
+            let time = now()
+            if time.millisecondsSinceEpoch - lastFreshnessCheck.millisecondsSinceEpoch >= 1000 {
+                lastFreshnessCheck = time
+                checkPolicyFreshness()
+            }
         }
     }
 

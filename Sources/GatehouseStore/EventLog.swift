@@ -22,7 +22,11 @@ public final class EventLog: Sendable {
             return try database.pool.write { db in
                 for effect in effects { try Self.apply(effect, db) }
                 guard !events.isEmpty else { return [] }
-                var seq = try Int64.fetchOne(db, sql: "SELECT next_seq FROM device_state WHERE id = 1") ?? 1
+                // Advancing the counter first also takes the seqs: one statement, no read-back race.
+                var advance = try BoundStatement(db, sql: "UPDATE device_state SET next_seq = next_seq + ? WHERE id = 1 RETURNING next_seq - ?")
+                advance.bind(Int64(events.count))
+                advance.bind(Int64(events.count))
+                var seq = try advance.row { $0.integer(0) ?? 1 } ?? 1
                 var insert = try BoundStatement(db, sql: "INSERT INTO outbox (seq, id, type, time, subject, payload) VALUES (?, ?, ?, ?, ?, ?)")
                 var stored: [StoredEvent] = []
                 for event in events {
@@ -33,7 +37,6 @@ public final class EventLog: Sendable {
                     stored.append(StoredEvent(seq: seq, id: event.id, type: event.type.rawValue, time: event.time, subject: event.subject, payload: payload))
                     seq += 1
                 }
-                try db.execute(sql: "UPDATE device_state SET next_seq = ? WHERE id = 1", arguments: [seq])
                 return stored
             }
         } catch let error as StoreError {
@@ -45,25 +48,28 @@ public final class EventLog: Sendable {
         }
     }
 
+    /// Applies one state change with statements prepared once per connection.
     private static func apply(_ effect: RuntimeEffect, _ db: Database) throws {
         switch effect {
         case .entered(let occupant, let zone, let time):
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO occupancy (occupant, zone, since) VALUES (?, ?, ?)",
-                arguments: [occupant.description, zone, time.millisecondsSinceEpoch])
+            var statement = try BoundStatement(db, sql: "INSERT OR IGNORE INTO occupancy (occupant, zone, since) VALUES (?, ?, ?)")
+            statement.bind(occupant.description); statement.bind(zone); statement.bind(time.millisecondsSinceEpoch)
+            try statement.execute()
         case .left(let occupant, let zone):
-            try db.execute(sql: "DELETE FROM occupancy WHERE occupant = ? AND zone = ?", arguments: [occupant.description, zone])
+            var statement = try BoundStatement(db, sql: "DELETE FROM occupancy WHERE occupant = ? AND zone = ?")
+            statement.bind(occupant.description); statement.bind(zone)
+            try statement.execute()
         case .checkedIn(let invite, let time):
-            try db.execute(
-                sql: """
-                    INSERT INTO invite_use (invite, entries, checked_in, last_check_in) VALUES (?, 1, 1, ?)
-                    ON CONFLICT(invite) DO UPDATE SET entries = entries + 1, checked_in = 1, last_check_in = excluded.last_check_in
-                    """,
-                arguments: [invite, time.millisecondsSinceEpoch])
+            var statement = try BoundStatement(db, sql: """
+                INSERT INTO invite_use (invite, entries, checked_in, last_check_in) VALUES (?, 1, 1, ?)
+                ON CONFLICT(invite) DO UPDATE SET entries = entries + 1, checked_in = 1, last_check_in = excluded.last_check_in
+                """)
+            statement.bind(invite); statement.bind(time.millisecondsSinceEpoch)
+            try statement.execute()
         case .checkedOut(let invite, let time):
-            try db.execute(
-                sql: "UPDATE invite_use SET checked_in = 0, last_check_out = ? WHERE invite = ?",
-                arguments: [time.millisecondsSinceEpoch, invite])
+            var statement = try BoundStatement(db, sql: "UPDATE invite_use SET checked_in = 0, last_check_out = ? WHERE invite = ?")
+            statement.bind(time.millisecondsSinceEpoch); statement.bind(invite)
+            try statement.execute()
         case .escortEntered:
             break  // kept in memory only
         case .modeChanged(let mode):

@@ -14,7 +14,12 @@ struct PolicySnapshot: PolicyView {
     }
 
     func appliedBundle() throws -> AppliedBundle? {
-        try GatehouseDatabase.appliedBundle(db)
+        var lookup = try statement("SELECT version, kind, sha256, applied_at, expires FROM bundle_state WHERE id = 1")
+        return try lookup.row { columns in
+            AppliedBundle(
+                version: columns.integer(0) ?? 0, kind: BundleManifest.Kind(rawValue: columns.text(1)) ?? .snapshot, sha256: columns.text(2),
+                appliedAt: columns.timestamp(3) ?? Timestamp(millisecondsSinceEpoch: 0), expires: columns.timestamp(4))
+        }
     }
 
     func credential(format: Credential.Format, value: String) throws -> Credential? {
