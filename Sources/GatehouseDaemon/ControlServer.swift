@@ -70,12 +70,14 @@ public final class ControlServer: Sendable {
     private func serve(_ connection: UnixSocket) {
         let reply: JSONObject
         do throws(DaemonError) {
+            // The request is read before the peer is judged, so that a refused client still
+            // finds the refusal waiting instead of a closed connection.
+            let line = try connection.readLine(limit: Self.maximumRequestBytes, waiting: 5000)
             let peer = try connection.peer()
             guard peer.uid == 0 || peer.uid == geteuid() else {
                 logger.warning("control request refused", metadata: ["control.peer_uid": "\(peer.uid)", "refusal.reason": "permission"])
                 throw DaemonError(code: "daemon.permission", message: "user \(peer.uid) may not use the control socket")
             }
-            let line = try connection.readLine(limit: Self.maximumRequestBytes, waiting: 5000)
             reply = try respond(to: ControlRequest(line: line))
         } catch {
             reply = ControlRequest.failure(error)

@@ -1,6 +1,7 @@
 /// A failure of the daemon's environment, with a stable code.
 public struct DaemonError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// `daemon.config`, `daemon.store`, `daemon.socket`, `daemon.busy`, `daemon.request`.
+    /// `daemon.config`, `daemon.store`, `daemon.socket`, `daemon.notify`, `daemon.busy`,
+    /// `daemon.request` or `daemon.permission`.
     public var code: String
     public var message: String
 

@@ -21,12 +21,13 @@ public enum GatehouseDaemon {
 
     /// Opens the cache and the control socket and wires the services. Nothing runs until the
     /// group does. Services stop in the reverse order: systemd hears STOPPING=1 first, then
-    /// reloads stop, the control socket closes, and the access thread finishes what is queued.
+    /// reloads stop, the control socket closes, the access thread finishes what is queued, and
+    /// the last checkpoint runs.
     public static func build(configPath: String, software: String, logger: Logger, now: @escaping @Sendable () -> Timestamp = WallClock.now) throws(DaemonError) -> Parts {
         let (config, inviteKeys) = try ConfigFile.loadForDaemon(configPath)
         let database: GatehouseDatabase
         do {
-            database = try GatehouseDatabase(path: config.database)
+            database = try GatehouseDatabase(path: config.database, checkpoints: .background)
         } catch {
             throw DaemonError(code: "daemon.store", message: error.description)
         }
@@ -36,7 +37,9 @@ public enum GatehouseDaemon {
                 "reader not started: this build drives simulated readers only", metadata: ["gate.reader": "\(reader.id)", "reader.type": "\(reader.source)"])
         }
         let controller: AccessController
+        let checkpointer: WALCheckpointer
         do {
+            checkpointer = try WALCheckpointer(database)
             controller = try AccessController(
                 config: config, inviteKeys: inviteKeys, database: database, outputs: outputs, software: software,
                 logger: logger, now: now)
@@ -46,6 +49,7 @@ public enum GatehouseDaemon {
         let socketPath = ControlServer.path(forDatabase: config.database)
         let server = try ControlServer(path: socketPath, controller: controller, logger: logger)
         var services: [any Service] = [
+            CheckpointService(checkpointer: checkpointer, logger: logger),
             AccessService(controller: controller),
             ControlService(server: server),
             ReloadService(configPath: configPath, running: config, controller: controller, logger: logger),

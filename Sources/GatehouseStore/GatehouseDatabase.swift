@@ -11,8 +11,17 @@ public final class GatehouseDatabase: Sendable {
     public let pool: DatabasePool
     public let path: String
 
+    /// Who moves the write-ahead log back into the database file.
+    public enum Checkpoints: Sendable {
+        /// SQLite does, on the committing connection, every 1000 pages: right for one-shot tools.
+        case automatic
+        /// A ``WALCheckpointer`` does, on a connection and thread of its own, so that commits
+        /// on the decision path never wait for a checkpoint's writes and syncs.
+        case background
+    }
+
     /// Opens (creating when needed) the database at `path` and runs pending migrations.
-    public init(path: String) throws(StoreError) {
+    public init(path: String, checkpoints: Checkpoints = .automatic) throws(StoreError) {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
@@ -29,6 +38,7 @@ public final class GatehouseDatabase: Sendable {
             // NORMAL is durable across process crashes in WAL mode; a power cut may lose the
             // last commits but never corrupts the file.
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY")
+            if checkpoints == .background { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

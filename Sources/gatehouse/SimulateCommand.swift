@@ -23,10 +23,8 @@ struct SimulateCommand: AsyncParsableCommand {
         do {
             let settings = try ConfigFile.load(config)
             reply = try ControlClient.present(reader: reader, format: kind.rawValue, value: value, socket: ControlServer.path(forDatabase: settings.database))
-        } catch let error as ConfigError {
-            printError("gatehouse: \(error)")
-            throw ExitCode(2)
         } catch {
+            // A bad config, no daemon, or a socket error: exit 2, as for every error here.
             printError("gatehouse: \(error)")
             throw ExitCode(2)
         }

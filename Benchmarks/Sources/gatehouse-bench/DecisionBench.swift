@@ -5,6 +5,7 @@ import GatehouseCore
 import GatehouseDaemon
 import GatehouseStore
 import GatehouseTesting
+import Synchronization
 
 /// Decision latency with a large cache, through the engine alone and through the daemon's
 /// control socket, and events committed per second.
@@ -27,7 +28,8 @@ struct DecisionBench: AsyncParsableCommand {
         print("cache: \(people) people, \(people * 10) credentials, \(people) grants on a schedule")
 
         let config = try ConfigFile.load(configPath)
-        let database = try GatehouseDatabase(path: config.database)
+        // As the daemon opens it: checkpoints on a thread of their own, not on the commits.
+        let database = try GatehouseDatabase(path: config.database, checkpoints: .background)
         try engineAlone(config: config, configPath: configPath, database: database, people: people)
         try eventCommits(config: config, database: database)
         try throughSocket(configPath: configPath, directory: directory, people: people)
@@ -92,6 +94,16 @@ struct DecisionBench: AsyncParsableCommand {
 
     private func eventCommits(config: GatehouseConfig, database: GatehouseDatabase) throws {
         let log = EventLog(database: database, site: config.site, device: config.device)
+        let checkpointer = try WALCheckpointer(database)
+        let done = Atomic<Bool>(false)
+        let checkpoints = Thread {
+            while !done.load(ordering: .relaxed) {
+                Thread.sleep(forTimeInterval: 1)
+                _ = try? checkpointer.checkpoint()
+            }
+        }
+        checkpoints.start()
+        defer { done.store(true, ordering: .relaxed) }
         let factory = EventFactory(site: config.site, device: config.device)
         let door = DoorConfig(id: "gate", zone: "site", relay: "gate-relay")
         let start = ContinuousClock.now
