@@ -7,7 +7,6 @@ extension AccessController {
     func handle(reader readerID: String, _ presentation: Presentation) -> Result<AccessOutcome, DaemonError> {
         let current = currentSettings
         guard let request = AccessRequest(reader: readerID, in: current.config, presentation: presentation, time: now()) else {
-            logger.warning("presentation refused", metadata: ["gate.reader": "\(readerID)", "refusal.reason": "unknown_reader"])
             return .failure(DaemonError(code: "daemon.request", message: "no reader \"\(readerID)\" in the configuration"))
         }
         var decision: AccessDecision

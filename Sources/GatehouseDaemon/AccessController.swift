@@ -141,9 +141,3 @@ public final class AccessController: @unchecked Sendable {
         lastBeat.store(now().millisecondsSinceEpoch, ordering: .relaxed)
     }
 }
-
-/// What the device shows systemd and, later, its status topic.
-public struct DeviceStatus: Sendable, Equatable {
-    public var bundle: Int64?
-    public var mode: DeviceMode
-}

@@ -80,6 +80,9 @@ public final class ControlServer: Sendable {
             }
             reply = try respond(to: ControlRequest(line: line))
         } catch {
+            if error.code != "daemon.permission" {
+                logger.notice("control request refused", metadata: ["refusal.reason": "\(error.code)", "error": "\(error.message)"])
+            }
             reply = ControlRequest.failure(error)
         }
         do {

@@ -79,3 +79,10 @@ extension PolicyEngine {
         !notYet(from, now) && !over(until, now)
     }
 }
+
+/// Who presented: the decision so far, and the records behind it.
+struct Identity {
+    var decision: AccessDecision
+    var person: Person?
+    var invite: Invite?
+}

@@ -82,10 +82,3 @@ public struct PolicyEngine: Sendable {
         return flagged
     }
 }
-
-/// Who presented: the decision so far, and the records behind it.
-struct Identity {
-    var decision: AccessDecision
-    var person: Person?
-    var invite: Invite?
-}

@@ -11,14 +11,3 @@ struct AccessService: Service {
         await controller.stop()
     }
 }
-
-/// Serves the control socket; on shutdown it stops accepting and removes the socket file.
-struct ControlService: Service {
-    let server: ControlServer
-
-    func run() async throws {
-        server.start()
-        try? await gracefulShutdown()
-        await server.stop()
-    }
-}

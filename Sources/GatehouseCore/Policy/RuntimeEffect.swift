@@ -1,0 +1,12 @@
+/// One change to the runtime state.
+public enum RuntimeEffect: Sendable, Equatable {
+    case entered(Occupant, zone: String, at: Timestamp)
+    case left(Occupant, zone: String)
+    /// A visitor's entry that counts against `max_entries`.
+    case checkedIn(invite: String, at: Timestamp)
+    case checkedOut(invite: String, at: Timestamp)
+    /// Kept in memory only: lets a visitor follow an escort through an `escort` zone's door.
+    case escortEntered(door: String, at: Timestamp)
+    case modeChanged(DeviceMode)
+    case staleAlarmed(version: Int64)
+}
