@@ -22,6 +22,7 @@ extension AccessController {
         }
         let effects = state.effects(of: decision, for: request)
         var events = current.events.events(for: decision, request: request, effects: effects, mode: state.mode, makeID: EventID.make)
+        streaks.threshold = current.config.policy.repeatedDenialsThreshold  // a reload may change it
         if let streak = streaks.on(reader: readerID, granted: decision.granted) {
             events.append(current.events.repeatedDenials(reader: readerID, door: request.door?.id, count: streak, at: request.time, id: EventID.make(at: request.time)))
         }

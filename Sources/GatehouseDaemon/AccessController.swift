@@ -11,8 +11,9 @@ import Synchronization
 /// cooperative pool. The relay is pulsed before the commit, so the door never waits on the
 /// disk; the caller hears the outcome only after the commit, so a reported decision always
 /// has its event stored.
-// `state` and `streaks` are touched only by the access thread; everything else is immutable
-// or behind a Mutex. That is what makes sharing the controller between threads safe.
+// `state`, `streaks` and `lastFreshnessCheck` are touched only by the access thread, and
+// `thread` only by the service that starts and stops it, one after the other; everything
+// else is immutable or behind a Mutex or an Atomic. That is what makes sharing it safe.
 public final class AccessController: @unchecked Sendable {
     /// What the access thread decides with; swapped whole when the config is reloaded.
     struct Settings: Sendable {
