@@ -29,6 +29,11 @@ public final class ControlServer: Sendable {
     /// Binds the socket now, so that it exists before the daemon reports itself ready.
     public init(path: String, controller: AccessController, logger: Logger) throws(DaemonError) {
         self.path = path
+        // A socket that answers belongs to a daemon still running on this database: two would
+        // number events twice. One that does not answer is left over from a crash.
+        if (try? UnixSocket.connect(to: path)) != nil {
+            throw DaemonError(code: "daemon.socket", message: "another gatehouse daemon is already running on \(path)")
+        }
         self.listener = try UnixSocket.listen(at: path, mode: 0o660)
         self.controller = controller
         self.logger = logger

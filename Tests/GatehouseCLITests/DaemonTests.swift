@@ -54,6 +54,16 @@ struct DaemonTests {
         #expect(table.status == 0 && table.standardOutput.contains("visitor.checked_out") && !table.standardOutput.contains("system.started"))
     }
 
+    @Test("a second daemon on the same database refuses to start, and the first keeps serving")
+    func secondDaemonRefused() throws {
+        let fixture = try DaemonFixture()
+        let daemon = try fixture.start()
+        let second = try fixture.site.run(["run", "--config", fixture.config])
+        #expect(second.status == 2 && second.standardError.contains("already running"))
+        #expect(try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna).status == 0)
+        #expect(daemon.stop() == 0)
+    }
+
     @Test("seq has no gaps across a SIGKILL and a restart")
     func seqSurvivesKill() throws {
         let fixture = try DaemonFixture()
