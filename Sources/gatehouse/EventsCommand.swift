@@ -31,6 +31,8 @@ struct EventsCommand: AsyncParsableCommand {
                 let events: [StoredEvent]
                 do { events = try log.events(after: after, limit: 1000) } catch { throw CLIFailure.environment("\(error)") }
                 for event in events { print(json ? event.payload : Self.row(event)) }
+                // Standard output is block-buffered into a pipe; a follower must see each batch.
+                fflush(nil)
                 after = events.last?.seq ?? after
                 if events.count == 1000 { continue }
                 guard follow else { return }

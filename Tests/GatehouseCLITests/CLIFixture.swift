@@ -18,10 +18,10 @@ struct CLIFixture {
     }
 
     /// Builds a bundle with the CLI from JSON Lines and returns its path.
-    func build(version: Int, lines: [String], name: String? = nil) throws -> String {
+    func build(version: Int, lines: [String], name: String? = nil, arguments: [String] = []) throws -> String {
         let input = directory.write("input-\(version).jsonl", lines.joined(separator: "\n") + "\n")
         let output = directory.file(name ?? "v\(version).bundle")
-        let result = try run(["bundle", "build", "--out", output, "--sign", bundleKey, "--site", "acme", "--version", String(version), input])
+        let result = try run(["bundle", "build", "--out", output, "--sign", bundleKey, "--site", "acme", "--version", String(version)] + arguments + [input])
         precondition(result.status == 0, "build failed: \(result.standardError)")
         return output
     }

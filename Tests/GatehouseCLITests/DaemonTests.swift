@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GatehouseCore
 import GatehouseDaemon
 import GatehouseTesting
@@ -78,6 +79,63 @@ struct DaemonTests {
         #expect(events.map { $0.integer("seq") } == (1...7).map { Int64($0) })
         #expect(events.filter { $0.string("type") == "gatehouse.system.started" }.count == 2)
         #expect(Set(events.compactMap { $0.string("id") }).count == 7)
+    }
+
+    @Test("alarms: policy_stale once per bundle version, across a restart; repeated_denials once per streak")
+    func alarms() throws {
+        let stale = try DaemonFixture(expires: "2026-01-01T00:00:00Z")
+        var daemon = try stale.start()
+        let refused = try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna)
+        #expect(refused.status == 1 && refused.reply?.string("reason") == "policy_stale")
+        daemon.stop()
+        daemon = try stale.start()
+        daemon.stop()
+        let staleTypes = try stale.events().compactMap { $0.string("type") }
+        #expect(staleTypes.filter { $0 == "gatehouse.alarm.policy_stale" }.count == 1)
+
+        let fresh = try DaemonFixture()
+        daemon = try fresh.start()
+        for _ in 0..<6 { _ = try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.carla) }
+        _ = try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna)
+        for _ in 0..<5 { _ = try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.carla) }
+        daemon.stop()
+        let alarms = try fresh.events().filter { $0.string("type") == "gatehouse.alarm.repeated_denials" }
+        #expect(alarms.count == 2)
+        #expect(alarms.first?.object("data")?.integer("count") == 5 && alarms.first?.object("data")?.string("reader") == "gate-in")
+    }
+
+    @Test("events --follow prints events as they are stored")
+    func follow() throws {
+        let fixture = try DaemonFixture()
+        let daemon = try fixture.start()
+        let follower = Process()
+        follower.executableURL = URL(fileURLWithPath: GatehouseBinary.path)
+        follower.arguments = ["events", "--config", fixture.config, "--json", "--follow"]
+        let output = Pipe()
+        follower.standardOutput = output
+        let received = Mutex("")
+        output.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            received.withLock { $0 += chunk }
+        }
+        try follower.run()
+        defer {
+            follower.terminate()
+            follower.waitUntilExit()
+            output.fileHandleForReading.readabilityHandler = nil
+        }
+        func waitFor(_ text: String) -> Bool {
+            let deadline = Date(timeIntervalSinceNow: 20)
+            while Date() < deadline {
+                if received.withLock({ $0.contains(text) }) { return true }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            return false
+        }
+        #expect(waitFor("gatehouse.system.started"))
+        let presented = try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna)
+        #expect(waitFor(try #require(presented.reply?.string("event_id"))))
+        daemon.stop()
     }
 
     @Test("SIGHUP: a good file is swapped in; a bad one is refused and the old one keeps working")
