@@ -5,10 +5,15 @@ extension GatehouseDatabase {
     /// Reads the status on one snapshot, so that the figures agree with each other.
     public func status() throws(StoreError) -> StoreStatus {
         try read { db in
-            StoreStatus(
+            let device = try Row.fetchOne(db, sql: "SELECT next_seq, mode FROM device_state WHERE id = 1")
+            let headcount = try Row.fetchAll(db, sql: "SELECT zone, count(*) AS inside FROM occupancy GROUP BY zone").map { ($0["zone"] as String, $0["inside"] as Int) }
+            return StoreStatus(
                 applied: try Self.appliedBundle(db), counts: try Self.counts(db),
                 outboxDepth: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE published_at IS NULL") ?? 0,
-                outboxTotal: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0)
+                outboxTotal: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0,
+                lastSeq: (device?["next_seq"] as Int64? ?? 1) - 1,
+                mode: DeviceMode(DeviceMode.Kind(rawValue: device?["mode"] ?? "normal") ?? .normal),
+                headcount: Dictionary(uniqueKeysWithValues: headcount))
         }
     }
 

@@ -1,6 +1,7 @@
 import GatehouseCore
 
-/// What `gatehouse status` shows: the applied bundle, record counts, outbox depth.
+/// What `gatehouse status` shows: the applied bundle, record counts, the mode, occupancy and
+/// the outbox.
 public struct StoreStatus: Sendable, Equatable {
     public var applied: AppliedBundle?
     /// Records per type, every type listed.
@@ -9,4 +10,10 @@ public struct StoreStatus: Sendable, Equatable {
     public var outboxDepth: Int
     /// Events stored in all, published or not.
     public var outboxTotal: Int
+    /// The `seq` of the newest event, 0 before the first.
+    public var lastSeq: Int64
+    /// The device's mode, as the daemon keeps it.
+    public var mode: DeviceMode
+    /// How many are inside each zone, by the device's own count.
+    public var headcount: [String: Int]
 }

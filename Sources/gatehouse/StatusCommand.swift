@@ -38,6 +38,9 @@ struct StatusCommand: AsyncParsableCommand {
             ("counts", .object(JSONObject(RecordType.allCases.map { ($0.rawValue, .integer(Int64(status.counts[$0] ?? 0))) }))),
             ("outbox_depth", .integer(Int64(status.outboxDepth))),
             ("outbox_total", .integer(Int64(status.outboxTotal))),
+            ("last_seq", .integer(status.lastSeq)),
+            ("mode", .string(status.mode.kind.rawValue)),
+            ("inside", .object(JSONObject(status.headcount.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) }))),
         ])).serialized
     }
 
@@ -54,7 +57,10 @@ struct StatusCommand: AsyncParsableCommand {
         for type in RecordType.allCases {
             lines.append("  \(type.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(status.counts[type] ?? 0)")
         }
-        lines.append("outbox   \(status.outboxDepth) waiting, \(status.outboxTotal) stored")
+        lines.append("mode     \(status.mode.kind.rawValue)")
+        let inside = status.headcount.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        lines.append("inside   \(inside.isEmpty ? "nobody" : inside.joined(separator: ", "))")
+        lines.append("outbox   \(status.outboxDepth) waiting, \(status.outboxTotal) stored, last seq \(status.lastSeq)")
         return lines.joined(separator: "\n")
     }
 }

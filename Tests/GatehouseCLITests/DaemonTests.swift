@@ -51,6 +51,11 @@ struct DaemonTests {
         #expect(daemon.log.contains("relay pulsed") && daemon.log.contains("gpio.output=gate-relay"))
         #expect(daemon.log.contains("access.reason=person_inactive"))
 
+        // Anna went in; the visitor went in and out: one inside, by the device's count.
+        let status = try fixture.site.status()
+        #expect(status["last_seq"] as? Int == events.count && status["mode"] as? String == "normal")
+        #expect((status["inside"] as? [String: Any])?["site"] as? Int == 1)
+
         let table = try fixture.site.run(["events", "--config", fixture.config, "--since", "6"])
         #expect(table.status == 0 && table.standardOutput.contains("visitor.checked_out") && !table.standardOutput.contains("system.started"))
     }
