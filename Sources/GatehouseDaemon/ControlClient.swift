@@ -17,4 +17,9 @@ public enum ControlClient {
     public static func present(reader: String, format: String, value: String, socket path: String) throws(DaemonError) -> JSONObject {
         try send(JSONObject([("op", .string("present")), ("reader", .string(reader)), ("format", .string(format)), ("value", .string(value))]), to: path)
     }
+
+    /// Sets a simulated input of the running daemon high or low.
+    public static func setInput(_ name: String, high: Bool, socket path: String) throws(DaemonError) -> JSONObject {
+        try send(JSONObject([("op", .string("input")), ("name", .string(name)), ("level", .string(high ? "high" : "low"))]), to: path)
+    }
 }

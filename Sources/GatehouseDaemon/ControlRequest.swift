@@ -5,9 +5,11 @@ import GatehouseStore
 ///
 /// `{"op":"present","reader":R,"format":"uid"|"code","value":V}` presents a credential: a
 /// `uid` in any common notation (it is normalised), or a scanned `code`, which is a visitor
-/// token when it has a token's shape. `{"op":"ping"}` checks that the daemon answers.
+/// token when it has a token's shape. `{"op":"input","name":N,"level":"high"|"low"}` sets a
+/// simulated input. `{"op":"ping"}` checks that the daemon answers.
 enum ControlRequest: Equatable {
     case present(reader: String, Presentation)
+    case input(name: String, high: Bool)
     case ping
 
     init(line: [UInt8]) throws(DaemonError) {
@@ -23,6 +25,13 @@ enum ControlRequest: Equatable {
         switch try text("op") {
         case "ping":
             self = .ping
+        case "input":
+            let name = try text("name")
+            switch try text("level") {
+            case "high": self = .input(name: name, high: true)
+            case "low": self = .input(name: name, high: false)
+            case let other: throw DaemonError(code: "daemon.request", message: "`level`: expected high or low, got \"\(other.prefix(20))\"")
+            }
         case "present":
             let reader = try text("reader")
             let value = try text("value")

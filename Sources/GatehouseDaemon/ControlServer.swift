@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import GatehouseGPIO
 import Logging
 import Synchronization
 
@@ -22,12 +23,14 @@ public final class ControlServer: Sendable {
     public let path: String
     private let listener: UnixSocket
     private let controller: AccessController
+    /// The simulated inputs, or nil when the device drives real GPIO lines.
+    private let inputs: SimulatedInputs?
     private let logger: Logger
     private let stopping = Atomic<Bool>(false)
     private let thread = Mutex<DedicatedThread?>(nil)
 
     /// Binds the socket now, so that it exists before the daemon reports itself ready.
-    public init(path: String, controller: AccessController, logger: Logger) throws(DaemonError) {
+    public init(path: String, controller: AccessController, inputs: SimulatedInputs?, logger: Logger) throws(DaemonError) {
         self.path = path
         // A socket that answers belongs to a daemon still running on this database: two would
         // number events twice. One that does not answer is left over from a crash.
@@ -36,6 +39,7 @@ public final class ControlServer: Sendable {
         }
         self.listener = try UnixSocket.listen(at: path, mode: 0o660)
         self.controller = controller
+        self.inputs = inputs
         self.logger = logger
     }
 
@@ -104,6 +108,18 @@ public final class ControlServer: Sendable {
             case .success(let outcome): return ControlRequest.reply(outcome)
             case .failure(let error): throw error
             }
+        case .input(let name, let high):
+            guard let inputs else {
+                throw DaemonError(code: "daemon.request", message: "inputs can be simulated only with hardware.gpio = \"simulated\"")
+            }
+            guard let input = controller.currentSettings.config.inputs.first(where: { $0.id == name }) else {
+                throw DaemonError(code: "daemon.request", message: "no input \"\(name)\" in the configuration")
+            }
+            let changed = inputs.set(input, high: high)
+            return JSONObject([
+                ("ok", .bool(true)), ("input", .string(name)), ("role", .string(input.role.rawValue)),
+                ("level", .string(high ? "high" : "low")), ("changed", .bool(changed)),
+            ])
         case .ping:
             return JSONObject([("ok", .bool(true))])
         }

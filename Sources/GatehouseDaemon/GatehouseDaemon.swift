@@ -47,7 +47,8 @@ public enum GatehouseDaemon {
             throw DaemonError(code: "daemon.store", message: error.description)
         }
         let socketPath = ControlServer.path(forDatabase: config.database)
-        let server = try ControlServer(path: socketPath, controller: controller, logger: logger)
+        let inputs = config.hardware.gpio == .simulated ? SimulatedInputs(logger: logger) : nil
+        let server = try ControlServer(path: socketPath, controller: controller, inputs: inputs, logger: logger)
         var services: [any Service] = [
             CheckpointService(checkpointer: checkpointer, logger: logger),
             AccessService(controller: controller),

@@ -2,27 +2,56 @@ import ArgumentParser
 import GatehouseCore
 import GatehouseDaemon
 
-/// `gatehouse simulate`: presents a credential at a simulated reader of the running daemon.
+/// `gatehouse simulate`: presents a credential at a simulated reader of the running daemon, or
+/// sets one of its simulated inputs.
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "simulate", abstract: "Present a badge UID or a scanned code at a reader of the running daemon.",
-        discussion: "Exit status: 0 when access is granted, 1 when it is denied, 2 on an error.")
+        commandName: "simulate",
+        abstract: "Present a badge UID or a scanned code at a reader of the running daemon, or set a simulated input.",
+        discussion: """
+            gatehouse simulate --config C --reader R uid HEX
+            gatehouse simulate --config C --reader R code TEXT
+            gatehouse simulate --config C input NAME high|low
+            Exit status: 0 when access is granted (or the input is set), 1 when it is denied, 2 on an error.
+            """)
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case uid, code
+        case uid, code, input
     }
 
     @Option(help: "The configuration file.") var config: String
-    @Option(help: "The reader's id in the configuration.") var reader: String
+    @Option(help: "The reader's id in the configuration (for uid and code).") var reader: String?
     @Flag(help: "Print one JSON object.") var json = false
-    @Argument(help: "uid (a badge UID in hex) or code (a scanned QR or barcode payload; a visitor token is recognised).") var kind: Kind
-    @Argument(help: "The UID or the code.") var value: String
+    @Argument(help: "uid (a badge UID in hex), code (a scanned QR or barcode payload; a visitor token is recognised) or input.") var kind: Kind
+    @Argument(help: "The UID, the code, or the input's name.") var value: String
+    @Argument(help: "For input: high or low.") var level: String?
+
+    /// Why the arguments do not fit together, or nil when they do.
+    var argumentProblem: String? {
+        switch kind {
+        case .uid, .code:
+            if reader == nil { return "--reader is required to present a \(kind.rawValue)" }
+            if let level { return "unexpected argument \"\(level)\" after the \(kind.rawValue)" }
+        case .input:
+            if level != "high" && level != "low" { return "input \(value) needs a level: high or low" }
+        }
+        return nil
+    }
 
     func run() async throws {
+        if let argumentProblem {
+            printError("gatehouse: \(argumentProblem)")
+            throw ExitCode(2)
+        }
         let reply: JSONObject
-        do {
+        do throws(any Error) {
             let settings = try ConfigFile.load(config)
-            reply = try ControlClient.present(reader: reader, format: kind.rawValue, value: value, socket: ControlServer.path(forDatabase: settings.database))
+            let socket = ControlServer.path(forDatabase: settings.database)
+            if kind == .input {
+                reply = try ControlClient.setInput(value, high: level == "high", socket: socket)
+            } else {
+                reply = try ControlClient.present(reader: reader ?? "", format: kind.rawValue, value: value, socket: socket)
+            }
         } catch {
             // A bad config, no daemon, or a socket error: exit 2, as for every error here.
             printError("gatehouse: \(error)")
@@ -37,6 +66,10 @@ struct SimulateCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let result = JSONObject(reply.members.filter { $0.key != "ok" })
+        if kind == .input {
+            print(json ? JSONValue.object(result).serialized : "input \(value) \(level ?? "")")
+            return
+        }
         print(json ? JSONValue.object(result).serialized : Self.line(result))
         guard case .string("granted")? = reply["decision"] else { throw ExitCode(1) }
     }

@@ -29,6 +29,13 @@ struct DaemonTests {
         let usedUp = try daemon.simulate(reader: "gate-in", "code", token)
         #expect(usedUp.status == 1 && usedUp.reply?.string("reason") == "invite_used_up")
 
+        // Simulated inputs: set, logged, refused by name when unknown.
+        let input = try fixture.site.run(["simulate", "--config", fixture.config, "input", "gate-contact", "high"])
+        #expect(input.status == 0 && daemon.log.contains("gpio.input=gate-contact") && daemon.log.contains("gpio.level=high"))
+        #expect(try fixture.site.run(["simulate", "--config", fixture.config, "input", "no-such-input", "high"]).status == 2)
+        #expect(try fixture.site.run(["simulate", "--config", fixture.config, "input", "gate-contact", "sideways"]).status == 2)
+        #expect(try fixture.site.run(["simulate", "--config", fixture.config, "uid", DaemonFixture.anna]).status == 2)
+
         #expect(try daemon.simulate(reader: "nowhere", "uid", DaemonFixture.anna).status == 2)
         #expect(try daemon.simulate(reader: "gate-in", "uid", "not-hex").status == 2)
         #expect(daemon.stop() == 0)
