@@ -103,6 +103,7 @@ let package = Package(
                 "GatehouseCore",
                 "GatehouseStore",
                 "GatehouseGPIO",
+                "GatehouseMQTT",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -149,6 +150,11 @@ let package = Package(
         .testTarget(
             name: "GatehouseAdminTests",
             dependencies: ["GatehouseAdmin", "GatehouseQR", "GatehouseGzip", "GatehouseTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GatehouseMQTTTests",
+            dependencies: ["GatehouseMQTT", "GatehouseTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(

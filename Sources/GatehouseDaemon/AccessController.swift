@@ -24,6 +24,7 @@ public final class AccessController: @unchecked Sendable {
 
     enum Job: Sendable {
         case present(reader: String, Presentation, reply: @Sendable (Result<AccessOutcome, DaemonError>) -> Void)
+        case command(RemoteCommand, reply: @Sendable (Result<CommandOutcome, DaemonError>) -> Void)
     }
 
     let policyReader: PolicyReader
@@ -44,9 +45,9 @@ public final class AccessController: @unchecked Sendable {
     private var lastFreshnessCheck = Timestamp(millisecondsSinceEpoch: 0)
 
     /// Opens the cache for reading and loads the runtime state; nothing runs until ``start()``.
-    public init(config: GatehouseConfig, inviteKeys: TrustSet, database: GatehouseDatabase, outputs: any OutputPort, software: String, logger: Logger, now: @escaping @Sendable () -> Timestamp) throws(StoreError) {
+    public init(config: GatehouseConfig, inviteKeys: TrustSet, database: GatehouseDatabase, eventLog: EventLog, outputs: any OutputPort, software: String, logger: Logger, now: @escaping @Sendable () -> Timestamp) throws(StoreError) {
         policyReader = try PolicyReader(database)
-        eventLog = EventLog(database: database, site: config.site, device: config.device)
+        self.eventLog = eventLog
         state = try eventLog.runtimeState()
         streaks = DenialStreaks(threshold: config.policy.repeatedDenialsThreshold)
         settings = Mutex(Self.settings(config, inviteKeys: inviteKeys))
@@ -91,6 +92,13 @@ public final class AccessController: @unchecked Sendable {
         return outcome
     }
 
+    /// Queues a remote command (open, mode, muster) for the access thread; `reply` is called on
+    /// that thread once it is carried out and its events are stored. False when the queue is
+    /// full or shutting down.
+    public func submit(_ command: RemoteCommand, reply: @escaping @Sendable (Result<CommandOutcome, DaemonError>) -> Void) -> Bool {
+        jobs.push(.command(command, reply: reply))
+    }
+
     /// Swaps the configuration the next decisions use. The site, device and database cannot
     /// change while running; the caller checks that.
     public func reconfigure(_ config: GatehouseConfig, inviteKeys: TrustSet) {
@@ -111,6 +119,8 @@ public final class AccessController: @unchecked Sendable {
             switch jobs.pop(timeout: 1) {
             case .job(.present(let readerID, let presentation, let reply)):
                 reply(handle(reader: readerID, presentation))
+            case .job(.command(let command, let reply)):
+                reply(carryOut(command))
             case .timedOut:
                 break
             case .closed:

@@ -1,3 +1,4 @@
+import Foundation
 import GatehouseCore
 import GatehouseGPIO
 import GatehouseStore
@@ -21,8 +22,8 @@ public enum GatehouseDaemon {
 
     /// Opens the cache and the control socket and wires the services. Nothing runs until the
     /// group does. Services stop in the reverse order: systemd hears STOPPING=1 first, then
-    /// reloads stop, the control socket closes, the access thread finishes what is queued, and
-    /// the last checkpoint runs.
+    /// reloads stop, the control socket closes, the access thread finishes what is queued, the
+    /// link acks the last commands and says offline, and the last checkpoint runs.
     public static func build(configPath: String, software: String, logger: Logger, now: @escaping @Sendable () -> Timestamp = WallClock.now) throws(DaemonError) -> Parts {
         let (config, inviteKeys) = try ConfigFile.loadForDaemon(configPath)
         let database: GatehouseDatabase
@@ -36,24 +37,37 @@ public enum GatehouseDaemon {
             logger.warning(
                 "reader not started: this build drives simulated readers only", metadata: ["gate.reader": "\(reader.id)", "reader.type": "\(reader.source)"])
         }
+        // The event log wakes the link's publisher after every commit.
+        let linkInputs = config.mqtt == nil ? nil : MQTTLink.makeInputs()
+        let eventLog = EventLog(database: database, site: config.site, device: config.device) { _ in _ = linkInputs?.push(.stored) }
         let controller: AccessController
         let checkpointer: WALCheckpointer
         do {
             checkpointer = try WALCheckpointer(database)
             controller = try AccessController(
-                config: config, inviteKeys: inviteKeys, database: database, outputs: outputs, software: software,
+                config: config, inviteKeys: inviteKeys, database: database, eventLog: eventLog, outputs: outputs, software: software,
                 logger: logger, now: now)
         } catch {
             throw DaemonError(code: "daemon.store", message: error.description)
         }
+        var link: MQTTLink?
+        if let mqtt = config.mqtt, let linkInputs {
+            link = try MQTTLink(
+                config: config, mqtt: mqtt, password: try password(mqtt, configPath: configPath), keys: try linkKeys(config, configPath: configPath),
+                inputs: linkInputs, database: database, eventLog: eventLog, controller: controller, software: software, logger: logger, now: now)
+        } else {
+            logger.notice("no [mqtt] in the configuration: events stay in the outbox")
+        }
         let socketPath = ControlServer.path(forDatabase: config.database)
         let inputs = config.hardware.gpio == .simulated ? SimulatedInputs(logger: logger) : nil
         let server = try ControlServer(path: socketPath, controller: controller, inputs: inputs, logger: logger)
-        var services: [any Service] = [
-            CheckpointService(checkpointer: checkpointer, logger: logger),
+        let keeper = OutboxKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: now)
+        var services: [any Service] = [MaintenanceService(checkpointer: checkpointer, keeper: keeper, logger: logger)]
+        if let link { services.append(LinkService(link: link)) }
+        services += [
             AccessService(controller: controller),
             ControlService(server: server),
-            ReloadService(configPath: configPath, running: config, controller: controller, logger: logger),
+            ReloadService(configPath: configPath, running: config, controller: controller, link: link, logger: logger),
         ]
         if let notifier = try SystemdNotifier.fromEnvironment() {
             services.append(NotifyService(notifier: notifier, controller: controller, logger: logger))
@@ -61,6 +75,24 @@ public enum GatehouseDaemon {
         var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(15)
         return Parts(group: ServiceGroup(configuration: configuration), controller: controller, controlSocket: socketPath)
+    }
+
+    /// The bundle and command keys the link verifies with.
+    static func linkKeys(_ config: GatehouseConfig, configPath: String) throws(DaemonError) -> (bundle: TrustSet, command: TrustSet) {
+        do {
+            return (try ConfigFile.trust(config, .bundle, configPath: configPath), try ConfigFile.trust(config, .command, configPath: configPath))
+        } catch {
+            throw DaemonError(code: "daemon.config", message: error.problems.map(\.description).joined(separator: "\n"))
+        }
+    }
+
+    /// The broker password from `mqtt.password_file`: its first line.
+    private static func password(_ mqtt: MQTTConfig, configPath: String) throws(DaemonError) -> String? {
+        guard let file = mqtt.passwordFile else { return nil }
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            throw DaemonError(code: "daemon.config", message: "\(configPath): mqtt.password_file: \(file): cannot read the file")
+        }
+        return String(text.prefix { $0 != "\n" && $0 != "\r" })
     }
 
     private static func outputs(for config: GatehouseConfig, logger: Logger) throws(DaemonError) -> any OutputPort {

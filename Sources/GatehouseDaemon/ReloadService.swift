@@ -4,12 +4,14 @@ import ServiceLifecycle
 import UnixSignals
 
 /// Reloads the configuration on SIGHUP: parse, validate, swap. A file with problems keeps the
-/// running configuration, and each problem is logged. The site, device and database cannot
+/// running configuration, and each problem is logged. The invite, bundle and command keys
+/// are read again too. The site, device and database cannot
 /// change while running; a file that changes them is refused the same way.
 struct ReloadService: Service {
     let configPath: String
     let running: GatehouseConfig
     let controller: AccessController
+    let link: MQTTLink?
     let logger: Logger
 
     func run() async throws {
@@ -34,7 +36,11 @@ struct ReloadService: Service {
         ]
         let changed = fixed.filter { !$0.1 }.map { "\(configPath): \($0.0): cannot change while the daemon runs; restart it" }
         guard changed.isEmpty else { throw DaemonError(code: "daemon.config", message: changed.joined(separator: "\n")) }
+        if let link { link.reconfigure(loaded.config, keys: try GatehouseDaemon.linkKeys(loaded.config, configPath: configPath)) }
         controller.reconfigure(loaded.config, inviteKeys: loaded.inviteKeys)
+        if loaded.config.mqtt != current.mqtt || loaded.config.outbox != current.outbox {
+            logger.warning("changes to [mqtt] and [outbox] take effect when the daemon restarts", metadata: ["config.file": "\(configPath)"])
+        }
         logger.info("config reloaded", metadata: ["config.file": "\(configPath)", "config.readers": "\(loaded.config.readers.count)"])
         return loaded.config
     }

@@ -10,16 +10,20 @@ public final class EventLog: Sendable {
     /// `gatehouse:{site}/{device}`.
     public let source: String
 
-    public init(database: GatehouseDatabase, site: String, device: String) {
+    /// Told after every commit that stored events, with the newest seq; the publisher wakes on it.
+    let onCommit: @Sendable (Int64) -> Void
+
+    public init(database: GatehouseDatabase, site: String, device: String, onCommit: @escaping @Sendable (Int64) -> Void = { _ in }) {
         self.database = database
         self.source = PendingEvent.source(site: site, device: device)
+        self.onCommit = onCommit
     }
 
     /// Stores `events` and applies `effects`, all or nothing. Returns the events as stored.
     @discardableResult
     public func commit(_ events: [PendingEvent], effects: [RuntimeEffect] = []) throws(StoreError) -> [StoredEvent] {
         do {
-            return try database.pool.write { db in
+            let stored: [StoredEvent] = try database.pool.write { db in
                 for effect in effects { try Self.apply(effect, db) }
                 guard !events.isEmpty else { return [] }
                 // Advancing the counter first also takes the seqs: one statement, no read-back race.
@@ -39,6 +43,8 @@ public final class EventLog: Sendable {
                 }
                 return stored
             }
+            if let last = stored.last { onCommit(last.seq) }
+            return stored
         } catch let error as StoreError {
             throw error
         } catch let error as BoundStatementError {

@@ -103,6 +103,14 @@ extension GatehouseDatabase {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("2026-11-22-mqtt-link") { db in
+            // The commands' jti seen, each kept until its command can no longer be accepted.
+            try db.execute(sql: """
+                CREATE TABLE command_seen (jti TEXT PRIMARY KEY NOT NULL, keep_until INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE INDEX command_seen_by_keep_until ON command_seen(keep_until);
+                CREATE INDEX outbox_published ON outbox(published_at) WHERE published_at IS NOT NULL;
+                """)
+        }
         return migrator
     }
 

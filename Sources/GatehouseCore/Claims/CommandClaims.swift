@@ -28,6 +28,20 @@ public struct CommandClaims: JWTPayload, Equatable {
         self.args = args
     }
 
+    private enum CodingKeys: String, CodingKey { case aud, jti, iat, exp, sub, cmd, args }
+
+    /// Decodes the claims; `args` may be absent (muster, resync and ping take none).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        aud = try container.decode(Audience.self, forKey: .aud)
+        jti = try container.decode(String.self, forKey: .jti)
+        iat = try container.decode(Double.self, forKey: .iat)
+        exp = try container.decode(Double.self, forKey: .exp)
+        sub = try container.decode(String.self, forKey: .sub)
+        cmd = try container.decode(String.self, forKey: .cmd)
+        args = try container.decodeIfPresent([String: JSONArgument].self, forKey: .args) ?? [:]
+    }
+
     /// Claims are checked by the command handler, which knows the clock and the replay memory.
     public func verify(using algorithm: some JWTAlgorithm) async throws {}
 }

@@ -17,7 +17,7 @@ extension GatehouseConfig {
     }
 
     private static func build(_ root: ConfigReader.Table) -> GatehouseConfig? {
-        root.rejectUnknownKeys(["site", "device", "database", "trust", "mqtt", "policy", "hardware", "doors", "readers", "outputs", "inputs"])
+        root.rejectUnknownKeys(["site", "device", "database", "trust", "mqtt", "outbox", "policy", "hardware", "doors", "readers", "outputs", "inputs"])
         let site = root.identifier("site")
         let device = root.identifier("device")
         if device == "all" { root.reader.report("device", "\"all\" is reserved for the whole site") }
@@ -36,6 +36,7 @@ extension GatehouseConfig {
             }
         }
         let mqtt = root.subtable("mqtt").flatMap(parseMQTT)
+        let outbox = root.subtable("outbox").map(parseOutbox) ?? Outbox()
         let policy = root.subtable("policy").map(parsePolicy) ?? Policy()
         var hardware = Hardware()
         if let table = root.subtable("hardware") {
@@ -50,12 +51,15 @@ extension GatehouseConfig {
 
         guard let site, let device, let database, let trust else { return nil }
         return GatehouseConfig(
-            site: site, device: device, database: database, trust: trust, mqtt: mqtt, policy: policy,
+            site: site, device: device, database: database, trust: trust, mqtt: mqtt, outbox: outbox, policy: policy,
             hardware: hardware, doors: doors, readers: readers, outputs: outputs, inputs: inputs)
     }
 
     private static func parseMQTT(_ table: ConfigReader.Table) -> MQTTConfig? {
-        table.rejectUnknownKeys(["url", "client_id", "keepalive_s", "protocol", "username", "password_file", "ca_file", "cert_file", "key_file"])
+        table.rejectUnknownKeys([
+            "url", "client_id", "keepalive_s", "protocol", "username", "password_file", "ca_file", "cert_file", "key_file", "window",
+            "reconnect_max_s",
+        ])
         guard let url = table.string("url") else { return nil }
         guard let parsed = MQTTConfig.parseURL(url) else {
             table.reader.report(table.key("url"), "expected mqtt://HOST:PORT or mqtts://HOST:PORT, got \"\(url)\"")
@@ -70,6 +74,11 @@ extension GatehouseConfig {
         config.caFile = table.optionalString("ca_file")
         config.certificateFile = table.optionalString("cert_file")
         config.keyFile = table.optionalString("key_file")
+        config.window = table.integer("window", default: 256, in: 1...65_000) ?? 256
+        config.reconnectMaximumSeconds = table.integer("reconnect_max_s", default: 60, in: 1...3600) ?? 60
+        if let clientID = config.clientID, clientID.isEmpty || clientID.utf8.count > 128 {
+            table.reader.report(table.key("client_id"), "expected 1 to 128 characters")
+        }
         if (config.certificateFile == nil) != (config.keyFile == nil) {
             table.reader.report(table.path, "cert_file and key_file go together (mutual TLS needs both)")
         }
@@ -77,6 +86,18 @@ extension GatehouseConfig {
             table.reader.report(table.key("url"), "TLS files are set but the URL is mqtt://; use mqtts://")
         }
         return config
+    }
+
+    private static func parseOutbox(_ table: ConfigReader.Table) -> Outbox {
+        table.rejectUnknownKeys(["max_events", "high_water", "retention_h"])
+        var outbox = Outbox()
+        outbox.maximumEvents = Int64(table.integer("max_events", default: 1_000_000, in: 1000...100_000_000) ?? 1_000_000)
+        outbox.highWater = Int64(table.integer("high_water", default: 800_000, in: 100...100_000_000) ?? 800_000)
+        outbox.retentionHours = table.integer("retention_h", default: 168, in: 1...87_600) ?? 168
+        if outbox.highWater >= outbox.maximumEvents {
+            table.reader.report(table.key("high_water"), "must be below max_events (\(outbox.maximumEvents)), got \(outbox.highWater)")
+        }
+        return outbox
     }
 
     private static func parsePolicy(_ table: ConfigReader.Table) -> Policy {

@@ -33,6 +33,23 @@ public struct GatehouseConfig: Sendable, Equatable {
         }
     }
 
+    /// How many events the outbox holds, and how long published ones are kept.
+    public struct Outbox: Sendable, Equatable {
+        /// The most events kept; at this many unpublished events the oldest are dropped, and
+        /// an `outbox_high` alarm says which.
+        public var maximumEvents: Int64 = 1_000_000
+        /// Unpublished events that raise an `outbox_high` alarm.
+        public var highWater: Int64 = 800_000
+        /// How long a published event is kept before it is pruned.
+        public var retentionHours: Int = 168
+
+        public init(maximumEvents: Int64 = 1_000_000, highWater: Int64 = 800_000, retentionHours: Int = 168) {
+            self.maximumEvents = maximumEvents
+            self.highWater = highWater
+            self.retentionHours = retentionHours
+        }
+    }
+
     /// Which hardware backends run.
     public struct Hardware: Sendable, Equatable {
         public enum GPIOBackend: String, Sendable, CaseIterable { case simulated, gpiod }
@@ -45,6 +62,7 @@ public struct GatehouseConfig: Sendable, Equatable {
     public var database: String
     public var trust: Trust
     public var mqtt: MQTTConfig?
+    public var outbox: Outbox
     public var policy: Policy
     public var hardware: Hardware
     public var doors: [DoorConfig]

@@ -18,6 +18,17 @@ public struct MQTTConfig: Sendable, Equatable {
     public var caFile: String?
     public var certificateFile: String?
     public var keyFile: String?
+    /// The most events in flight (published, not yet acknowledged).
+    public var window: Int = 256
+    /// The longest wait between two connection attempts.
+    public var reconnectMaximumSeconds: Int = 60
+
+    public init(url: String, host: String, port: Int, usesTLS: Bool) {
+        self.url = url
+        self.host = host
+        self.port = port
+        self.usesTLS = usesTLS
+    }
 
     /// Splits a broker URL into scheme, host and port; nil when it is not `mqtt://` or `mqtts://`.
     public static func parseURL(_ url: String) -> (host: String, port: Int, usesTLS: Bool)? {

@@ -23,8 +23,11 @@ public enum EventType: String, Sendable, CaseIterable {
     case systemBundleRejected = "gatehouse.system.bundle_rejected"
 
     /// `access`, `visitor`, `patrol`, `alarm`, `emergency` or `system`.
-    public var family: String {
-        let name = rawValue.dropFirst("gatehouse.".count)
+    public var family: String { Self.family(of: rawValue) }
+
+    /// The family of an event type's name, as stored in the outbox.
+    public static func family(of type: String) -> String {
+        let name = type.hasPrefix("gatehouse.") ? type.dropFirst("gatehouse.".count) : Substring(type)
         return String(name.prefix { $0 != "." })
     }
 }

@@ -4,18 +4,22 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Checkpoints the database's write-ahead log once a second on a thread of its own, so that
-/// the access thread's commits never pay for it. A last checkpoint runs at shutdown.
-struct CheckpointService: Service {
+/// Housekeeping on a thread of its own, so that the access thread's commits never pay for it:
+/// a WAL checkpoint once a second (a last one at shutdown) and the outbox's upkeep every ten.
+struct MaintenanceService: Service {
     let checkpointer: WALCheckpointer
+    let keeper: OutboxKeeper
     let logger: Logger
 
     func run() async throws {
         let stopping = Atomic<Bool>(false)
-        let thread = DedicatedThread(name: "gatehouse.checkpoint") { [checkpointer, logger] in
+        let thread = DedicatedThread(name: "gatehouse.maintenance") { [checkpointer, keeper, logger] in
             var failing = false
+            var second = 0
             repeat {
                 Thread.sleep(forTimeInterval: 1)
+                second += 1
+                if second % 10 == 0 { keeper.run() }
                 do throws(StoreError) {
                     try checkpointer.checkpoint()
                     failing = false

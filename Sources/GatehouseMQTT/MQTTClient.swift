@@ -1,0 +1,214 @@
+import CMosquitto
+import Foundation
+import GatehouseCore
+import Synchronization
+
+/// A libmosquitto client with a network thread of its own, never Swift's cooperative pool.
+///
+/// The thread connects, runs libmosquitto's loop in waits of at most 100 ms, and reconnects
+/// after a failure with exponential back-off and jitter (``ReconnectBackoff``). With a
+/// persistent session (clean session off; for MQTT 5, a session that outlives the connection)
+/// the broker keeps the subscriptions, and libmosquitto resends unacknowledged QoS 1 messages
+/// after a reconnect. Everything the broker says arrives as an ``Event`` on that thread,
+/// copied out of C first; handlers must return quickly.
+public final class MQTTClient: Sendable {
+    /// What happens on the link.
+    public enum Event: Sendable, Equatable {
+        /// The broker answered the CONNECT: accepted (code 0) or refused (its reason code).
+        case connected(code: Int32)
+        /// A connection attempt failed before the broker answered (refused, TLS, DNS).
+        case connectFailed(message: String)
+        /// The connection ended: code 0 when asked for, anything else when lost.
+        case disconnected(code: Int32)
+        /// The broker acknowledged a QoS 1 publish (PUBACK) with this message id.
+        case acknowledged(messageID: Int32)
+        case subscribed(messageID: Int32)
+        case message(topic: String, payload: [UInt8], retained: Bool)
+    }
+
+    /// What the C callbacks reach through the client's user pointer.
+    private final class Callbacks: Sendable {
+        let handler: @Sendable (Event) -> Void
+        let subscriptions: [String]
+        init(handler: @escaping @Sendable (Event) -> Void, subscriptions: [String]) {
+            self.handler = handler
+            self.subscriptions = subscriptions
+        }
+    }
+
+    private let handle: MosquittoHandle
+    private let callbacks: Callbacks
+    private let started = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+    public let options: MQTTClientOptions
+
+    private static let libraryReady: Bool = mosquitto_lib_init() == MOSQ_ERR_SUCCESS.rawValue
+
+    /// Creates the client and applies the options (a missing TLS file is reported here);
+    /// nothing connects until ``start()``. After each accepted connection the client subscribes
+    /// to `options.subscriptions` at QoS 1.
+    public init(options: MQTTClientOptions, handler: @escaping @Sendable (Event) -> Void) throws(MQTTError) {
+        guard Self.libraryReady else { throw MQTTError(code: "mqtt.setup", message: "libmosquitto failed to initialise") }
+        let callbacks = Callbacks(handler: handler, subscriptions: options.subscriptions)
+        // The user pointer is unretained: `callbacks` lives as long as this client, and the
+        // callbacks run only inside mosquitto_loop on the network thread, which ends first.
+        handle = try MosquittoHandle(
+            clientID: options.clientID, cleanSession: !options.persistentSession, user: Unmanaged.passUnretained(callbacks).toOpaque())
+        self.callbacks = callbacks
+        self.options = options
+        try configure()
+    }
+
+    deinit {
+        stop()
+    }
+
+    private func configure() throws(MQTTError) {
+        let mosq = handle.pointer
+        let version = options.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
+        try check(mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, Int32(version)), "mqtt.setup", "protocol version")
+        try check(mosquitto_int_option(mosq, MOSQ_OPT_SEND_MAXIMUM, Int32(options.maximumInflight)), "mqtt.setup", "in-flight maximum")
+        try check(mosquitto_int_option(mosq, MOSQ_OPT_TCP_NODELAY, 1), "mqtt.setup", "TCP_NODELAY")
+        try check(mosquitto_threaded_set(mosq, true), "mqtt.setup", "threading")
+        if options.protocolVersion == .v5 && options.persistentSession {
+            // MQTT 5 ends a session with its connection unless the client asks for longer.
+            try check(
+                mosquitto_property_add_int32(handle.connectProperties, Int32(MQTT_PROP_SESSION_EXPIRY_INTERVAL.rawValue), options.sessionExpirySeconds),
+                "mqtt.setup", "session expiry")
+        }
+        if options.username != nil || options.password != nil {
+            try check(mosquitto_username_pw_set(mosq, options.username, options.password), "mqtt.setup", "username and password")
+        }
+        if options.usesTLS {
+            // Without a CA file, the system's CA directory; libmosquitto checks that the files
+            // can be read, and verifies the broker's certificate and host name when it connects.
+            let capath = options.caFile == nil ? "/etc/ssl/certs" : nil
+            try check(
+                mosquitto_tls_set(mosq, options.caFile, capath, options.certificateFile, options.keyFile, nil), "mqtt.setup",
+                "TLS files (ca \(options.caFile ?? "system"), cert \(options.certificateFile ?? "none"), key \(options.keyFile ?? "none"))")
+            try check(mosquitto_tls_opts_set(mosq, 1, nil, nil), "mqtt.setup", "TLS peer verification")
+            try check(mosquitto_tls_insecure_set(mosq, false), "mqtt.setup", "TLS host name verification")
+        }
+        if let will = options.will {
+            try check(
+                will.payload.withUnsafeBytes { mosquitto_will_set(mosq, will.topic, Int32($0.count), $0.baseAddress, 1, will.retain) },
+                "mqtt.setup", "will message")
+        }
+        mosquitto_connect_callback_set(mosq) { mosq, user, code in
+            guard let user else { return }
+            let callbacks = Unmanaged<Callbacks>.fromOpaque(user).takeUnretainedValue()
+            if code == 0 {
+                for filter in callbacks.subscriptions { mosquitto_subscribe(mosq, nil, filter, 1) }
+            }
+            callbacks.handler(.connected(code: code))
+        }
+        mosquitto_disconnect_callback_set(mosq) { _, user, code in MQTTClient.dispatch(user, .disconnected(code: code)) }
+        mosquitto_publish_callback_set(mosq) { _, user, messageID in MQTTClient.dispatch(user, .acknowledged(messageID: messageID)) }
+        mosquitto_subscribe_callback_set(mosq) { _, user, messageID, _, _ in MQTTClient.dispatch(user, .subscribed(messageID: messageID)) }
+        mosquitto_message_callback_set(mosq) { _, user, message in
+            // The message belongs to libmosquitto until the callback returns: copy it out.
+            guard let message = message?.pointee, let topic = message.topic else { return }
+            let payload = message.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: Int(message.payloadlen))) } ?? []
+            MQTTClient.dispatch(user, .message(topic: String(cString: topic), payload: payload, retained: message.retain))
+        }
+    }
+
+    private static func dispatch(_ user: UnsafeMutableRawPointer?, _ event: Event) {
+        guard let user else { return }
+        Unmanaged<Callbacks>.fromOpaque(user).takeUnretainedValue().handler(event)
+    }
+
+    /// Starts the network thread, which connects and keeps reconnecting until ``stop()``.
+    public func start() {
+        precondition(!started.exchange(true, ordering: .relaxed), "an MQTT client starts once")
+        let thread = Thread { [handle, options, finished] in
+            Self.run(handle, options)
+            finished.signal()
+        }
+        thread.name = "gatehouse.mqtt"
+        thread.start()
+    }
+
+    /// The network thread: connect, loop, back off, until stopped.
+    private static func run(_ handle: MosquittoHandle, _ options: MQTTClientOptions) {
+        var backoff = ReconnectBackoff(
+            initialMilliseconds: Int64(options.reconnectDelayMilliseconds), maximumMilliseconds: Int64(options.maximumReconnectDelaySeconds) * 1000)
+        var random = SystemRandomNumberGenerator()
+        var connected = false
+        while !handle.stopping.load(ordering: .relaxed) {
+            if !connected {
+                let status = mosquitto_connect_bind_v5(handle.pointer, options.host, Int32(options.port), Int32(options.keepaliveSeconds), nil, handle.connectProperties.pointee)
+                if status == MOSQ_ERR_SUCCESS.rawValue {
+                    connected = true
+                    backoff.reset()
+                } else {
+                    dispatch(mosquitto_userdata(handle.pointer), .connectFailed(message: "\(options.host):\(options.port): \(describe(status))"))
+                    pause(milliseconds: backoff.nextDelay(using: &random), unless: handle)
+                    continue
+                }
+            }
+            let status = mosquitto_loop(handle.pointer, 100, 1)
+            if status != MOSQ_ERR_SUCCESS.rawValue && !handle.stopping.load(ordering: .relaxed) {
+                // Lost (or refused by the broker's CONNACK): wait, then connect again.
+                connected = false
+                pause(milliseconds: backoff.nextDelay(using: &random), unless: handle)
+            }
+        }
+        // Let a DISCONNECT that stop() queued go out.
+        for _ in 0..<10 where mosquitto_loop(handle.pointer, 50, 1) == MOSQ_ERR_SUCCESS.rawValue {}
+    }
+
+    /// Sleeps in slices of 50 ms, so that a stop is noticed quickly.
+    private static func pause(milliseconds: Int64, unless handle: MosquittoHandle) {
+        let deadline = Date(timeIntervalSinceNow: Double(milliseconds) / 1000)
+        while Date() < deadline, !handle.stopping.load(ordering: .relaxed) {
+            Thread.sleep(forTimeInterval: min(0.05, max(0, deadline.timeIntervalSinceNow)))
+        }
+    }
+
+    /// Publishes at QoS 1; returns the message id that its ``Event/acknowledged(messageID:)``
+    /// will carry. The acknowledgement can arrive before this returns. While disconnected,
+    /// libmosquitto queues the message and sends it after the next connection.
+    @discardableResult
+    public func publish(_ topic: String, _ payload: [UInt8], retain: Bool = false) throws(MQTTError) -> Int32 {
+        var messageID: Int32 = 0
+        let status = payload.withUnsafeBytes { bytes in
+            mosquitto_publish(handle.pointer, &messageID, topic, Int32(bytes.count), bytes.baseAddress, 1, retain)
+        }
+        try check(status, "mqtt.publish", topic)
+        return messageID
+    }
+
+    /// Subscribes at QoS 1 now (the options' subscriptions are renewed on every connection).
+    @discardableResult
+    public func subscribe(_ topic: String) throws(MQTTError) -> Int32 {
+        var messageID: Int32 = 0
+        try check(mosquitto_subscribe(handle.pointer, &messageID, topic, 1), "mqtt.subscribe", topic)
+        return messageID
+    }
+
+    /// Disconnects cleanly (the will is not sent) and ends the network thread, waiting up to
+    /// `timeout` seconds for it. A thread stuck in a blocking connect is left to finish on its
+    /// own; it keeps the handle alive until it does.
+    public func stop(timeout: TimeInterval = 5) {
+        guard started.load(ordering: .relaxed), !handle.stopping.exchange(true, ordering: .relaxed) else { return }
+        mosquitto_disconnect(handle.pointer)
+        _ = finished.wait(timeout: .now() + timeout)
+    }
+
+    private func check(_ status: Int32, _ code: String, _ what: String) throws(MQTTError) {
+        guard status != MOSQ_ERR_SUCCESS.rawValue else { return }
+        throw MQTTError(code: code, message: "\(what): \(Self.describe(status))")
+    }
+
+    /// The broker's words for a refused CONNECT: an MQTT 5 reason code or a 3.1.1 CONNACK code.
+    public static func describe(connectCode code: Int32, version: MQTTClientOptions.ProtocolVersion) -> String {
+        String(cString: version == .v5 ? mosquitto_reason_string(code) : mosquitto_connack_string(code))
+    }
+
+    /// libmosquitto's words for a status, with errno's for a system error.
+    static func describe(_ status: Int32) -> String {
+        if status == MOSQ_ERR_ERRNO.rawValue { return String(cString: strerror(errno)) }
+        return String(cString: mosquitto_strerror(status))
+    }
+}
