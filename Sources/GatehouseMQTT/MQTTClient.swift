@@ -168,13 +168,18 @@ public final class MQTTClient: Sendable {
 
     /// Publishes at QoS 1; returns the message id that its ``Event/acknowledged(messageID:)``
     /// will carry. The acknowledgement can arrive before this returns. While disconnected,
-    /// libmosquitto queues the message and sends it after the next connection.
+    /// libmosquitto queues the message and sends it after the next connection; the
+    /// acknowledgement comes then.
     @discardableResult
     public func publish(_ topic: String, _ payload: [UInt8], retain: Bool = false) throws(MQTTError) -> Int32 {
         var messageID: Int32 = 0
         let status = payload.withUnsafeBytes { bytes in
             mosquitto_publish(handle.pointer, &messageID, topic, Int32(bytes.count), bytes.baseAddress, 1, retain)
         }
+        // libmosquitto queues a QoS 1 message and gives it its id before it finds the client
+        // disconnected; it sends the message after the next connection (seen with 2.0.11), so
+        // "not connected" with an id is a queued message, not a lost one.
+        if status == MOSQ_ERR_NO_CONN.rawValue && messageID != 0 { return messageID }
         try check(status, "mqtt.publish", topic)
         return messageID
     }

@@ -1,63 +1,39 @@
 import Foundation
 import GatehouseMQTT
 import GatehouseTesting
-import Synchronization
 import Testing
-
-/// Collects a client's events for a test to wait on.
-final class EventRecorder: Sendable {
-    private let events = Mutex<[MQTTClient.Event]>([])
-
-    func record(_ event: MQTTClient.Event) { events.withLock { $0.append(event) } }
-
-    var all: [MQTTClient.Event] { events.withLock { $0 } }
-
-    /// Waits up to 20 s until `condition` holds for the events so far.
-    func wait(until condition: ([MQTTClient.Event]) -> Bool) -> Bool {
-        let deadline = Date(timeIntervalSinceNow: 20)
-        while Date() < deadline {
-            if condition(all) { return true }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        return condition(all)
-    }
-
-    var messages: [(topic: String, payload: String, retained: Bool)] {
-        all.compactMap { event in
-            if case .message(let topic, let payload, let retained) = event { (topic, String(decoding: payload, as: UTF8.self), retained) } else { nil }
-        }
-    }
-
-    var acknowledged: Set<Int32> {
-        Set(all.compactMap { event in if case .acknowledged(let id) = event { id } else { nil } })
-    }
-}
 
 @Suite("The libmosquitto client against a real broker")
 struct MQTTClientTests {
-    func client(_ id: String, _ broker: MosquittoBroker, configure: (inout MQTTClientOptions) -> Void = { _ in }) throws -> (MQTTClient, EventRecorder) {
-        var options = MQTTClientOptions(clientID: id, host: "127.0.0.1", port: broker.port)
+    static func client(_ id: String, port: Int, waitForConnection: Bool = true, configure: (inout MQTTClientOptions) -> Void = { _ in }) throws -> (MQTTClient, EventRecorder) {
+        var options = MQTTClientOptions(clientID: id, host: "127.0.0.1", port: port)
+        options.reconnectDelayMilliseconds = 100
+        options.maximumReconnectDelaySeconds = 1
         configure(&options)
         let recorder = EventRecorder()
         let client = try MQTTClient(options: options) { recorder.record($0) }
-        try client.start()
-        #expect(recorder.wait { $0.contains(.connected(code: 0)) }, "\(id) did not connect: \(broker.log)")
+        client.start()
+        if waitForConnection {
+            #expect(recorder.wait { $0.contains(.connected(code: 0)) }, "\(id) did not connect: \(recorder.all)")
+        }
         return (client, recorder)
     }
 
     @Test("QoS 1 in order: every publish is acknowledged by its message id and arrives once, in order", arguments: MQTTClientOptions.ProtocolVersion.allCases)
     func publishAndReceive(_ version: MQTTClientOptions.ProtocolVersion) throws {
         let broker = try MosquittoBroker()
-        let (subscriber, received) = try client("sub", broker) { $0.protocolVersion = version }
-        let subscription = try subscriber.subscribe("gatehouse/v1/acme/gate-01/events/#")
-        #expect(received.wait { $0.contains(.subscribed(messageID: subscription)) })
-        let (publisher, sent) = try client("pub", broker) { $0.protocolVersion = version }
+        let (subscriber, received) = try Self.client("sub", port: broker.port) {
+            $0.protocolVersion = version
+            $0.subscriptions = ["gatehouse/v1/acme/gate-01/events/#"]
+        }
+        #expect(received.wait { $0.contains { if case .subscribed = $0 { true } else { false } } })
+        let (publisher, sent) = try Self.client("pub", port: broker.port) { $0.protocolVersion = version }
         var ids: Set<Int32> = []
         for index in 1...200 {
             ids.insert(try publisher.publish("gatehouse/v1/acme/gate-01/events/access", Array("event \(index)".utf8)))
         }
-        #expect(sent.wait { ids.isSubset(of: Set($0.compactMap { if case .acknowledged(let id) = $0 { id } else { nil } })) })
-        #expect(received.wait { $0.count >= 202 })
+        #expect(sent.wait { _ in ids.isSubset(of: sent.acknowledged) })
+        #expect(received.wait { _ in received.messages.count >= 200 })
         #expect(received.messages.map(\.payload) == (1...200).map { "event \($0)" })
         publisher.stop()
         subscriber.stop()
@@ -66,34 +42,109 @@ struct MQTTClientTests {
     @Test("a retained message reaches a later subscriber, marked retained")
     func retained() throws {
         let broker = try MosquittoBroker()
-        let (publisher, sent) = try client("device", broker)
+        let (publisher, sent) = try Self.client("device", port: broker.port)
         let id = try publisher.publish("gatehouse/v1/acme/gate-01/status", Array(#"{"state":"online"}"#.utf8), retain: true)
         #expect(sent.wait { $0.contains(.acknowledged(messageID: id)) })
-        let (subscriber, received) = try client("platform", broker)
-        try subscriber.subscribe("gatehouse/v1/acme/+/status")
-        #expect(received.wait { !$0.isEmpty && received.messages.count == 1 })
+        let (subscriber, received) = try Self.client("platform", port: broker.port) { $0.subscriptions = ["gatehouse/v1/acme/+/status"] }
+        #expect(received.wait { _ in received.messages.count == 1 })
         #expect(received.messages.first?.retained == true && received.messages.first?.payload == #"{"state":"online"}"#)
+        subscriber.stop()
     }
 
-    @Test("a broker that is not there: the client keeps trying and reports the lost connection")
-    func noBroker() throws {
-        var options = MQTTClientOptions(clientID: "lonely", host: "127.0.0.1", port: try Self.closedPort())
-        options.reconnectDelaySeconds = 1
-        let recorder = EventRecorder()
-        let client = try MQTTClient(options: options) { recorder.record($0) }
-        do {
-            try client.start()
-            // connect_async may also fail later, on the network thread.
-            #expect(recorder.wait { $0.contains { if case .disconnected(let code) = $0 { code != 0 } else { false } } })
-        } catch {
-            #expect(error.code == "mqtt.connect" && error.message.contains("127.0.0.1:"))
-        }
+    @Test("no broker yet: the client keeps trying with back-off and connects once a broker listens")
+    func brokerArrivesLater() throws {
+        let port = try MosquittoBroker.freePort()
+        let (client, recorder) = try Self.client("patient", port: port, waitForConnection: false)
+        #expect(recorder.wait { _ in recorder.failedAttempts >= 2 })
+        let failure = recorder.all.first { if case .connectFailed = $0 { true } else { false } }
+        #expect("\(String(describing: failure))".contains("127.0.0.1:\(port)"))
+        let broker = try MosquittoBroker(port: port)
+        #expect(recorder.wait { _ in recorder.connections == 1 }, "no connection: \(broker.log)")
         client.stop()
     }
 
-    /// A port where nothing listens: a broker started and stopped.
-    static func closedPort() throws -> Int {
+    @Test("the broker restarts: publishes meanwhile are queued and delivered once it is back, in order, each acknowledged; both clients reconnect by themselves")
+    func brokerRestart() throws {
         let broker = try MosquittoBroker()
-        return broker.port
+        let (subscriber, received) = try Self.client("platform", port: broker.port) { $0.subscriptions = ["gatehouse/v1/acme/gate-01/events/#"] }
+        #expect(received.wait { $0.contains { if case .subscribed = $0 { true } else { false } } })
+        let (publisher, sent) = try Self.client("device", port: broker.port)
+        broker.stop()
+        #expect(sent.wait { $0.contains { if case .disconnected(let code) = $0 { code != 0 } else { false } } })
+        var ids: Set<Int32> = []
+        for index in 1...5 {
+            ids.insert(try publisher.publish("gatehouse/v1/acme/gate-01/events/access", Array("during \(index)".utf8)))
+        }
+        try broker.start()
+        #expect(sent.wait { _ in sent.connections == 2 } && received.wait { _ in received.connections == 2 }, "no reconnection: \(broker.log)")
+        for index in 1...50 {
+            ids.insert(try publisher.publish("gatehouse/v1/acme/gate-01/events/access", Array("after \(index)".utf8)))
+        }
+        #expect(sent.wait { _ in ids.isSubset(of: sent.acknowledged) }, "not all acknowledged: \(broker.log)")
+        #expect(received.wait { _ in received.messages.count >= 55 })
+        #expect(received.messages.map(\.payload) == (1...5).map { "during \($0)" } + (1...50).map { "after \($0)" })
+        publisher.stop()
+        subscriber.stop()
+    }
+}
+
+@Suite("Mutual TLS with certificates made by openssl")
+struct MQTTTLSTests {
+    let certificates: TestCertificates
+
+    init() throws {
+        certificates = try TestCertificates()
+    }
+
+    func connect(_ broker: MosquittoBroker, certificate: String?, key: String?) throws -> (MQTTClient, EventRecorder) {
+        try MQTTClientTests.client("gate-01", port: broker.port, waitForConnection: false) { options in
+            options.usesTLS = true
+            options.caFile = certificates.caFile
+            options.certificateFile = certificate
+            options.keyFile = key
+        }
+    }
+
+    @Test("a device certificate from the site CA connects, publishes and is acknowledged")
+    func mutualTLS() throws {
+        let broker = try MosquittoBroker(listenerOptions: certificates.listenerOptions())
+        let (client, recorder) = try connect(broker, certificate: certificates.deviceCertificate, key: certificates.deviceKey)
+        #expect(recorder.wait { _ in recorder.connections == 1 }, "\(recorder.all) \(broker.log)")
+        let id = try client.publish("gatehouse/v1/acme/gate-01/status", Array("online".utf8))
+        #expect(recorder.wait { $0.contains(.acknowledged(messageID: id)) })
+        client.stop()
+    }
+
+    @Test("refused: a certificate from another CA, and no certificate at all")
+    func strangerRefused() throws {
+        let broker = try MosquittoBroker(listenerOptions: certificates.listenerOptions())
+        for (certificate, key) in [(certificates.strangerCertificate, certificates.strangerKey), (nil, nil)] as [(String?, String?)] {
+            let (client, recorder) = try connect(broker, certificate: certificate, key: key)
+            #expect(recorder.wait { _ in recorder.failedAttempts + recorder.all.filter { if case .disconnected = $0 { true } else { false } }.count >= 2 })
+            #expect(recorder.connections == 0, "connected with \(certificate ?? "no certificate")")
+            client.stop()
+        }
+    }
+
+    @Test("the broker's certificate must name the host the device connects to")
+    func hostNameVerified() throws {
+        let broker = try MosquittoBroker(listenerOptions: certificates.listenerOptions(
+            requireClientCertificate: false, certificate: certificates.wrongHostCertificate, key: certificates.wrongHostKey))
+        let (client, recorder) = try connect(broker, certificate: nil, key: nil)
+        #expect(recorder.wait { _ in recorder.failedAttempts >= 2 })
+        #expect(recorder.connections == 0)
+        client.stop()
+    }
+
+    @Test("a TLS file that cannot be read is reported when the client is made, naming the file")
+    func missingFile() throws {
+        var options = MQTTClientOptions(clientID: "gate-01", host: "127.0.0.1", port: 8883)
+        options.usesTLS = true
+        options.caFile = certificates.directory.file("no-such-ca.pem")
+        #expect {
+            _ = try MQTTClient(options: options) { _ in }
+        } throws: { error in
+            "\(error)".contains("mqtt.setup") && "\(error)".contains("no-such-ca.pem")
+        }
     }
 }
