@@ -139,7 +139,7 @@ let package = Package(
 
         .testTarget(
             name: "GatehouseCoreTests",
-            dependencies: ["GatehouseCore", "GatehouseTesting"],
+            dependencies: ["GatehouseCore", "GatehouseAdmin", "GatehouseTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(
