@@ -133,7 +133,7 @@ let package = Package(
         // Fakes, fixtures and emulators shared by tests, the demo and the benchmarks.
         .target(
             name: "GatehouseTesting",
-            dependencies: ["GatehouseCore", "GatehouseStore", "GatehouseAdmin", "GatehouseDaemon"],
+            dependencies: ["GatehouseCore", "GatehouseStore", "GatehouseAdmin", "GatehouseDaemon", "GatehouseMQTT"],
             swiftSettings: strictSettings
         ),
 
@@ -159,7 +159,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GatehouseCLITests",
-            dependencies: ["gatehouse", "GatehouseTesting", "GatehouseDaemon", "GatehouseCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["gatehouse", "GatehouseTesting", "GatehouseDaemon", "GatehouseCore", "GatehouseMQTT", "GatehouseAdmin", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
     ]

@@ -8,8 +8,9 @@ struct CLIFixture {
     var bundleKey: String { directory.file("site/keys/private/bundle.jwk") }
     var bundleKeys: String { directory.file("site/keys/bundle.jwks") }
 
-    init() throws {
-        let output = try GatehouseBinary.run(["init", "--site", "acme", "--device", "gate-01", "--out", directory.file("site")])
+    /// `mqtt`: the broker URL `init --mqtt` writes into the config.
+    init(mqtt: String? = nil) throws {
+        let output = try GatehouseBinary.run(["init", "--site", "acme", "--device", "gate-01", "--out", directory.file("site")] + (mqtt.map { ["--mqtt", $0] } ?? []))
         precondition(output.status == 0, "init failed: \(output.standardError)")
     }
 

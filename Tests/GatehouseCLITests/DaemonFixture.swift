@@ -16,9 +16,11 @@ struct DaemonFixture {
         #"{"op":"put","type":"invite","id":"inv-1","kind":"visitor","host":"anna","zones":["site"],"valid_from":"2026-01-01T00:00:00Z","valid_until":"2099-01-01T00:00:00Z","nda_signed":true,"max_entries":1,"status":"invited"}"#,
     ]
 
-    /// `expires`: the bundle's expiry, as `bundle build --expires` takes it.
-    init(expires: String? = nil) throws {
-        site = try CLIFixture()
+    /// `expires`: the bundle's expiry, as `bundle build --expires` takes it; `mqtt`: the broker
+    /// URL; `applyBundle`: false leaves the device without a policy.
+    init(expires: String? = nil, mqtt: String? = nil, applyBundle: Bool = true) throws {
+        site = try CLIFixture(mqtt: mqtt)
+        guard applyBundle else { return }
         let bundle = try site.build(version: 1, lines: Self.lines, arguments: expires.map { ["--expires", $0] } ?? [])
         let applied = try site.run(["bundle", "apply", bundle, "--config", site.config])
         precondition(applied.status == 0, "apply failed: \(applied.standardError)")

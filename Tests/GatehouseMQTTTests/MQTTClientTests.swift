@@ -5,12 +5,12 @@ import Testing
 
 @Suite("The libmosquitto client against a real broker")
 struct MQTTClientTests {
-    static func client(_ id: String, port: Int, waitForConnection: Bool = true, configure: (inout MQTTClientOptions) -> Void = { _ in }) throws -> (MQTTClient, EventRecorder) {
+    static func client(_ id: String, port: Int, waitForConnection: Bool = true, configure: (inout MQTTClientOptions) -> Void = { _ in }) throws -> (MQTTClient, MQTTRecorder) {
         var options = MQTTClientOptions(clientID: id, host: "127.0.0.1", port: port)
         options.reconnectDelayMilliseconds = 100
         options.maximumReconnectDelaySeconds = 1
         configure(&options)
-        let recorder = EventRecorder()
+        let recorder = MQTTRecorder()
         let client = try MQTTClient(options: options) { recorder.record($0) }
         client.start()
         if waitForConnection {
@@ -96,7 +96,7 @@ struct MQTTTLSTests {
         certificates = try TestCertificates()
     }
 
-    func connect(_ broker: MosquittoBroker, certificate: String?, key: String?) throws -> (MQTTClient, EventRecorder) {
+    func connect(_ broker: MosquittoBroker, certificate: String?, key: String?) throws -> (MQTTClient, MQTTRecorder) {
         try MQTTClientTests.client("gate-01", port: broker.port, waitForConnection: false) { options in
             options.usesTLS = true
             options.caFile = certificates.caFile
