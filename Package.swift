@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "GatehouseAdmin", targets: ["GatehouseAdmin"]),
         .library(name: "GatehouseDaemon", targets: ["GatehouseDaemon"]),
         .library(name: "GatehouseTesting", targets: ["GatehouseTesting"]),
+        .library(name: "GatehouseMQTT", targets: ["GatehouseMQTT"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),

@@ -19,6 +19,7 @@ let package = Package(
                 .product(name: "GatehouseAdmin", package: "gatehouse"),
                 .product(name: "GatehouseTesting", package: "gatehouse"),
                 .product(name: "GatehouseDaemon", package: "gatehouse"),
+                .product(name: "GatehouseMQTT", package: "gatehouse"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         )

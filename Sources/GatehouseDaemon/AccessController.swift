@@ -35,7 +35,7 @@ public final class AccessController: @unchecked Sendable {
     let software: String
     private let jobs = JobQueue<Job>(capacity: 256)
     private let settings: Mutex<Settings>
-    private let published = Mutex(DeviceStatus(bundle: nil, mode: .normal))
+    private let published: Mutex<DeviceStatus>
     private let lastBeat = Atomic<Int64>(0)
     private var thread: DedicatedThread?
 
@@ -49,6 +49,8 @@ public final class AccessController: @unchecked Sendable {
         policyReader = try PolicyReader(database)
         self.eventLog = eventLog
         state = try eventLog.runtimeState()
+        // Known from the start, so that the first status the link publishes is right.
+        published = Mutex(DeviceStatus(bundle: try database.appliedBundle()?.version, mode: state.mode))
         streaks = DenialStreaks(threshold: config.policy.repeatedDenialsThreshold)
         settings = Mutex(Self.settings(config, inviteKeys: inviteKeys))
         self.outputs = outputs
