@@ -15,6 +15,8 @@ public enum ConfigTemplate {
             # ca_file = "tls/ca.pem"            # mqtts:// only
             # cert_file = "tls/device.pem"      # mutual TLS: both cert_file and key_file
             # key_file = "tls/device.key"
+            # window = 256                      # events in flight, waiting for the broker's PUBACK
+            # reconnect_max_s = 60              # the longest wait between connection attempts
             """
         } ?? """
             # [mqtt]
@@ -26,6 +28,8 @@ public enum ConfigTemplate {
             # ca_file = "tls/ca.pem"
             # cert_file = "tls/device.pem"          # mutual TLS: both cert_file and key_file
             # key_file = "tls/device.key"
+            # window = 256                          # events in flight, waiting for the broker's PUBACK
+            # reconnect_max_s = 60                  # the longest wait between connection attempts
             """
         let entryReader = nfcConnection.map { connection in
             """
@@ -57,6 +61,12 @@ public enum ConfigTemplate {
 
             # The site's MQTT broker: events out, bundles and commands in.
             \(mqtt)
+
+            # The event outbox: every event is stored here first, then published.
+            # [outbox]
+            # max_events = 1000000                  # at this many, the oldest unpublished go, with an outbox_high alarm naming them
+            # high_water = 800000                   # unpublished events that raise outbox_high
+            # retention_h = 168                     # how long published events are kept
 
             # Choices the wire contract leaves to the device.
             [policy]
