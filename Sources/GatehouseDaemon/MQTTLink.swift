@@ -32,8 +32,8 @@ final class MQTTLink: @unchecked Sendable {
     let logger: Logger
     let now: @Sendable () -> Timestamp
     let software: String
-    private(set) var client: MQTTClient!
-    private(set) var bundles: BundleWorker!
+    let client: MQTTClient
+    let bundles: BundleWorker
     private let settings: Mutex<Settings>
     private var thread: DedicatedThread?
 
