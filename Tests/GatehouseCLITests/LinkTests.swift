@@ -95,6 +95,18 @@ struct LinkTests {
         #expect(try fixture.site.status()["bundle_version"] as? Int == 1)
     }
 
+    @Test("a policy past its expiry: one snapshot request with reason policy_stale")
+    func staleRequest() throws {
+        let broker = try MosquittoBroker()
+        let fixture = try DaemonFixture(expires: "2s", mqtt: "mqtt://127.0.0.1:\(broker.port)")
+        let platform = try Platform(port: broker.port)
+        let daemon = try fixture.start()
+        platform.wait("a stale request") { platform.messages("request").contains { $0.string("reason") == "policy_stale" && $0.integer("have") == 1 } }
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(platform.messages("request").filter { $0.string("reason") == "policy_stale" }.count == 1)
+        #expect(daemon.stop() == 0)
+    }
+
     @Test("commands: each carried out and acked, with its events; every refusal acked with its reason, replay included")
     func commands() async throws {
         let broker = try MosquittoBroker()

@@ -88,6 +88,30 @@ struct MQTTClientTests {
     }
 }
 
+@Suite("A broker that wants a user name and password")
+struct MQTTPasswordTests {
+    @Test("the right password connects; a wrong one is refused by the broker and never connects")
+    func password() throws {
+        let directory = TemporaryDirectory("gatehouse-passwords")
+        let file = directory.file("passwords")
+        let made = try Subprocess.run("/usr/bin/mosquitto_passwd", ["-b", "-c", file, "gate-01", "s3cret"])
+        #expect(made.status == 0, "\(made.standardError)")
+        let broker = try MosquittoBroker(listenerOptions: ["allow_anonymous false", "password_file \(file)"])
+        let (good, accepted) = try MQTTClientTests.client("gate-01", port: broker.port) {
+            $0.username = "gate-01"
+            $0.password = "s3cret"
+        }
+        good.stop()
+        let (bad, refused) = try MQTTClientTests.client("intruder", port: broker.port, waitForConnection: false) {
+            $0.username = "gate-01"
+            $0.password = "guess"
+        }
+        #expect(refused.wait { $0.contains { if case .connected(let code) = $0 { code != 0 } else { false } } })
+        #expect(refused.connections == 0 && accepted.connections == 1)
+        bad.stop()
+    }
+}
+
 @Suite("Mutual TLS with certificates made by openssl")
 struct MQTTTLSTests {
     let certificates: TestCertificates
