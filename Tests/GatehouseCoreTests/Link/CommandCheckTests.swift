@@ -102,7 +102,7 @@ struct LinkBasicsTests {
     @Test("back-off doubles up to its maximum, jittered into the upper half, and resets")
     func backoff() {
         var backoff = ReconnectBackoff(initialMilliseconds: 100, maximumMilliseconds: 1000)
-        var random = SplitMix(seed: 7)
+        var random = SeededGenerator(state: 7)
         var ceilings: [Int64] = []
         for _ in 0..<6 {
             let ceiling = backoff.ceiling

@@ -118,7 +118,7 @@ struct OutboxDrainTests {
 
     @Test("seeded random runs: every stored event is published, lanes in order, window respected", arguments: 1...20)
     func randomRuns(seed: UInt64) {
-        var random = SplitMix(seed: seed)
+        var random = SeededGenerator(state: seed)
         var harness = DrainHarness(window: Int(random.next() % 16) + 1, batch: Int(random.next() % 8) + 1)
         harness.store(Int(random.next() % 50))
         for _ in 0..<400 {
@@ -138,18 +138,5 @@ struct OutboxDrainTests {
         }
         #expect(harness.unpublished.isEmpty)
         #expect(Set(harness.published) == Set(1..<harness.nextSeq))
-    }
-}
-
-/// A small seeded generator, so that a failing run can be repeated.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
