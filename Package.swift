@@ -155,12 +155,15 @@ let package = Package(
         ),
         .testTarget(
             name: "GatehouseMQTTTests",
-            dependencies: ["GatehouseMQTT", "GatehouseTesting"],
+            dependencies: ["GatehouseMQTT", "GatehouseCore", "GatehouseTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "GatehouseCLITests",
-            dependencies: ["gatehouse", "GatehouseTesting", "GatehouseDaemon", "GatehouseCore", "GatehouseMQTT", "GatehouseAdmin", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "gatehouse", "GatehouseTesting", "GatehouseDaemon", "GatehouseCore", "GatehouseMQTT", "GatehouseAdmin", "GatehouseGPIO",
+                "GatehouseStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

@@ -1,10 +1,9 @@
 import GatehouseCore
-import GatehouseMQTT
 
 /// What the link thread is told, in the order it happened.
 enum LinkInput: Sendable {
     /// Something the broker or the connection did.
-    case client(MQTTClient.Event)
+    case client(BrokerEvent)
     /// New events were stored.
     case stored
     /// The access thread carried out a command (or could not).

@@ -32,7 +32,9 @@ final class MQTTLink: @unchecked Sendable {
     let logger: Logger
     let now: @Sendable () -> Timestamp
     let software: String
-    let client: MQTTClient
+    let client: any BrokerPort
+    /// The broker's URL, for the log.
+    let brokerURL: String
     let bundles: BundleWorker
     private let settings: Mutex<Settings>
     private var thread: DedicatedThread?
@@ -51,9 +53,16 @@ final class MQTTLink: @unchecked Sendable {
     /// A queue for ``init``'s `inputs`: large enough that no acknowledgement is ever refused.
     static func makeInputs() -> JobQueue<LinkInput> { JobQueue(capacity: 1 << 20) }
 
+    /// Makes the client the link talks through: libmosquitto's, or a simulated twin in tests.
+    typealias BrokerFactory = @Sendable (MQTTClientOptions, @escaping @Sendable (BrokerEvent) -> Void) throws -> any BrokerPort
+
+    /// The real client.
+    static let libmosquitto: BrokerFactory = { options, handler in try MQTTClient(options: options, handler: handler) }
+
     /// The link of `config`, taking its inputs from `inputs`, where the event log also says "stored".
-    init(config: GatehouseConfig, mqtt: MQTTConfig, password: String?, keys: (bundle: TrustSet, command: TrustSet), inputs: JobQueue<LinkInput>, database: GatehouseDatabase, eventLog: EventLog, controller: AccessController, software: String, logger: Logger, now: @escaping @Sendable () -> Timestamp) throws(DaemonError) {
+    init(config: GatehouseConfig, mqtt: MQTTConfig, password: String?, keys: (bundle: TrustSet, command: TrustSet), inputs: JobQueue<LinkInput>, database: GatehouseDatabase, eventLog: EventLog, controller: AccessController, software: String, logger: Logger, now: @escaping @Sendable () -> Timestamp, connect: BrokerFactory = MQTTLink.libmosquitto) throws(DaemonError) {
         self.inputs = inputs
+        brokerURL = mqtt.url
         topics = DeviceTopics(site: config.site, device: config.device)
         outbox = Outbox(database: database)
         replayMemory = CommandReplayMemory(database: database)
@@ -82,9 +91,9 @@ final class MQTTLink: @unchecked Sendable {
             retain: true)
         let inputs = inputs
         do {
-            client = try MQTTClient(options: options) { event in _ = inputs.push(.client(event)) }
+            client = try connect(options) { event in _ = inputs.push(.client(event)) }
         } catch {
-            throw DaemonError(code: "daemon.mqtt", message: "\(mqtt.url): \(error.message)")
+            throw DaemonError(code: "daemon.mqtt", message: "\(mqtt.url): \(error)")
         }
         bundles = BundleWorker(config: config, trust: keys.bundle, database: database, eventLog: eventLog, logger: logger, now: now) { report in
             _ = inputs.push(.bundleDone(report))
@@ -125,7 +134,7 @@ final class MQTTLink: @unchecked Sendable {
 
     private func run() {
         client.start()
-        logger.info("connecting to the broker", metadata: ["mqtt.host": "\(client.options.host)", "mqtt.port": "\(client.options.port)"])
+        logger.info("connecting to the broker", metadata: ["mqtt.url": "\(brokerURL)"])
         var nextTick = Date(timeIntervalSinceNow: 1)
         var stopDeadline: Date?
         while true {
@@ -143,7 +152,7 @@ final class MQTTLink: @unchecked Sendable {
                 tick()
             }
         }
-        client.stop()
+        client.stop(timeout: 5)
         inputs.close()
         logger.info("disconnected from the broker")
     }
@@ -164,12 +173,12 @@ final class MQTTLink: @unchecked Sendable {
         }
     }
 
-    private func handle(_ event: MQTTClient.Event) {
+    private func handle(_ event: BrokerEvent) {
         switch event {
         case .connected(0):
             isConnected = true
             connectFailures = 0
-            logger.info("connected to the broker", metadata: ["mqtt.host": "\(client.options.host)"])
+            logger.info("connected to the broker", metadata: ["mqtt.url": "\(brokerURL)"])
             do {
                 drain.connected(nextSeq: try outbox.nextSeq())
             } catch {
@@ -181,7 +190,7 @@ final class MQTTLink: @unchecked Sendable {
                 if (try? database.appliedBundle()) == .some(nil) { requestSnapshot(.noPolicy) }
             }
         case .connected(let code):
-            logger.error("the broker refused the connection", metadata: ["mqtt.code": "\(code)", "mqtt.reason": "\(MQTTClient.describe(connectCode: code, version: client.options.protocolVersion))"])
+            logger.error("the broker refused the connection", metadata: ["mqtt.code": "\(code)", "mqtt.reason": "\(client.describe(connectCode: code))"])
         case .connectFailed(let message):
             connectFailures += 1
             // Loud once per outage, quiet while it lasts.
@@ -269,7 +278,7 @@ final class MQTTLink: @unchecked Sendable {
         do {
             return try client.publish(topic, Array(payload.utf8), retain: retain)
         } catch {
-            logger.error("publish failed", metadata: ["mqtt.topic": "\(topic)", "error.code": "\(error.code)", "error": "\(error.message)"])
+            logger.error("publish failed", metadata: ["mqtt.topic": "\(topic)", "error": "\(error)"])
             return nil
         }
     }

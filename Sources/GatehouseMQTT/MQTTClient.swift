@@ -11,20 +11,9 @@ import Synchronization
 /// the broker keeps the subscriptions, and libmosquitto resends unacknowledged QoS 1 messages
 /// after a reconnect. Everything the broker says arrives as an ``Event`` on that thread,
 /// copied out of C first; handlers must return quickly.
-public final class MQTTClient: Sendable {
-    /// What happens on the link.
-    public enum Event: Sendable, Equatable {
-        /// The broker answered the CONNECT: accepted (code 0) or refused (its reason code).
-        case connected(code: Int32)
-        /// A connection attempt failed before the broker answered (refused, TLS, DNS).
-        case connectFailed(message: String)
-        /// The connection ended: code 0 when asked for, anything else when lost.
-        case disconnected(code: Int32)
-        /// The broker acknowledged a QoS 1 publish (PUBACK) with this message id.
-        case acknowledged(messageID: Int32)
-        case subscribed(messageID: Int32)
-        case message(topic: String, payload: [UInt8], retained: Bool)
-    }
+public final class MQTTClient: BrokerPort {
+    /// What happens on the link: the core's ``BrokerEvent``.
+    public typealias Event = BrokerEvent
 
     /// What the C callbacks reach through the client's user pointer.
     private final class Callbacks: Sendable {
@@ -207,8 +196,8 @@ public final class MQTTClient: Sendable {
     }
 
     /// The broker's words for a refused CONNECT: an MQTT 5 reason code or a 3.1.1 CONNACK code.
-    public static func describe(connectCode code: Int32, version: MQTTClientOptions.ProtocolVersion) -> String {
-        String(cString: version == .v5 ? mosquitto_reason_string(code) : mosquitto_connack_string(code))
+    public func describe(connectCode code: Int32) -> String {
+        String(cString: options.protocolVersion == .v5 ? mosquitto_reason_string(code) : mosquitto_connack_string(code))
     }
 
     /// libmosquitto's words for a status, with errno's for a system error.

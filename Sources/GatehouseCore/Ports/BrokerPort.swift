@@ -1,0 +1,28 @@
+/// What happens on the link to the site broker, as an MQTT client reports it.
+public enum BrokerEvent: Sendable, Equatable {
+    /// The broker answered the CONNECT: accepted (code 0) or refused (its reason code).
+    case connected(code: Int32)
+    /// A connection attempt failed before the broker answered (refused, TLS, DNS).
+    case connectFailed(message: String)
+    /// The connection ended: code 0 when asked for, anything else when lost.
+    case disconnected(code: Int32)
+    /// The broker acknowledged a QoS 1 publish (PUBACK) with this message id.
+    case acknowledged(messageID: Int32)
+    case subscribed(messageID: Int32)
+    case message(topic: String, payload: [UInt8], retained: Bool)
+}
+
+/// An MQTT client as the device's link uses it: `GatehouseMQTT`'s libmosquitto client or its
+/// simulated twin. Events reach the handler the client was made with, on the client's thread,
+/// and may come before the call that caused them returns.
+public protocol BrokerPort: AnyObject, Sendable {
+    /// Starts connecting; the client reconnects by itself until ``stop(timeout:)``.
+    func start()
+    /// Publishes at QoS 1 and returns the message id its ``BrokerEvent/acknowledged(messageID:)``
+    /// will carry.
+    func publish(_ topic: String, _ payload: [UInt8], retain: Bool) throws -> Int32
+    /// Disconnects cleanly (no will) and ends the client's thread, waiting up to `timeout` seconds.
+    func stop(timeout: Double)
+    /// The broker's words for a refused CONNECT's code.
+    func describe(connectCode: Int32) -> String
+}
