@@ -65,7 +65,7 @@ public enum ConfigTemplate {
             # The event outbox: every event is stored here first, then published.
             # [outbox]
             # max_events = 1000000                  # at this many, the oldest unpublished go, with an outbox_high alarm naming them
-            # high_water = 800000                   # unpublished events that raise outbox_high
+            # high_water = 800000                   # unpublished events that raise outbox_high (default: 80 % of max_events)
             # retention_h = 168                     # how long published events are kept
 
             # Choices the wire contract leaves to the device.

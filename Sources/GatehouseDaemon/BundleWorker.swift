@@ -68,7 +68,7 @@ final class BundleWorker: Sendable {
 
     private func apply(_ job: Job) -> BundleReport {
         let applier = BundleApplier(database: database, trust: trust.withLock { $0 }, site: site, device: device, now: now)
-        let result: BundleReport.Result
+        let result: BundleReport
         do {
             switch try applier.apply(.bytes(job.bytes)) {
             case .applied(let manifest): result = .applied(manifest)
@@ -81,10 +81,10 @@ final class BundleWorker: Sendable {
             }
         }
         record(result, origin: job.origin)
-        return BundleReport(result: result, appliedVersion: (try? database.appliedBundle())?.version)
+        return result
     }
 
-    private func record(_ result: BundleReport.Result, origin: String) {
+    private func record(_ result: BundleReport, origin: String) {
         let time = now()
         var metadata: Logger.Metadata = ["bundle.origin": "\(origin)"]
         switch result {

@@ -39,6 +39,12 @@ public enum ConfigFile {
             return error.problems
         }
         var problems: [ConfigProblem] = []
+        if let mqtt = config.mqtt {
+            let files = [("ca_file", mqtt.caFile), ("cert_file", mqtt.certificateFile), ("key_file", mqtt.keyFile), ("password_file", mqtt.passwordFile)]
+            for case let (key, file?) in files where !FileManager.default.isReadableFile(atPath: file) {
+                problems.append(ConfigProblem(file: path, key: "mqtt.\(key)", message: "\(file): cannot read the file"))
+            }
+        }
         for purpose in KeyPurpose.allCases {
             do {
                 _ = try trust(config, purpose, configPath: path)

@@ -39,7 +39,7 @@ public enum GatehouseDaemon {
         }
         // The event log wakes the link's publisher after every commit.
         let linkInputs = config.mqtt == nil ? nil : MQTTLink.makeInputs()
-        let eventLog = EventLog(database: database, site: config.site, device: config.device) { _ in _ = linkInputs?.push(.stored) }
+        let eventLog = EventLog(database: database, site: config.site, device: config.device) { _ = linkInputs?.push(.stored) }
         let controller: AccessController
         let checkpointer: WALCheckpointer
         do {

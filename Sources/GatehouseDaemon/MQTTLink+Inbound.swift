@@ -82,16 +82,16 @@ extension MQTTLink {
     }
 
     func bundleDone(_ report: BundleReport) {
-        switch report.result {
+        switch report {
         case .applied(let manifest):
-            ack(.bundle, id: .integer(manifest.version), result: .applied, reason: nil, version: report.appliedVersion)
+            ack(.bundle, id: .integer(manifest.version), result: .applied, reason: nil)
         case .noop(let manifest):
-            ack(.bundle, id: .integer(manifest.version), result: .noop, reason: nil, version: report.appliedVersion)
+            ack(.bundle, id: .integer(manifest.version), result: .noop, reason: nil)
         case .refused(let refusal):
-            ack(.bundle, id: refusal.manifest.map { .integer($0.version) } ?? .null, result: .rejected, reason: refusal.reason.rawValue, version: report.appliedVersion)
+            ack(.bundle, id: refusal.manifest.map { .integer($0.version) } ?? .null, result: .rejected, reason: refusal.reason.rawValue)
             if refusal.reason == .baseMismatch { requestSnapshot(.baseMismatch) }
         case .failed:
-            ack(.bundle, id: .null, result: .rejected, reason: Self.deviceError, version: report.appliedVersion)
+            ack(.bundle, id: .null, result: .rejected, reason: Self.deviceError)
         }
     }
 
@@ -101,8 +101,8 @@ extension MQTTLink {
     /// The ack reason when the access queue is full.
     static let deviceBusy = "device_busy"
 
-    private func ack(_ subject: LinkMessage.AckSubject, id: JSONValue, result: LinkMessage.AckResult, reason: String?, version: Int64?? = nil) {
-        let held = version ?? (try? database.appliedBundle())??.version
-        publish(topics.ack, LinkMessage.ack(for: subject, id: id, result: result, reason: reason, version: held, at: now()))
+    /// Acks a bundle or command with the version the cache holds now, after handling it.
+    private func ack(_ subject: LinkMessage.AckSubject, id: JSONValue, result: LinkMessage.AckResult, reason: String?) {
+        publish(topics.ack, LinkMessage.ack(for: subject, id: id, result: result, reason: reason, version: heldVersion, at: now()))
     }
 }

@@ -75,7 +75,7 @@ final class MQTTLink: @unchecked Sendable {
         settings = Mutex(Self.settings(config, commandKeys: keys.command))
         var options = MQTTClientOptions(clientID: mqtt.clientID ?? "gatehouse-\(config.site)-\(config.device)", host: mqtt.host, port: mqtt.port)
         options.keepaliveSeconds = mqtt.keepaliveSeconds
-        options.protocolVersion = mqtt.protocolVersion == .v5 ? .v5 : .v311
+        options.protocolVersion = mqtt.protocolVersion
         options.username = mqtt.username
         options.password = password
         options.usesTLS = mqtt.usesTLS
@@ -182,12 +182,14 @@ final class MQTTLink: @unchecked Sendable {
             do {
                 drain.connected(nextSeq: try outbox.nextSeq())
             } catch {
-                logger.error("cannot read the outbox", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
+                // Publish anyway, all in one lane: seq order still holds, live events just do not overtake.
+                logger.error("cannot read the outbox's next seq", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
+                drain.connected(nextSeq: 1)
             }
             publishStatus(force: true)
             if !everConnected {
                 everConnected = true
-                if (try? database.appliedBundle()) == .some(nil) { requestSnapshot(.noPolicy) }
+                if case .success(nil) = appliedBundle() { requestSnapshot(.noPolicy) }
             }
         case .connected(let code):
             logger.error("the broker refused the connection", metadata: ["mqtt.code": "\(code)", "mqtt.reason": "\(client.describe(connectCode: code))"])
@@ -251,7 +253,7 @@ final class MQTTLink: @unchecked Sendable {
         guard isConnected, !isStopping else { return }
         if drain.isPaused, let next = try? outbox.nextSeq() { drain.retry(nextSeq: next) }
         publishStatus(force: false)
-        guard let applied = try? database.appliedBundle(), let expires = applied.expires, now() >= expires,
+        guard case .success(let applied?) = appliedBundle(), let expires = applied.expires, now() >= expires,
             staleRequestedVersion != applied.version
         else { return }
         staleRequestedVersion = applied.version
@@ -267,9 +269,25 @@ final class MQTTLink: @unchecked Sendable {
     }
 
     func requestSnapshot(_ reason: LinkMessage.SnapshotReason) {
-        let have = (try? database.appliedBundle())??.version
+        let have = heldVersion
         logger.info("asking for a snapshot", metadata: ["bundle.request.reason": "\(reason.rawValue)", "bundle.version": "\(have.map(String.init) ?? "none")"])
         publish(topics.request, LinkMessage.snapshotRequest(have: have, reason: reason))
+    }
+
+    /// The bundle the cache holds (nil without a policy); a cache that cannot be read is logged
+    /// and kept apart from "no policy", so that it never triggers a snapshot request.
+    func appliedBundle() -> Result<AppliedBundle?, StoreError> {
+        do {
+            return .success(try database.appliedBundle())
+        } catch {
+            logger.error("cannot read the applied bundle", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
+            return .failure(error)
+        }
+    }
+
+    /// The applied bundle's version, for acks and requests; nil without a policy or unreadable.
+    var heldVersion: Int64? {
+        if case .success(let applied) = appliedBundle() { applied?.version } else { nil }
     }
 
     /// Publishes at QoS 1; nil (logged) when libmosquitto refuses the message.

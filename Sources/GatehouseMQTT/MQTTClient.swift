@@ -19,6 +19,8 @@ public final class MQTTClient: BrokerPort {
     private final class Callbacks: Sendable {
         let handler: @Sendable (Event) -> Void
         let subscriptions: [String]
+        /// Set when the broker accepts a CONNECT; the network thread then resets its back-off.
+        let accepted = Atomic<Bool>(false)
         init(handler: @escaping @Sendable (Event) -> Void, subscriptions: [String]) {
             self.handler = handler
             self.subscriptions = subscriptions
@@ -88,6 +90,7 @@ public final class MQTTClient: BrokerPort {
             let callbacks = Unmanaged<Callbacks>.fromOpaque(user).takeUnretainedValue()
             if code == 0 {
                 for filter in callbacks.subscriptions { mosquitto_subscribe(mosq, nil, filter, 1) }
+                callbacks.accepted.store(true, ordering: .relaxed)
             }
             callbacks.handler(.connected(code: code))
         }
@@ -110,8 +113,8 @@ public final class MQTTClient: BrokerPort {
     /// Starts the network thread, which connects and keeps reconnecting until ``stop()``.
     public func start() {
         precondition(!started.exchange(true, ordering: .relaxed), "an MQTT client starts once")
-        let thread = Thread { [handle, options, finished] in
-            Self.run(handle, options)
+        let thread = Thread { [handle, options, callbacks, finished] in
+            Self.run(handle, options, callbacks)
             finished.signal()
         }
         thread.name = "gatehouse.mqtt"
@@ -119,7 +122,7 @@ public final class MQTTClient: BrokerPort {
     }
 
     /// The network thread: connect, loop, back off, until stopped.
-    private static func run(_ handle: MosquittoHandle, _ options: MQTTClientOptions) {
+    private static func run(_ handle: MosquittoHandle, _ options: MQTTClientOptions, _ callbacks: Callbacks) {
         var backoff = ReconnectBackoff(
             initialMilliseconds: Int64(options.reconnectDelayMilliseconds), maximumMilliseconds: Int64(options.maximumReconnectDelaySeconds) * 1000)
         var random = SystemRandomNumberGenerator()
@@ -129,7 +132,6 @@ public final class MQTTClient: BrokerPort {
                 let status = mosquitto_connect_bind_v5(handle.pointer, options.host, Int32(options.port), Int32(options.keepaliveSeconds), nil, handle.connectProperties.pointee)
                 if status == MOSQ_ERR_SUCCESS.rawValue {
                     connected = true
-                    backoff.reset()
                 } else {
                     dispatch(mosquitto_userdata(handle.pointer), .connectFailed(message: "\(options.host):\(options.port): \(describe(status))"))
                     pause(milliseconds: backoff.nextDelay(using: &random), unless: handle)
@@ -137,14 +139,19 @@ public final class MQTTClient: BrokerPort {
                 }
             }
             let status = mosquitto_loop(handle.pointer, 100, 1)
+            // Only an accepted CONNECT resets the back-off: a broker that takes the TCP connection
+            // and refuses the client (a wrong password) must not be retried at full speed.
+            if callbacks.accepted.exchange(false, ordering: .relaxed) { backoff.reset() }
             if status != MOSQ_ERR_SUCCESS.rawValue && !handle.stopping.load(ordering: .relaxed) {
                 // Lost (or refused by the broker's CONNACK): wait, then connect again.
                 connected = false
                 pause(milliseconds: backoff.nextDelay(using: &random), unless: handle)
             }
         }
-        // Let a DISCONNECT that stop() queued go out.
-        for _ in 0..<10 where mosquitto_loop(handle.pointer, 50, 1) == MOSQ_ERR_SUCCESS.rawValue {}
+        // Let a DISCONNECT that stop() queued go out: a few turns, until the connection is gone.
+        for _ in 0..<10 {
+            guard mosquitto_loop(handle.pointer, 50, 1) == MOSQ_ERR_SUCCESS.rawValue else { break }
+        }
     }
 
     /// Sleeps in slices of 50 ms, so that a stop is noticed quickly.

@@ -1,9 +1,9 @@
+import GatehouseCore
+
 /// How an ``MQTTClient`` connects: the broker, the session, credentials, TLS and the will.
 public struct MQTTClientOptions: Sendable, Equatable {
-    public enum ProtocolVersion: String, Sendable, CaseIterable {
-        case v311 = "3.1.1"
-        case v5 = "5"
-    }
+    /// MQTT 3.1.1 or 5, as the configuration names them.
+    public typealias ProtocolVersion = MQTTConfig.ProtocolVersion
 
     /// A message the broker publishes for the client when the connection is lost.
     public struct Will: Sendable, Equatable {

@@ -10,10 +10,10 @@ public final class EventLog: Sendable {
     /// `gatehouse:{site}/{device}`.
     public let source: String
 
-    /// Told after every commit that stored events, with the newest seq; the publisher wakes on it.
-    let onCommit: @Sendable (Int64) -> Void
+    /// Told after every commit that stored events; the publisher wakes on it.
+    let onCommit: @Sendable () -> Void
 
-    public init(database: GatehouseDatabase, site: String, device: String, onCommit: @escaping @Sendable (Int64) -> Void = { _ in }) {
+    public init(database: GatehouseDatabase, site: String, device: String, onCommit: @escaping @Sendable () -> Void = {}) {
         self.database = database
         self.source = PendingEvent.source(site: site, device: device)
         self.onCommit = onCommit
@@ -43,7 +43,7 @@ public final class EventLog: Sendable {
                 }
                 return stored
             }
-            if let last = stored.last { onCommit(last.seq) }
+            if !stored.isEmpty { onCommit() }
             return stored
         } catch let error as StoreError {
             throw error

@@ -32,6 +32,18 @@ struct CLITests {
         let keys = try site.run(["check-config", missingKeys])
         #expect(keys.status == 1 && keys.standardOutput.contains("trust.command_keys:") && keys.standardOutput.contains("missing.jwks: cannot read"))
 
+        let brokerFiles = site.directory.write("site/broker-files.toml", try String(contentsOfFile: site.config, encoding: .utf8) + """
+
+            [mqtt]
+            url = "mqtts://broker.acme.example:8883"
+            ca_file = "tls/no-ca.pem"
+            password_file = "secrets/no-password"
+            """)
+        let broker = try site.run(["check-config", brokerFiles])
+        #expect(broker.status == 1)
+        #expect(broker.standardOutput.contains("mqtt.ca_file: \(site.directory.file("site/tls/no-ca.pem")): cannot read the file"))
+        #expect(broker.standardOutput.contains("mqtt.password_file:"))
+
         let syntax = site.directory.write("site/syntax.toml", "site = \"acme\"\n[trust\n")
         let syntaxOutput = try site.run(["check-config", syntax])
         #expect(syntaxOutput.status == 1 && syntaxOutput.standardOutput.hasPrefix("\(syntax):2: TOML syntax"))

@@ -19,7 +19,7 @@ struct SimulatedLinkTests {
         let mqtt = try #require(config.mqtt)
         let database = try GatehouseDatabase(path: config.database)
         let inputs = MQTTLink.makeInputs()
-        let log = EventLog(database: database, site: config.site, device: config.device) { _ in _ = inputs.push(.stored) }
+        let log = EventLog(database: database, site: config.site, device: config.device) { _ = inputs.push(.stored) }
         let logger = Logger(label: "test")
         let controller = try AccessController(
             config: config, inviteKeys: inviteKeys, database: database, eventLog: log, outputs: SimulatedOutputs(logger: logger), software: "test",

@@ -44,6 +44,19 @@ struct ConfigParsingTests {
         }
     }
 
+    @Test("[outbox] and the link's keys: defaults, a high-water mark that follows the maximum, and problems named by key")
+    func outboxAndLink() throws {
+        let defaults = try GatehouseConfig.parse(toml: Self.valid, file: "gatehouse.toml")
+        #expect(defaults.outbox == GatehouseConfig.Outbox(maximumEvents: 1_000_000, highWater: 800_000, retentionHours: 168))
+        #expect(defaults.mqtt?.window == 256 && defaults.mqtt?.reconnectMaximumSeconds == 60)
+        let small = try GatehouseConfig.parse(toml: Self.valid + "\n[outbox]\nmax_events = 5000\n", file: "gatehouse.toml")
+        #expect(small.outbox.highWater == 4000)
+        let wrong = problems(Self.valid + "\n[outbox]\nmax_events = 5000\nhigh_water = 6000\nkeep = 1\n")
+        #expect(wrong.contains { $0.key == "outbox.high_water" && $0.message.contains("below max_events (5000)") })
+        #expect(wrong.contains { $0.key.contains("keep") })
+        #expect(problems(Self.valid.replacingOccurrences(of: "ca_file = \"tls/ca.pem\"", with: "window = 0")).contains { $0.key == "mqtt.window" })
+    }
+
     @Test("parses a valid file into the typed model, with defaults")
     func parsesValid() throws {
         let config = try GatehouseConfig.parse(toml: Self.valid, file: "gatehouse.toml")

@@ -92,7 +92,7 @@ extension GatehouseConfig {
         table.rejectUnknownKeys(["max_events", "high_water", "retention_h"])
         var outbox = Outbox()
         outbox.maximumEvents = Int64(table.integer("max_events", default: 1_000_000, in: 1000...100_000_000) ?? 1_000_000)
-        outbox.highWater = Int64(table.integer("high_water", default: 800_000, in: 100...100_000_000) ?? 800_000)
+        outbox.highWater = table.optionalInteger("high_water", in: 100...100_000_000).map(Int64.init) ?? outbox.maximumEvents * 8 / 10
         outbox.retentionHours = table.integer("retention_h", default: 168, in: 1...87_600) ?? 168
         if outbox.highWater >= outbox.maximumEvents {
             table.reader.report(table.key("high_water"), "must be below max_events (\(outbox.maximumEvents)), got \(outbox.highWater)")

@@ -38,7 +38,7 @@ public struct GatehouseConfig: Sendable, Equatable {
         /// The most events kept; at this many unpublished events the oldest are dropped, and
         /// an `outbox_high` alarm says which.
         public var maximumEvents: Int64 = 1_000_000
-        /// Unpublished events that raise an `outbox_high` alarm.
+        /// Unpublished events that raise an `outbox_high` alarm; by default 80 % of the maximum.
         public var highWater: Int64 = 800_000
         /// How long a published event is kept before it is pruned.
         public var retentionHours: Int = 168
