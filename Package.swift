@@ -154,6 +154,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "GatehouseNFCTests",
+            dependencies: ["GatehouseNFC", "GatehouseCore", "GatehouseTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "GatehouseMQTTTests",
             dependencies: ["GatehouseMQTT", "GatehouseCore", "GatehouseTesting"],
             swiftSettings: strictSettings

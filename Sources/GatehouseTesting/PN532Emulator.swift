@@ -1,0 +1,165 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A PN532 on a pseudo-terminal, for libnfc's `pn532_uart` driver: it speaks the chip's
+/// host-link frames well enough for libnfc to open it, make it an initiator and select ISO
+/// 14443A targets, and it lets a test place and remove cards, stall, answer with damaged
+/// frames, or be unplugged and plugged in again.
+///
+/// The terminal is reached through a symbolic link that stays put while the emulator is
+/// unplugged and plugged in again, as a udev rule keeps a reader's name across USB resets;
+/// ``connection`` is the libnfc connection string for it.
+public final class PN532Emulator: Sendable {
+    /// How the emulated chip answers.
+    public enum Behaviour: Sendable, Equatable {
+        case normal
+        /// Reads nothing and answers nothing, as a stalled chip: what the host sends waits in
+        /// the terminal and is answered once the chip is ``normal`` again.
+        case silent
+        /// Acknowledges each command, then answers with a frame whose data checksum is wrong.
+        case corrupt
+    }
+
+    /// The libnfc connection string: `pn532_uart:PATH`.
+    public var connection: String { "pn532_uart:\(link)" }
+    /// The stable path of the terminal.
+    public let link: String
+
+    private struct State {
+        var card: EmulatedCard?
+        var behaviour = Behaviour.normal
+        var registers: [UInt16: UInt8] = [:]
+        var commands: [UInt8: Int] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let terminal = Mutex<PseudoTerminal?>(nil)
+    private let running = Atomic<Bool>(true)
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// Opens a terminal and links it at `link` (which must not contain `:`).
+    public init(link: String) throws {
+        precondition(!link.contains(":"), "libnfc splits connection strings at ':'")
+        self.link = link
+        try plug()
+        let thread = Thread { [self] in serve() }
+        thread.name = "pn532-emulator"
+        thread.start()
+    }
+
+    deinit {
+        running.store(false, ordering: .relaxed)
+        finished.wait()
+        terminal.withLock { $0 = nil }
+        unlink(link)
+    }
+
+    /// Puts a card on the reader, replacing any other.
+    public func place(_ card: EmulatedCard) { state.withLock { $0.card = card } }
+
+    /// Puts the usual card for these UID bytes on the reader.
+    public func place(uid: [UInt8]) { place(.typical(uid)) }
+
+    /// Takes the card away.
+    public func remove() { state.withLock { $0.card = nil } }
+
+    public var behaviour: Behaviour {
+        get { state.withLock { $0.behaviour } }
+        set { state.withLock { $0.behaviour = newValue } }
+    }
+
+    /// How many times the host sent this command (`0x4A` is InListPassiveTarget).
+    public func count(of command: UInt8) -> Int { state.withLock { $0.commands[command, default: 0] } }
+
+    /// Closes the terminal and removes its link, as when a USB reader is pulled out: the host's
+    /// reads fail and opening the path fails until ``plug()``.
+    public func unplug() {
+        terminal.withLock { $0 = nil }
+        unlink(link)
+    }
+
+    /// Opens a new terminal behind the same link, as when the reader is plugged in again.
+    public func plug() throws {
+        let fresh = try PseudoTerminal()
+        unlink(link)
+        guard symlink(fresh.path, link) == 0 else { throw EmulatorError("cannot link \(link) to \(fresh.path): \(String(cString: strerror(errno)))") }
+        terminal.withLock { $0 = fresh }
+    }
+
+    private func serve() {
+        defer { finished.signal() }
+        var buffer: [UInt8] = []
+        while running.load(ordering: .relaxed) {
+            guard behaviour != .silent, let chunk = terminal.withLock({ $0?.read(waitingMilliseconds: 20) }) else {
+                usleep(20_000)
+                continue
+            }
+            buffer += chunk
+            while let frame = PN532Frame.take(from: &buffer) {
+                if let reply = answer(frame) { terminal.withLock { $0?.write(reply) } }
+            }
+        }
+    }
+
+    /// The bytes the chip sends back for one frame from the host.
+    private func answer(_ frame: PN532Frame) -> [UInt8]? {
+        switch frame {
+        case .ack, .nack:
+            return nil
+        case .damaged:
+            return PN532Frame.syntaxErrorBytes
+        case .command(let code, let parameters):
+            let (data, behaviour) = state.withLock { state in
+                state.commands[code, default: 0] += 1
+                return (Self.respond(code, parameters, &state), state.behaviour)
+            }
+            guard let data else { return PN532Frame.ackBytes + PN532Frame.syntaxErrorBytes }
+            var response = PN532Frame.response(to: code, data)
+            if behaviour == .corrupt { response[response.count - 2] ^= 0x5A }
+            return PN532Frame.ackBytes + response
+        }
+    }
+
+    /// The response data of the commands libnfc sends to a PN532 it polls with; nil for any
+    /// other, which the chip answers with an error frame.
+    private static func respond(_ code: UInt8, _ parameters: [UInt8], _ state: inout State) -> [UInt8]? {
+        switch code {
+        case 0x00:  // Diagnose: the communication line test echoes its data.
+            return parameters
+        case 0x02:  // GetFirmwareVersion: a PN532, firmware 1.6, supporting ISO 14443A/B and 18092.
+            return [0x32, 0x01, 0x06, 0x07]
+        case 0x04:  // GetGeneralStatus: no error, field off, no target.
+            return [0x00, 0x00, 0x00, 0x00]
+        case 0x06:  // ReadRegister: one byte per 16-bit address.
+            return stride(from: 0, to: parameters.count - 1, by: 2).map { index in
+                state.registers[UInt16(parameters[index]) << 8 | UInt16(parameters[index + 1]), default: 0]
+            }
+        case 0x08:  // WriteRegister: address and value triples.
+            for index in stride(from: 0, to: parameters.count - 2, by: 3) {
+                state.registers[UInt16(parameters[index]) << 8 | UInt16(parameters[index + 1])] = parameters[index + 2]
+            }
+            return []
+        case 0x12, 0x14, 0x32:  // SetParameters, SAMConfiguration, RFConfiguration.
+            return []
+        case 0x16, 0x44, 0x52:  // PowerDown, InDeselect, InRelease: status OK.
+            return [0x00]
+        case 0x40, 0x42:  // InDataExchange, InCommunicateThru: the card did not answer.
+            return [0x01]
+        case 0x4A:  // InListPassiveTarget at 106 kbps type A: the card on the reader, if any.
+            guard parameters.count >= 2, parameters[1] == 0x00, let card = state.card else { return [0x00] }
+            return [0x01] + card.targetData  // one target (NbTg), then its data
+        default:
+            return nil
+        }
+    }
+}
+
+/// Why the emulator could not start.
+public struct EmulatorError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
