@@ -56,7 +56,11 @@ let package = Package(
         ),
 
         // One thin adapter per C library.
-        .target(name: "GatehouseNFC", dependencies: ["CNFC", "GatehouseCore"], swiftSettings: strictSettings),
+        .target(
+            name: "GatehouseNFC",
+            dependencies: ["CNFC", "GatehouseCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "GatehouseQR",
             dependencies: ["CZBar", "CQREncode", "CPNG", "GatehouseCore"],
@@ -105,6 +109,7 @@ let package = Package(
                 "GatehouseStore",
                 "GatehouseGPIO",
                 "GatehouseMQTT",
+                "GatehouseNFC",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

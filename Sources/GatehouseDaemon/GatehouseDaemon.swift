@@ -1,6 +1,7 @@
 import Foundation
 import GatehouseCore
 import GatehouseGPIO
+import GatehouseNFC
 import GatehouseStore
 import Logging
 import ServiceLifecycle
@@ -33,10 +34,6 @@ public enum GatehouseDaemon {
             throw DaemonError(code: "daemon.store", message: error.description)
         }
         let outputs = try outputs(for: config, logger: logger)
-        for reader in config.readers where reader.source != .simulated {
-            logger.warning(
-                "reader not started: this build drives simulated readers only", metadata: ["gate.reader": "\(reader.id)", "reader.type": "\(reader.source)"])
-        }
         // The event log wakes the link's publisher after every commit.
         let linkInputs = config.mqtt == nil ? nil : MQTTLink.makeInputs()
         let eventLog = EventLog(database: database, site: config.site, device: config.device) { _ = linkInputs?.push(.stored) }
@@ -62,10 +59,12 @@ public enum GatehouseDaemon {
         let inputs = config.hardware.gpio == .simulated ? SimulatedInputs(logger: logger) : nil
         let server = try ControlServer(path: socketPath, controller: controller, inputs: inputs, logger: logger)
         let keeper = OutboxKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: now)
+        let readers = try badgeReaders(config, controller: controller, eventLog: eventLog, logger: logger, now: now)
         var services: [any Service] = [MaintenanceService(checkpointer: checkpointer, keeper: keeper, logger: logger)]
         if let link { services.append(LinkService(link: link)) }
         services += [
             AccessService(controller: controller),
+            ReaderService(loops: readers),
             ControlService(server: server),
             ReloadService(configPath: configPath, running: config, controller: controller, link: link, logger: logger),
         ]
@@ -93,6 +92,34 @@ public enum GatehouseDaemon {
             throw DaemonError(code: "daemon.config", message: "\(configPath): mqtt.password_file: \(file): cannot read the file")
         }
         return String(text.prefix { $0 != "\n" && $0 != "\r" })
+    }
+
+    /// A thread for each NFC reader; readers of a kind this build does not drive yet are logged
+    /// as not started, and the others run.
+    private static func badgeReaders(
+        _ config: GatehouseConfig, controller: AccessController, eventLog: EventLog, logger: Logger, now: @escaping @Sendable () -> Timestamp
+    ) throws(DaemonError) -> [BadgeReaderLoop] {
+        var context: NFCContext?
+        var loops: [BadgeReaderLoop] = []
+        let events = EventFactory(site: config.site, device: config.device)
+        for reader in config.readers {
+            switch reader.source {
+            case .simulated:
+                continue
+            case .nfc(let connection, let poll):
+                if context == nil {
+                    do { context = try NFCContext() } catch { throw DaemonError(code: "daemon.nfc", message: error.message) }
+                }
+                guard let context else { continue }
+                let port = NFCBadgeReader(context: context, connection: connection)
+                loops.append(
+                    BadgeReaderLoop(
+                        reader: reader, port: port, pollMilliseconds: poll, controller: controller, eventLog: eventLog, events: events, logger: logger, now: now))
+            case .camera, .serial, .keyboard:
+                logger.warning("reader not started: this build drives simulated and NFC readers", metadata: ["gate.reader": "\(reader.id)", "reader.type": "\(reader.source)"])
+            }
+        }
+        return loops
     }
 
     private static func outputs(for config: GatehouseConfig, logger: Logger) throws(DaemonError) -> any OutputPort {

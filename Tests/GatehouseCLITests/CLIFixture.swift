@@ -8,9 +8,11 @@ struct CLIFixture {
     var bundleKey: String { directory.file("site/keys/private/bundle.jwk") }
     var bundleKeys: String { directory.file("site/keys/bundle.jwks") }
 
-    /// `mqtt`: the broker URL `init --mqtt` writes into the config.
-    init(mqtt: String? = nil) throws {
-        let output = try GatehouseBinary.run(["init", "--site", "acme", "--device", "gate-01", "--out", directory.file("site")] + (mqtt.map { ["--mqtt", $0] } ?? []))
+    /// `mqtt`: the broker URL `init --mqtt` writes into the config; `nfc`: the libnfc connection
+    /// string `init --nfc` binds the gate-in reader to.
+    init(mqtt: String? = nil, nfc: String? = nil) throws {
+        let options = (mqtt.map { ["--mqtt", $0] } ?? []) + (nfc.map { ["--nfc", $0] } ?? [])
+        let output = try GatehouseBinary.run(["init", "--site", "acme", "--device", "gate-01", "--out", directory.file("site")] + options)
         precondition(output.status == 0, "init failed: \(output.standardError)")
     }
 

@@ -17,11 +17,12 @@ struct DaemonFixture {
     ]
 
     /// `expires`: the bundle's expiry, as `bundle build --expires` takes it; `mqtt`: the broker
-    /// URL; `applyBundle`: false leaves the device without a policy.
-    init(expires: String? = nil, mqtt: String? = nil, applyBundle: Bool = true) throws {
-        site = try CLIFixture(mqtt: mqtt)
+    /// URL; `nfc`: the gate-in reader's libnfc connection string; `applyBundle`: false leaves
+    /// the device without a policy; `extraLines`: more records for the bundle.
+    init(expires: String? = nil, mqtt: String? = nil, nfc: String? = nil, applyBundle: Bool = true, extraLines: [String] = []) throws {
+        site = try CLIFixture(mqtt: mqtt, nfc: nfc)
         guard applyBundle else { return }
-        let bundle = try site.build(version: 1, lines: Self.lines, arguments: expires.map { ["--expires", $0] } ?? [])
+        let bundle = try site.build(version: 1, lines: Self.lines + extraLines, arguments: expires.map { ["--expires", $0] } ?? [])
         let applied = try site.run(["bundle", "apply", bundle, "--config", site.config])
         precondition(applied.status == 0, "apply failed: \(applied.standardError)")
     }

@@ -166,13 +166,18 @@ extension GatehouseConfig {
 
     private static func parseReader(_ id: String, _ table: ConfigReader.Table, doors: [DoorConfig]) -> ReaderConfig? {
         let type: ReaderConfig.SourceType? = table.choice("type")
-        var known: Set<String> = ["type", "door", "direction", "checkpoint"]
+        var known: Set<String> = ["type", "door", "direction", "checkpoint", "repeat_after_s"]
         var source: ReaderConfig.Source?
         switch type {
         case .simulated?: source = .simulated
         case .nfc?:
-            known.insert("connection")
-            source = table.string("connection").map { .nfc(connection: $0) }
+            known.formUnion(["connection", "poll_ms"])
+            if let connection = table.string("connection"), let poll = table.integer("poll_ms", default: 50, in: 10...1000) {
+                if !connection.contains(":") {
+                    table.reader.report(table.key("connection"), "expected a libnfc connection string such as pn532_uart:/dev/ttyUSB0, got \"\(connection)\"")
+                }
+                source = .nfc(connection: connection, pollMilliseconds: poll)
+            }
         case .camera?:
             known.formUnion(["device", "width", "height", "fps"])
             if let device = table.string("device"), let width = table.integer("width", default: 640, in: 160...4096),
@@ -201,8 +206,11 @@ extension GatehouseConfig {
             table.reader.report(table.path, "a reader serves a door, a checkpoint, or both: set `door` or `checkpoint`")
         }
         let direction: ReaderConfig.Direction? = table.choice("direction", default: .in)
+        let repeatAfter = table.integer("repeat_after_s", default: 0, in: 0...86_400)
         guard let source, let direction else { return nil }
-        return ReaderConfig(id: id, source: source, door: door, direction: direction, checkpoint: checkpoint)
+        return ReaderConfig(
+            id: id, source: source, door: door, direction: direction, checkpoint: checkpoint,
+            repeatAfterSeconds: repeatAfter == 0 ? nil : repeatAfter)
     }
 
     /// Two lines on one chip and offset would fight each other: each is requested once.

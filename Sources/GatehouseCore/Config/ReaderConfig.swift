@@ -7,8 +7,9 @@ public struct ReaderConfig: Sendable, Equatable {
     public enum Source: Sendable, Equatable {
         /// Fed through the daemon's control socket (`gatehouse simulate`).
         case simulated
-        /// An NFC reader, by its libnfc connection string (`pn532_uart:/dev/ttyUSB0`).
-        case nfc(connection: String)
+        /// An NFC reader, by its libnfc connection string (`pn532_uart:/dev/ttyUSB0`), looked at
+        /// every `pollMilliseconds` (`poll_ms`).
+        case nfc(connection: String, pollMilliseconds: Int = 50)
         /// A V4L2 camera decoding QR codes.
         case camera(device: String, width: Int, height: Int, framesPerSecond: Int)
         /// A serial line scanner: one code per line.
@@ -27,4 +28,7 @@ public struct ReaderConfig: Sendable, Equatable {
     public var direction: Direction
     /// The patrol checkpoint id, when guards tap here on their rounds.
     public var checkpoint: String?
+    /// A credential held at the reader counts again after this many seconds (`repeat_after_s`);
+    /// nil: only once it was taken away.
+    public var repeatAfterSeconds: Int?
 }

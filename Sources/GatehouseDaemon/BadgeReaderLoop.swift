@@ -1,0 +1,135 @@
+import Dispatch
+import GatehouseCore
+import GatehouseStore
+import Logging
+import Synchronization
+
+/// One badge reader's own thread: it opens the reader, polls it every `poll_ms`, turns what it
+/// sees into taps and presents each tap to the access thread. A reader that fails is closed and
+/// opened again, at once the first time and then with back-off; its faults and recoveries are
+/// stored as `alarm.reader_fault` events. Other readers are not affected: each has its thread.
+final class BadgeReaderLoop: Sendable {
+    let reader: ReaderConfig
+    let port: any BadgeReaderPort
+    let pollMilliseconds: Int
+    private let controller: AccessController
+    private let eventLog: EventLog
+    private let events: EventFactory
+    private let logger: Logger
+    private let now: @Sendable () -> Timestamp
+    private let running = Atomic<Bool>(true)
+    private let wake = DispatchSemaphore(value: 0)
+    private let thread = Mutex<DedicatedThread?>(nil)
+
+    init(
+        reader: ReaderConfig, port: any BadgeReaderPort, pollMilliseconds: Int, controller: AccessController, eventLog: EventLog, events: EventFactory,
+        logger: Logger, now: @escaping @Sendable () -> Timestamp
+    ) {
+        self.reader = reader
+        self.port = port
+        self.pollMilliseconds = pollMilliseconds
+        self.controller = controller
+        self.eventLog = eventLog
+        self.events = events
+        var logger = logger
+        logger[metadataKey: "gate.reader"] = "\(reader.id)"
+        self.logger = logger
+        self.now = now
+    }
+
+    func start() {
+        thread.withLock { thread in
+            precondition(thread == nil, "a reader loop starts once")
+            thread = DedicatedThread(name: "gatehouse.reader.\(reader.id)") { [self] in run() }
+        }
+    }
+
+    /// Ends the loop: a sleep is cut short and a command in progress is aborted.
+    func stop() async {
+        running.store(false, ordering: .relaxed)
+        wake.signal()
+        port.abort()
+        await thread.withLock { $0 }?.join()
+    }
+
+    private var isRunning: Bool { running.load(ordering: .relaxed) }
+
+    private func run() {
+        var health = ReaderHealth()
+        var taps = TapDetector(repeatMilliseconds: reader.repeatAfterSeconds.map { Int64($0) * 1000 })
+        var backoff = ReconnectBackoff(initialMilliseconds: 500, maximumMilliseconds: 30_000)
+        var random = SystemRandomNumberGenerator()
+        var isOpen = false
+        while isRunning {
+            if !isOpen {
+                do throws(ReaderFault) {
+                    try port.open()
+                    isOpen = true
+                    backoff.reset()
+                    logger.info("reader open", metadata: ["reader.connection": "\(port.connection)"])
+                    report(health.on(.opened, at: Self.monotonicMilliseconds()))
+                } catch {
+                    report(health.on(.failed(error), at: Self.monotonicMilliseconds()))
+                    pause(milliseconds: Int(backoff.nextDelay(using: &random)))
+                    continue
+                }
+            }
+            do throws(ReaderFault) {
+                let uid = try port.poll()
+                let time = Self.monotonicMilliseconds()
+                report(health.on(.polled, at: time))
+                if let tap = taps.on(uid, at: time) { present(tap) }
+            } catch {
+                guard isRunning else { break }
+                logger.warning("reader failed; opening it again", metadata: ["reader.reason": "\(error.reason.rawValue)", "reader.detail": "\(error.detail)"])
+                port.close()
+                isOpen = false
+                taps.reset()
+                report(health.on(.failed(error), at: Self.monotonicMilliseconds()))
+                continue
+            }
+            pause(milliseconds: pollMilliseconds)
+        }
+        port.close()
+        logger.info("reader stopped")
+    }
+
+    private func present(_ uid: [UInt8]) {
+        // The UID goes to the access thread only; the decision's log line carries its fingerprint.
+        let outcome = controller.present(reader: reader.id, .credential(format: .uid, value: BadgeUID.hex(uid)))
+        if case .failure(let error) = outcome {
+            logger.error("tap not decided", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
+        }
+    }
+
+    private func report(_ action: ReaderHealth.Action) {
+        let time = now()
+        let event: PendingEvent
+        switch action {
+        case .none:
+            return
+        case .raise(let fault):
+            logger.error(
+                "reader fault", metadata: ["reader.reason": "\(fault.reason.rawValue)", "reader.detail": "\(fault.detail)", "reader.connection": "\(port.connection)"])
+            event = events.readerFault(reader, connection: port.connection, fault: fault, at: time, id: EventID.make(at: time))
+        case .recovered(let down):
+            logger.notice("reader recovered", metadata: ["reader.down_ms": "\(down)", "reader.connection": "\(port.connection)"])
+            event = events.readerRecovered(reader, connection: port.connection, downMilliseconds: down, at: time, id: EventID.make(at: time))
+        }
+        do {
+            try eventLog.commit([event])
+        } catch {
+            logger.critical("event not stored", metadata: ["event.type": "\(event.type.rawValue)", "error.code": "\(error.code)", "error": "\(error.message)"])
+        }
+    }
+
+    /// Sleeps, unless ``stop()`` comes first.
+    private func pause(milliseconds: Int) {
+        guard isRunning else { return }
+        _ = wake.wait(timeout: .now() + .milliseconds(milliseconds))
+    }
+
+    private static func monotonicMilliseconds() -> Int64 {
+        Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000)
+    }
+}

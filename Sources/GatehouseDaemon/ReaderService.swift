@@ -1,0 +1,13 @@
+import ServiceLifecycle
+
+/// Runs the badge readers' threads for as long as the daemon runs. It starts after the access
+/// thread and stops before it, so that every tap read is decided.
+struct ReaderService: Service {
+    let loops: [BadgeReaderLoop]
+
+    func run() async throws {
+        for loop in loops { loop.start() }
+        try? await gracefulShutdown()
+        for loop in loops { await loop.stop() }
+    }
+}
