@@ -1,5 +1,6 @@
 import ArgumentParser
 import GatehouseDaemon
+import GatehouseNFC
 import Logging
 
 /// `gatehouse run`: the daemon.
@@ -13,6 +14,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         try await failing {
             let logger = Logger(label: "gatehouse")
+            LibNFCLog.forward(to: Logger(label: "libnfc"))
             let daemon: GatehouseDaemon.Parts
             do throws(DaemonError) {
                 daemon = try GatehouseDaemon.build(configPath: config, software: GatehouseVersion.software, logger: logger)

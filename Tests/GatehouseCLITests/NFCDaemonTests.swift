@@ -132,6 +132,9 @@ struct NFCDaemonTests {
         let events = try gate.events { gate.accessEvents($0).count == 2 }
         #expect(gate.accessEvents(events).last?.object("data")?.string("reason") == "person_inactive")
         #expect(gate.daemon.stop() == 0)
+        // libnfc's own complaints are in the daemon's log format, not raw on standard error.
+        #expect(gate.daemon.log.contains("nfc.category=libnfc."))
+        #expect(!gate.daemon.log.contains("\tlibnfc."))
     }
 }
 

@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// libnfc prints its messages (`error	libnfc.driver.pn532_uart	Unable to read ACK`) to C's
+/// `stderr` stream and offers no callback. ``forward(to:)`` points that stream at a pipe whose
+/// other end a thread of its own reads, and each line becomes a log entry at libnfc's priority,
+/// with its category as `nfc.category`. So the daemon's log has one format, and libnfc's lines
+/// are filtered by the daemon's log level like every other.
+public enum LibNFCLog {
+    private static let installed = Mutex(false)
+
+    /// Sends everything written to C's `stderr` stream from now on to `logger`. Call it once,
+    /// early, after the logging system is bootstrapped and `logger` exists: swift-log's stream
+    /// handler then already holds the real standard error (it writes there, not through the
+    /// pipe). Later calls do nothing.
+    public static func forward(to logger: Logger) {
+        let descriptors: (read: Int32, write: Int32)? = installed.withLock { installed in
+            guard !installed else { return nil }
+            var pipeEnds: [Int32] = [0, 0]
+            guard pipe(&pipeEnds) == 0, let stream = fdopen(pipeEnds[1], "w") else { return nil }
+            setvbuf(stream, nil, _IOLBF, 0)
+            // C's `stderr` is a mutable global that Swift 6 will not touch, so it is reached by its
+            // address, the one every library in the process reads it from. This runs once, under
+            // `installed`'s lock, before any reader thread exists.
+            guard let variable = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "stderr") else { return nil }
+            fflush(nil)
+            // The pipe's write end now belongs to the stream; it stays open for the process's life.
+            variable.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee = stream
+            installed = true
+            return (pipeEnds[0], pipeEnds[1])
+        }
+        guard let descriptors else { return }
+        let thread = Thread { pump(descriptors.read, into: logger) }
+        thread.name = "gatehouse.libnfc-log"
+        thread.start()
+    }
+
+    /// Reads lines from the pipe until it closes, logging each.
+    private static func pump(_ descriptor: Int32, into logger: Logger) {
+        var pending: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(descriptor, &chunk, chunk.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return }
+            pending += chunk[0..<count]
+            while let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                log(String(decoding: pending[..<end], as: UTF8.self), into: logger)
+                pending.removeSubrange(...end)
+            }
+        }
+    }
+
+    /// `PRIORITY<TAB>CATEGORY<TAB>MESSAGE`, as libnfc's log_put writes; anything else (nfc_perror's
+    /// `what: reason`) is logged whole as an error.
+    static func log(_ line: String, into logger: Logger) {
+        let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
+        guard fields.count == 3 else {
+            if !line.isEmpty { logger.error("\(line)") }
+            return
+        }
+        let level: Logger.Level =
+            switch fields[0] {
+            case "error": .error
+            case "info": .info
+            case "debug": .debug
+            default: .trace
+            }
+        logger.log(level: level, "\(fields[2])", metadata: ["nfc.category": "\(fields[1])"])
+    }
+}
