@@ -36,8 +36,9 @@ public enum PN532Frame: Equatable, Sendable {
             let header = start + 2
             guard buffer.count >= header + 2 else { return nil }
             let length = buffer[header], lengthChecksum = buffer[header + 1]
-            if length == 0x00 && lengthChecksum == 0xFF { buffer.removeFirst(header + 2); return .ack }
-            if length == 0xFF && lengthChecksum == 0x00 { buffer.removeFirst(header + 2); return .nack }
+            // ACK and NACK, with their postamble when it has arrived.
+            if length == 0x00 && lengthChecksum == 0xFF { buffer.removeFirst(min(buffer.count, header + 3)); return .ack }
+            if length == 0xFF && lengthChecksum == 0x00 { buffer.removeFirst(min(buffer.count, header + 3)); return .nack }
             guard length &+ lengthChecksum == 0, length >= 2 else {
                 buffer.removeFirst(header)
                 return .damaged

@@ -63,7 +63,13 @@ struct ConfigParsingTests {
         #expect(config.site == "acme" && config.device == "gate-01")
         #expect(config.mqtt?.host == "broker.acme.example" && config.mqtt?.port == 8883 && config.mqtt?.usesTLS == true)
         #expect(config.door("gate")?.failMode == .safe && config.door("gate")?.pulseMilliseconds == 3000)
-        #expect(config.reader("gate-in")?.source == .nfc(connection: "pn532_uart:/dev/ttyUSB0"))
+        #expect(config.reader("gate-in")?.source == .nfc(connection: "pn532_uart:/dev/ttyUSB0", pollMilliseconds: 50))
+        #expect(config.reader("gate-in")?.repeatAfterSeconds == nil)
+        let tuned = try GatehouseConfig.parse(
+            toml: Self.valid.replacingOccurrences(of: "connection = \"pn532_uart:/dev/ttyUSB0\"", with: "connection = \"pn532_uart:/dev/ttyUSB0\"\npoll_ms = 100\nrepeat_after_s = 5"),
+            file: "gatehouse.toml")
+        #expect(tuned.reader("gate-in")?.source == .nfc(connection: "pn532_uart:/dev/ttyUSB0", pollMilliseconds: 100))
+        #expect(tuned.reader("gate-in")?.repeatAfterSeconds == 5)
         #expect(config.reader("cp-north")?.door == nil && config.reader("cp-north")?.checkpoint == "north")
         #expect(config.outputs.first?.address == GPIOLineAddress(chip: "gpiochip0", line: 17, activeLow: false))
         #expect(config.policy.clockSkewSeconds == 60)
@@ -94,6 +100,9 @@ struct ConfigParsingTests {
             ("fail_mode = \"safe\"", "fail_mode = \"open\"", "doors.gate.fail_mode", "expected one of \"secure\", \"safe\""),
             ("line = 22", "line = 17", "inputs.contact", "which outputs.relay uses"),
             ("connection = \"pn532_uart:/dev/ttyUSB0\"", "", "readers.gate-in.connection", "is required"),
+            ("connection = \"pn532_uart:/dev/ttyUSB0\"", "connection = \"/dev/ttyUSB0\"", "readers.gate-in.connection", "libnfc connection string"),
+            ("connection = \"pn532_uart:/dev/ttyUSB0\"", "connection = \"pn532_uart:/dev/ttyUSB0\"\npoll_ms = 5", "readers.gate-in.poll_ms", "from 10 to 1000"),
+            ("connection = \"pn532_uart:/dev/ttyUSB0\"", "connection = \"pn532_uart:/dev/ttyUSB0\"\nrepeat_after_s = -1", "readers.gate-in.repeat_after_s", "from 0 to 86400"),
             ("checkpoint = \"north\"", "", "readers.cp-north", "set `door` or `checkpoint`"),
             ("zone = \"site\"", "zone = \"site\"\nheld_open_s = 0", "doors.gate.held_open_s", "from 1 to 3600"),
         ])

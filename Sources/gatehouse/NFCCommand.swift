@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import GatehouseCore
+import GatehouseNFC
+import Logging
+
+/// `gatehouse nfc`: tools for installers: which readers libnfc finds, and the UID of a card.
+struct NFCCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nfc", abstract: "Find NFC readers and read a card's UID, for installers.",
+        subcommands: [List.self, Read.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the NFC readers libnfc finds, as connection strings for a reader's `connection`.",
+            discussion: "Exit status: 0 when at least one reader is found, 1 when none is, 2 when libnfc cannot start.")
+
+        func run() async throws {
+            try await failing {
+                LibNFCLog.forward(to: Logger(label: "libnfc"))
+                let context: NFCContext
+                do throws(NFCError) { context = try NFCContext() } catch { throw CLIFailure.environment(error.message) }
+                let found = context.listDevices()
+                for connection in found { print(connection) }
+                if found.isEmpty {
+                    throw CLIFailure.refused(
+                        "no NFC reader found. USB readers (ACR122U, PN533) are found by probing; a PN532 on a serial line is not: name it yourself, e.g. pn532_uart:/dev/ttyUSB0, and try it with `gatehouse nfc read --device`")
+                }
+            }
+        }
+    }
+
+    struct Read: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "read", abstract: "Wait for a card on a reader and print its UID as the cache stores it (uppercase hex).",
+            discussion: "Exit status: 0 when a card was read, 1 when none came in time, 2 when the reader cannot be opened or fails.")
+
+        @Option(help: "The reader's libnfc connection string, e.g. pn532_uart:/dev/ttyUSB0.") var device: String
+        @Option(help: "How long to wait for a card, in seconds.") var timeout: Int = 30
+
+        func validate() throws {
+            guard (1...3600).contains(timeout) else { throw ValidationError("--timeout must be from 1 to 3600 seconds, got \(timeout)") }
+        }
+
+        func run() async throws {
+            try await failing {
+                LibNFCLog.forward(to: Logger(label: "libnfc"))
+                let card = try await Self.waitForCard(device: device, timeout: timeout)
+                printError("\(card.uid.count)-byte UID, ATQA \(BadgeUID.hex(card.atqa)), SAK \(BadgeUID.hex([card.sak]))")
+                print(card.normalizedUID)
+            }
+        }
+
+        /// Polls the reader on a thread of its own (libnfc blocks) until a card comes or time runs out.
+        private static func waitForCard(device: String, timeout: Int) async throws -> NFCCard {
+            try await withCheckedThrowingContinuation { continuation in
+                let thread = Thread {
+                    continuation.resume(with: Result { try poll(device: device, timeout: timeout) })
+                }
+                thread.name = "gatehouse.nfc-read"
+                thread.start()
+            }
+        }
+
+        private static func poll(device: String, timeout: Int) throws -> NFCCard {
+            do throws(NFCError) {
+                let reader = try NFCDevice(context: try NFCContext(), connection: device)
+                defer { reader.close() }
+                printError("waiting up to \(timeout) s for a card on \(reader.name)…")
+                let deadline = Date().addingTimeInterval(TimeInterval(timeout))
+                while Date() < deadline {
+                    if let card = try reader.selectCard() { return card }
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+            } catch {
+                throw CLIFailure.environment(error.message)
+            }
+            throw CLIFailure.refused("no card on \(device) within \(timeout) s")
+        }
+    }
+}
