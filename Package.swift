@@ -143,6 +143,9 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // A PN532 for libnfc on a pseudo-terminal, driven from standard input: for the demo.
+        .executableTarget(name: "pn532-emulator", dependencies: ["GatehouseTesting", "GatehouseCore"], swiftSettings: strictSettings),
+
         .testTarget(
             name: "GatehouseCoreTests",
             dependencies: ["GatehouseCore", "GatehouseAdmin", "GatehouseTesting"],
