@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(name: "gatehouse", path: ".."),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     ],
     targets: [
         .executableTarget(
@@ -21,6 +22,7 @@ let package = Package(
                 .product(name: "GatehouseDaemon", package: "gatehouse"),
                 .product(name: "GatehouseMQTT", package: "gatehouse"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         )
     ]

@@ -25,7 +25,10 @@ public enum GatehouseDaemon {
     /// group does. Services stop in the reverse order: systemd hears STOPPING=1 first, then
     /// reloads stop, the control socket closes, the access thread finishes what is queued, the
     /// link acks the last commands and says offline, and the last checkpoint runs.
-    public static func build(configPath: String, software: String, logger: Logger, now: @escaping @Sendable () -> Timestamp = WallClock.now) throws(DaemonError) -> Parts {
+    /// `outputs` replaces the relays the configuration names, for benchmarks that time them.
+    public static func build(
+        configPath: String, software: String, logger: Logger, now: @escaping @Sendable () -> Timestamp = WallClock.now, outputs: (any OutputPort)? = nil
+    ) throws(DaemonError) -> Parts {
         let (config, inviteKeys) = try ConfigFile.loadForDaemon(configPath)
         let database: GatehouseDatabase
         do {
@@ -33,7 +36,8 @@ public enum GatehouseDaemon {
         } catch {
             throw DaemonError(code: "daemon.store", message: error.description)
         }
-        let outputs = try outputs(for: config, logger: logger)
+        let relays: any OutputPort
+        if let outputs { relays = outputs } else { relays = try Self.outputs(for: config, logger: logger) }
         // The event log wakes the link's publisher after every commit.
         let linkInputs = config.mqtt == nil ? nil : MQTTLink.makeInputs()
         let eventLog = EventLog(database: database, site: config.site, device: config.device) { _ = linkInputs?.push(.stored) }
@@ -42,7 +46,7 @@ public enum GatehouseDaemon {
         do {
             checkpointer = try WALCheckpointer(database)
             controller = try AccessController(
-                config: config, inviteKeys: inviteKeys, database: database, eventLog: eventLog, outputs: outputs, software: software,
+                config: config, inviteKeys: inviteKeys, database: database, eventLog: eventLog, outputs: relays, software: software,
                 logger: logger, now: now)
         } catch {
             throw DaemonError(code: "daemon.store", message: error.description)
