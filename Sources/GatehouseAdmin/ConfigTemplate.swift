@@ -35,6 +35,8 @@ public enum ConfigTemplate {
             """
             type = "nfc"
             connection = "\(connection)"            # a libnfc connection string (`gatehouse nfc list`)
+            # poll_ms = 50                          # rest between two looks for a card
+            # repeat_after_s = 0                    # a card left on the reader counts again after this; 0: never
             """
         } ?? """
             type = "simulated"                      # fed by `gatehouse simulate`; or "nfc", "camera", "serial", "keyboard"
