@@ -38,22 +38,23 @@ public final class PN532Emulator: Sendable {
 
     private let state = Mutex(State())
     private let terminal = Mutex<PseudoTerminal?>(nil)
-    private let running = Atomic<Bool>(true)
-    private let finished = DispatchSemaphore(value: 0)
 
     /// Opens a terminal and links it at `link` (which must not contain `:`).
     public init(link: String) throws {
         precondition(!link.contains(":"), "libnfc splits connection strings at ':'")
         self.link = link
         try plug()
-        let thread = Thread { [self] in serve() }
+        // The thread holds the emulator only while it serves one round, so the emulator goes
+        // away when its owner lets go, and the thread ends at its next round.
+        let thread = Thread { [weak self] in
+            var buffer: [UInt8] = []
+            while let emulator = self { emulator.serve(into: &buffer) }
+        }
         thread.name = "pn532-emulator"
         thread.start()
     }
 
     deinit {
-        running.store(false, ordering: .relaxed)
-        finished.wait()
         terminal.withLock { $0 = nil }
         unlink(link)
     }
@@ -90,18 +91,15 @@ public final class PN532Emulator: Sendable {
         terminal.withLock { $0 = fresh }
     }
 
-    private func serve() {
-        defer { finished.signal() }
-        var buffer: [UInt8] = []
-        while running.load(ordering: .relaxed) {
-            guard behaviour != .silent, let chunk = terminal.withLock({ $0?.read(waitingMilliseconds: 20) }) else {
-                usleep(20_000)
-                continue
-            }
-            buffer += chunk
-            while let frame = PN532Frame.take(from: &buffer) {
-                if let reply = answer(frame) { terminal.withLock { $0?.write(reply) } }
-            }
+    /// One round: waits up to 20 ms for bytes from the host and answers every complete frame.
+    private func serve(into buffer: inout [UInt8]) {
+        guard behaviour != .silent, let chunk = terminal.withLock({ $0?.read(waitingMilliseconds: 20) }) else {
+            usleep(20_000)
+            return
+        }
+        buffer += chunk
+        while let frame = PN532Frame.take(from: &buffer) {
+            if let reply = answer(frame) { terminal.withLock { $0?.write(reply) } }
         }
     }
 

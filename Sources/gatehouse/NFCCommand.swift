@@ -10,6 +10,15 @@ struct NFCCommand: AsyncParsableCommand {
         commandName: "nfc", abstract: "Find NFC readers and read a card's UID, for installers.",
         subcommands: [List.self, Read.self])
 
+    /// Runs libnfc's blocking calls on a thread of their own, never on Swift's cooperative pool.
+    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try body() }) }
+            thread.name = "gatehouse.nfc"
+            thread.start()
+        }
+    }
+
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "list", abstract: "List the NFC readers libnfc finds, as connection strings for a reader's `connection`.",
@@ -18,9 +27,9 @@ struct NFCCommand: AsyncParsableCommand {
         func run() async throws {
             try await failing {
                 LibNFCLog.forward(to: Logger(label: "libnfc"))
-                let context: NFCContext
-                do throws(NFCError) { context = try NFCContext() } catch { throw CLIFailure.environment(error.message) }
-                let found = context.listDevices()
+                let found = try await NFCCommand.onOwnThread { () throws(CLIFailure) -> [String] in
+                    do throws(NFCError) { return try NFCContext().listDevices() } catch { throw CLIFailure.environment(error.message) }
+                }
                 for connection in found { print(connection) }
                 if found.isEmpty {
                     throw CLIFailure.refused(
@@ -45,23 +54,14 @@ struct NFCCommand: AsyncParsableCommand {
         func run() async throws {
             try await failing {
                 LibNFCLog.forward(to: Logger(label: "libnfc"))
-                let card = try await Self.waitForCard(device: device, timeout: timeout)
+                let (device, timeout) = (device, timeout)
+                let card = try await NFCCommand.onOwnThread { try Self.poll(device: device, timeout: timeout) }
                 printError("\(card.uid.count)-byte UID, ATQA \(BadgeUID.hex(card.atqa)), SAK \(BadgeUID.hex([card.sak]))")
                 print(card.normalizedUID)
             }
         }
 
-        /// Polls the reader on a thread of its own (libnfc blocks) until a card comes or time runs out.
-        private static func waitForCard(device: String, timeout: Int) async throws -> NFCCard {
-            try await withCheckedThrowingContinuation { continuation in
-                let thread = Thread {
-                    continuation.resume(with: Result { try poll(device: device, timeout: timeout) })
-                }
-                thread.name = "gatehouse.nfc-read"
-                thread.start()
-            }
-        }
-
+        /// Polls the reader until a card comes or time runs out.
         private static func poll(device: String, timeout: Int) throws -> NFCCard {
             do throws(NFCError) {
                 let reader = try NFCDevice(context: try NFCContext(), connection: device)
