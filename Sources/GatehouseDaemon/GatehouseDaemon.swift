@@ -23,7 +23,8 @@ public enum GatehouseDaemon {
 
     /// Opens the cache and the control socket and wires the services. Nothing runs until the
     /// group does. Services stop in the reverse order: systemd hears STOPPING=1 first, then
-    /// reloads stop, the control socket closes, the access thread finishes what is queued, the
+    /// reloads stop, the control socket closes, the NFC readers' threads end (a command waiting on
+    /// a reader is aborted), the access thread finishes what is queued, the
     /// link acks the last commands and says offline, and the last checkpoint runs.
     /// `outputs` replaces the relays the configuration names, for benchmarks that time them.
     public static func build(

@@ -31,13 +31,6 @@ struct BadgeReaderLoopTests {
         loop.start()
 
         func events(_ type: String) throws -> [StoredEvent] { try log.events(after: 0).filter { $0.type == type } }
-        func waitUntil(_ condition: () throws -> Bool) throws -> Bool {
-            for _ in 0..<3000 {
-                if try condition() { return true }
-                Thread.sleep(forTimeInterval: 0.01)
-            }
-            return try condition()
-        }
 
         twin.card = [0x04, 0xA2, 0xB3, 0xC4, 0xD5, 0xE6, 0xF7]
         #expect(try waitUntil { try events("gatehouse.access.granted").count == 2 }, "held for over a second: counted again")

@@ -33,7 +33,7 @@ struct NFCDaemonTests {
         /// The stored events once `condition` holds for them (up to 30 s).
         func events(until condition: ([JSONObject]) -> Bool) throws -> [JSONObject] {
             var events: [JSONObject] = []
-            let held = try waitUntilThrowing {
+            let held = try waitUntil {
                 events = try fixture.events()
                 return condition(events)
             }
@@ -136,23 +136,4 @@ struct NFCDaemonTests {
         #expect(gate.daemon.log.contains("nfc.category=libnfc."))
         #expect(!gate.daemon.log.contains("\tlibnfc."))
     }
-}
-
-/// Polls `condition` every 20 ms for up to 30 s.
-func waitUntil(_ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(30)
-    while Date() < deadline {
-        if condition() { return true }
-        Thread.sleep(forTimeInterval: 0.02)
-    }
-    return condition()
-}
-
-func waitUntilThrowing(_ condition: () throws -> Bool) throws -> Bool {
-    let deadline = Date().addingTimeInterval(30)
-    while Date() < deadline {
-        if try condition() { return true }
-        Thread.sleep(forTimeInterval: 0.1)
-    }
-    return try condition()
 }

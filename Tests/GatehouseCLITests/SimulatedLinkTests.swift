@@ -43,13 +43,6 @@ struct SimulatedLinkTests {
                 return event.integer("seq")
             }
         }
-        func waitUntil(_ condition: () throws -> Bool) throws -> Bool {
-            for _ in 0..<2000 {
-                if try condition() { return true }
-                Thread.sleep(forTimeInterval: 0.005)
-            }
-            return try condition()
-        }
         func store(_ count: Int) throws {
             let time = WallClock.now()
             try log.commit((0..<count).map { _ in PendingEvent(id: EventID.make(at: time), type: .accessDenied, time: time, subject: "gate", data: JSONObject()) })
