@@ -16,7 +16,7 @@ struct NFCDaemonTests {
         let directory = TemporaryDirectory("gatehouse-nfc")
         let emulator: PN532Emulator
         let fixture: DaemonFixture
-        let daemon: RunningDaemon
+        var daemon: RunningDaemon
 
         init() throws {
             emulator = try PN532Emulator(link: directory.file("pn532"))
@@ -72,6 +72,18 @@ struct NFCDaemonTests {
         #expect(gate.accessEvents(events).map { $0.object("data")?.string("person") } == ["anna", "anna"])
         #expect(gate.daemon.stop() == 0)
         #expect(!gate.daemon.log.contains(DaemonFixture.anna), "raw UIDs never reach the log")
+    }
+
+    @Test("a daemon killed while polling leaves the reader usable: the next daemon opens it and the next tap counts")
+    func killedAndRestarted() throws {
+        var gate = try Gate()
+        #expect(gate.waitForPolls(5))
+        #expect(gate.daemon.stop(signal: SIGKILL) == SIGKILL)
+        gate.daemon = try gate.fixture.start()
+        gate.emulator.place(uid: [0x0A, 0x0B, 0x0C, 0x0D])
+        let events = try gate.events { gate.accessEvents($0).count == 1 }
+        #expect(gate.readerEvents(events).isEmpty, "no fault: the port was not left claimed")
+        #expect(gate.daemon.stop() == 0)
     }
 
     @Test("4-, 7- and 10-byte UIDs, and a DESFire card with an ATS, are read and matched as the cache stores them")
