@@ -13,6 +13,10 @@ import Glibc
 /// are filtered by the daemon's log level like every other.
 public enum LibNFCLog {
     private static let installed = Mutex(false)
+    /// The pipe's read end once installed, and whether the thread is between a read and the
+    /// last of its lines, for ``drain()``.
+    private static let readEnd = Atomic<Int32>(-1)
+    private static let pumping = Atomic<Bool>(false)
 
     /// Sends everything written to C's `stderr` stream from now on to `logger`. Call it once,
     /// early, after the logging system is bootstrapped and `logger` exists: swift-log's stream
@@ -35,9 +39,24 @@ public enum LibNFCLog {
             return (pipeEnds[0], pipeEnds[1])
         }
         guard let descriptors else { return }
+        readEnd.store(descriptors.read, ordering: .releasing)
         let thread = Thread { pump(descriptors.read, into: logger) }
         thread.name = "gatehouse.libnfc-log"
         thread.start()
+    }
+
+    /// Waits, up to 200 ms, until what libnfc wrote so far is logged: a command-line tool calls it
+    /// before it prints its own result, so that libnfc's reasons come first.
+    public static func drain() {
+        let descriptor = readEnd.load(ordering: .acquiring)
+        guard descriptor >= 0 else { return }
+        fflush(nil)
+        for _ in 0..<40 {
+            var waiting: Int32 = 0
+            guard ioctl(descriptor, UInt(FIONREAD), &waiting) == 0 else { return }
+            if waiting == 0 && !pumping.load(ordering: .acquiring) { return }
+            usleep(5_000)
+        }
     }
 
     /// Reads lines from the pipe until it closes, logging each.
@@ -48,11 +67,13 @@ public enum LibNFCLog {
             let count = read(descriptor, &chunk, chunk.count)
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { return }
+            pumping.store(true, ordering: .releasing)
             pending += chunk[0..<count]
             while let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
                 log(String(decoding: pending[..<end], as: UTF8.self), into: logger)
                 pending.removeSubrange(...end)
             }
+            pumping.store(false, ordering: .releasing)
         }
     }
 

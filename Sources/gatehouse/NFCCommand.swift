@@ -13,7 +13,11 @@ struct NFCCommand: AsyncParsableCommand {
     /// Runs libnfc's blocking calls on a thread of their own, never on Swift's cooperative pool.
     static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { continuation.resume(with: Result { try body() }) }
+            let thread = Thread {
+                let result = Result { try body() }
+                LibNFCLog.drain()  // libnfc's reasons before the command's own words
+                continuation.resume(with: result)
+            }
             thread.name = "gatehouse.nfc"
             thread.start()
         }
