@@ -20,7 +20,8 @@ public final class PN532Emulator: Sendable {
         /// Reads nothing and answers nothing, as a stalled chip: what the host sends waits in
         /// the terminal and is answered once the chip is ``normal`` again.
         case silent
-        /// Acknowledges each command, then answers with a frame whose data checksum is wrong.
+        /// Acknowledges each command, then answers with a damaged frame: in turn, a wrong data
+        /// checksum, a wrong length checksum, and a frame cut short.
         case corrupt
     }
 
@@ -34,6 +35,7 @@ public final class PN532Emulator: Sendable {
         var behaviour = Behaviour.normal
         var registers: [UInt16: UInt8] = [:]
         var commands: [UInt8: Int] = [:]
+        var damaged = 0
     }
 
     private let state = Mutex(State())
@@ -111,13 +113,20 @@ public final class PN532Emulator: Sendable {
         case .damaged:
             return PN532Frame.syntaxErrorBytes
         case .command(let code, let parameters):
-            let (data, behaviour) = state.withLock { state in
+            let (data, behaviour, damaged) = state.withLock { state in
                 state.commands[code, default: 0] += 1
-                return (Self.respond(code, parameters, &state), state.behaviour)
+                if state.behaviour == .corrupt { state.damaged += 1 }
+                return (Self.respond(code, parameters, &state), state.behaviour, state.damaged)
             }
             guard let data else { return PN532Frame.ackBytes + PN532Frame.syntaxErrorBytes }
             var response = PN532Frame.response(to: code, data)
-            if behaviour == .corrupt { response[response.count - 2] ^= 0x5A }
+            if behaviour == .corrupt {
+                switch damaged % 3 {
+                case 0: response[response.count - 2] ^= 0x5A  // data checksum
+                case 1: response[4] ^= 0x01  // length checksum
+                default: response.removeLast(3)  // cut short: the host waits in vain for the rest
+                }
+            }
             return PN532Frame.ackBytes + response
         }
     }
