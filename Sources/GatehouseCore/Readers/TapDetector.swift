@@ -2,6 +2,10 @@
 /// again once it has been away for ``removalMilliseconds``, or, when ``repeatMilliseconds`` is
 /// set, every that often while it stays. A different card is a tap at once.
 ///
+/// Being away is measured between polls that saw no card, never from the last poll that saw it:
+/// a reader thread that falls behind (a busy machine, a slow reader) and polls again late finds
+/// the held card still there, and that is not a new tap.
+///
 /// Time comes in as milliseconds on any monotonic clock.
 public struct TapDetector: Sendable, Equatable {
     /// How long a card must be gone before it counts as removed: a card at the edge of the
@@ -11,7 +15,8 @@ public struct TapDetector: Sendable, Equatable {
     public var repeatMilliseconds: Int64?
 
     private var held: [UInt8]?
-    private var lastSeen: Int64 = 0
+    /// The first poll without the held card since it was last seen.
+    private var absentSince: Int64?
     private var lastTap: Int64 = 0
 
     public init(removalMilliseconds: Int64 = 300, repeatMilliseconds: Int64? = nil) {
@@ -22,19 +27,24 @@ public struct TapDetector: Sendable, Equatable {
 
     /// The UID on the reader at this poll (nil: none): returns it when it is a tap.
     public mutating func on(_ uid: [UInt8]?, at now: Int64) -> [UInt8]? {
-        let stillHeld = held != nil && now - lastSeen < removalMilliseconds
         guard let uid else {
-            if !stillHeld { held = nil }
+            guard held != nil else { return nil }
+            let since = absentSince ?? now
+            if now - since >= removalMilliseconds {
+                held = nil
+                absentSince = nil
+            } else {
+                absentSince = since
+            }
             return nil
         }
-        if stillHeld, held == uid {
-            lastSeen = now
+        absentSince = nil
+        if held == uid {
             guard let repeatMilliseconds, now - lastTap >= repeatMilliseconds else { return nil }
             lastTap = now
             return uid
         }
         held = uid
-        lastSeen = now
         lastTap = now
         return uid
     }
@@ -42,5 +52,6 @@ public struct TapDetector: Sendable, Equatable {
     /// Forgets the held card, after the reader was reopened, say.
     public mutating func reset() {
         held = nil
+        absentSince = nil
     }
 }

@@ -20,8 +20,16 @@ struct TapDetectorTests {
 
     @Test("a missed poll at the edge of the field is not a removal; a real one is, and the card counts again")
     func removal() {
-        let polls: [([UInt8]?, Int64)] = [(anna, 0), (nil, 50), (anna, 100), (nil, 150), (nil, 200), (nil, 250), (nil, 400), (anna, 450)]
-        #expect(taps(TapDetector(removalMilliseconds: 300), polls) == [0, 450])
+        let polls: [([UInt8]?, Int64)] = [
+            (anna, 0), (nil, 50), (anna, 100), (nil, 150), (nil, 200), (nil, 250), (nil, 400), (anna, 420), (nil, 450), (nil, 800), (anna, 850),
+        ]
+        #expect(taps(TapDetector(removalMilliseconds: 300), polls) == [0, 850])
+        #expect(taps(TapDetector(removalMilliseconds: 0), [(anna, 0), (nil, 50), (anna, 100)]) == [0, 100])
+    }
+
+    @Test("a reader thread that falls behind and polls again late finds the held card: not a new tap")
+    func lateThread() {
+        #expect(taps(TapDetector(removalMilliseconds: 300), [(anna, 0), (anna, 2000), (anna, 2050)]) == [0])
     }
 
     @Test("another card is a tap at once")
