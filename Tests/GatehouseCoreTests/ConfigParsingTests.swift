@@ -101,6 +101,10 @@ struct ConfigParsingTests {
             ("line = 22", "line = 17", "inputs.contact", "which outputs.relay uses"),
             ("connection = \"pn532_uart:/dev/ttyUSB0\"", "", "readers.gate-in.connection", "is required"),
             ("connection = \"pn532_uart:/dev/ttyUSB0\"", "connection = \"/dev/ttyUSB0\"", "readers.gate-in.connection", "libnfc connection string"),
+            (
+                "[readers.cp-north]", "[readers.gate-2]\ntype = \"nfc\"\nconnection = \"pn532_uart:/dev/ttyUSB0\"\ndoor = \"gate\"\n\n[readers.cp-north]",
+                "readers.gate-in.connection", "is readers.gate-2's already"
+            ),
             ("connection = \"pn532_uart:/dev/ttyUSB0\"", "connection = \"pn532_uart:/dev/ttyUSB0\"\npoll_ms = 5", "readers.gate-in.poll_ms", "from 10 to 1000"),
             ("connection = \"pn532_uart:/dev/ttyUSB0\"", "connection = \"pn532_uart:/dev/ttyUSB0\"\nrepeat_after_s = -1", "readers.gate-in.repeat_after_s", "from 0 to 86400"),
             ("checkpoint = \"north\"", "", "readers.cp-north", "set `door` or `checkpoint`"),

@@ -48,6 +48,7 @@ extension GatehouseConfig {
         let doors = root.namedTables("doors").compactMap { parseDoor($0.name, $0.table, outputs: outputs, inputs: inputs) }
         let readers = root.namedTables("readers").compactMap { parseReader($0.name, $0.table, doors: doors) }
         checkLinesAreDistinct(outputs.map { ("outputs.\($0.id)", $0.address) } + inputs.map { ("inputs.\($0.id)", $0.address) }, root: root)
+        checkReaderDevicesAreDistinct(readers, root: root)
 
         guard let site, let device, let database, let trust else { return nil }
         return GatehouseConfig(
@@ -211,6 +212,19 @@ extension GatehouseConfig {
         return ReaderConfig(
             id: id, source: source, door: door, direction: direction, checkpoint: checkpoint,
             repeatAfterSeconds: repeatAfter == 0 ? nil : repeatAfter)
+    }
+
+    /// Two reader threads on one NFC device would fight over it: each connection string is used once.
+    private static func checkReaderDevicesAreDistinct(_ readers: [ReaderConfig], root: ConfigReader.Table) {
+        var seen: [String: String] = [:]
+        for reader in readers {
+            guard case .nfc(let connection, _) = reader.source else { continue }
+            if let other = seen[connection] {
+                root.reader.report("readers.\(reader.id).connection", "\(connection) is readers.\(other)'s already; one device serves one reader")
+            } else {
+                seen[connection] = reader.id
+            }
+        }
     }
 
     /// Two lines on one chip and offset would fight each other: each is requested once.
