@@ -24,14 +24,18 @@ public enum LibNFCLog {
     /// pipe). Later calls do nothing.
     public static func forward(to logger: Logger) {
         let descriptors: (read: Int32, write: Int32)? = installed.withLock { installed in
-            guard !installed else { return nil }
-            var pipeEnds: [Int32] = [0, 0]
-            guard pipe(&pipeEnds) == 0, let stream = fdopen(pipeEnds[1], "w") else { return nil }
-            setvbuf(stream, nil, _IOLBF, 0)
             // C's `stderr` is a mutable global that Swift 6 will not touch, so it is reached by its
             // address, the one every library in the process reads it from. This runs once, under
             // `installed`'s lock, before any reader thread exists.
-            guard let variable = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "stderr") else { return nil }
+            guard !installed, let variable = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "stderr") else { return nil }
+            var pipeEnds: [Int32] = [0, 0]
+            guard pipe(&pipeEnds) == 0 else { return nil }
+            guard let stream = fdopen(pipeEnds[1], "w") else {
+                close(pipeEnds[0])
+                close(pipeEnds[1])
+                return nil
+            }
+            setvbuf(stream, nil, _IOLBF, 0)
             fflush(nil)
             // The pipe's write end now belongs to the stream; it stays open for the process's life.
             variable.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee = stream
