@@ -84,7 +84,8 @@ final class BadgeReaderLoop: Sendable {
                 logger.warning("reader failed; opening it again", metadata: ["reader.reason": "\(error.reason.rawValue)", "reader.detail": "\(error.detail)"])
                 port.close()
                 isOpen = false
-                taps.reset()
+                // The tap detector keeps the held card: a card that stays on the reader through a
+                // damaged frame and a reopen is still the same tap.
                 report(health.on(.failed(error), at: Self.monotonicMilliseconds()))
                 continue
             }

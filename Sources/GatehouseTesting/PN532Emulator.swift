@@ -78,6 +78,9 @@ public final class PN532Emulator: Sendable {
     /// How many times the host sent this command (`0x4A` is InListPassiveTarget).
     public func count(of command: UInt8) -> Int { state.withLock { $0.commands[command, default: 0] } }
 
+    /// How many commands the host sent in all.
+    public var commandCount: Int { state.withLock { $0.commands.values.reduce(0, +) } }
+
     /// Closes the terminal and removes its link, as when a USB reader is pulled out: the host's
     /// reads fail and opening the path fails until ``plug()``.
     public func unplug() {

@@ -74,6 +74,21 @@ struct NFCDaemonTests {
         #expect(!gate.daemon.log.contains(DaemonFixture.anna), "raw UIDs never reach the log")
     }
 
+    @Test("a card held on the reader through damaged frames and a reopen is still one tap")
+    func heldThroughDamage() throws {
+        let gate = try Gate()
+        gate.emulator.place(uid: [0x04, 0xA2, 0xB3, 0xC4, 0xD5, 0xE6, 0xF7])
+        _ = try gate.events { gate.accessEvents($0).count == 1 }
+        gate.emulator.behaviour = .corrupt
+        let damagedFrom = gate.emulator.commandCount
+        #expect(waitUntil { gate.emulator.commandCount >= damagedFrom + 3 }, "three damaged answers")
+        gate.emulator.behaviour = .normal
+        #expect(gate.waitForPolls(20))
+        let events = try gate.fixture.events()
+        #expect(gate.accessEvents(events).count == 1)
+        #expect(gate.daemon.stop() == 0)
+    }
+
     @Test("a daemon killed while polling leaves the reader usable: the next daemon opens it and the next tap counts")
     func killedAndRestarted() throws {
         var gate = try Gate()

@@ -48,10 +48,4 @@ public struct TapDetector: Sendable, Equatable {
         lastTap = now
         return uid
     }
-
-    /// Forgets the held card, after the reader was reopened, say.
-    public mutating func reset() {
-        held = nil
-        absentSince = nil
-    }
 }

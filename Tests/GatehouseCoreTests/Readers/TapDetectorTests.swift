@@ -42,15 +42,6 @@ struct TapDetectorTests {
         let polls = (0...60).map { (Optional(anna), Int64($0) * 50) }
         #expect(taps(TapDetector(repeatMilliseconds: 1000), polls) == [0, 1000, 2000, 3000])
     }
-
-    @Test("after a reset the held card counts again, as after the reader was reopened")
-    func reset() {
-        var detector = TapDetector()
-        #expect(detector.on(anna, at: 0) == anna)
-        #expect(detector.on(anna, at: 50) == nil)
-        detector.reset()
-        #expect(detector.on(anna, at: 100) == anna)
-    }
 }
 
 @Suite("Reader health")
