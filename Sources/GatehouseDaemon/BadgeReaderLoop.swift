@@ -48,7 +48,7 @@ final class BadgeReaderLoop: Sendable {
     func stop() async {
         running.store(false, ordering: .relaxed)
         wake.signal()
-        port.abort()
+        port.interrupt()
         await thread.withLock { $0 }?.join()
     }
 

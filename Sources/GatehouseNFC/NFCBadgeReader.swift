@@ -46,8 +46,8 @@ public final class NFCBadgeReader: BadgeReaderPort {
         }
     }
 
-    public func abort() {
-        state.withLock { $0.device }?.abort()
+    public func interrupt() {
+        state.withLock { $0.device }?.interrupt()
     }
 
     public func close() {

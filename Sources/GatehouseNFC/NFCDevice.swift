@@ -4,11 +4,11 @@ import Synchronization
 
 /// One open NFC reader, initialised as an ISO 14443A initiator.
 ///
-/// Every call but ``abort()`` blocks on the reader and belongs on the reader's own thread.
-/// ``abort()`` may come from any thread: it interrupts a command waiting for the reader's
+/// Every call but ``interrupt()`` blocks on the reader and belongs on the reader's own thread.
+/// ``interrupt()`` may come from any thread: it interrupts a command waiting for the reader's
 /// answer, and the command then fails with `nfc.aborted`.
 // `pointer` is used by the reader's thread for commands, and by other threads only through
-// abort() and close(), which take `lifetime`'s lock, so nfc_abort_command never meets a device
+// interrupt() and close(), which take `lifetime`'s lock, so nfc_abort_command never meets a device
 // that nfc_close has freed. libnfc's abort is meant to be called from another thread.
 public final class NFCDevice: @unchecked Sendable {
     /// The connection string the device was opened with.
@@ -66,7 +66,7 @@ public final class NFCDevice: @unchecked Sendable {
     }
 
     /// Interrupts the command in progress, from any thread. Safe after ``close()``.
-    public func abort() {
+    public func interrupt() {
         lifetime.withLock { closed in
             if !closed { _ = nfc_abort_command(pointer) }
         }

@@ -51,7 +51,7 @@ public final class SimulatedBadgeReader: BadgeReaderPort {
         return try result.get()
     }
 
-    public func abort() {}
+    public func interrupt() {}
 
     public func close() {
         state.withLock { $0.open = false }
