@@ -139,7 +139,7 @@ let package = Package(
         // Fakes, fixtures and emulators shared by tests, the demo and the benchmarks.
         .target(
             name: "GatehouseTesting",
-            dependencies: ["GatehouseCore", "GatehouseStore", "GatehouseAdmin", "GatehouseDaemon", "GatehouseMQTT"],
+            dependencies: ["GatehouseCore", "GatehouseStore", "GatehouseAdmin", "GatehouseDaemon", "GatehouseMQTT", "GatehouseQR"],
             swiftSettings: strictSettings
         ),
 
@@ -159,6 +159,11 @@ let package = Package(
         .testTarget(
             name: "GatehouseAdminTests",
             dependencies: ["GatehouseAdmin", "GatehouseQR", "GatehouseGzip", "GatehouseTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GatehouseQRTests",
+            dependencies: ["GatehouseQR", "GatehouseCore", "GatehouseTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import GatehouseCore
+import GatehouseTesting
 import Testing
 
 /// A model of the outbox and the broker around an ``OutboxDrain``: what a publisher would do.

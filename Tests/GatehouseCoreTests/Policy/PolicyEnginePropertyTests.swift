@@ -2,18 +2,6 @@ import GatehouseCore
 import GatehouseTesting
 import Testing
 
-/// A small deterministic generator (SplitMix64), so that a failing case can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random scenarios: any of the three people at any door, either direction, any mode, with
 /// occupancy and invite use scattered around, at a random time of the year.
 private func randomScenario(_ random: inout SeededGenerator) -> EngineScenario {
