@@ -179,7 +179,7 @@ let package = Package(
         .testTarget(
             name: "GatehouseCLITests",
             dependencies: [
-                "gatehouse", "GatehouseTesting", "GatehouseDaemon", "GatehouseCore", "GatehouseMQTT", "GatehouseAdmin", "GatehouseGPIO",
+                "gatehouse", "GatehouseTesting", "GatehouseDaemon", "GatehouseCore", "GatehouseMQTT", "GatehouseAdmin", "GatehouseGPIO", "GatehouseQR", "GatehouseNFC",
                 "GatehouseStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
