@@ -110,6 +110,7 @@ let package = Package(
                 "GatehouseGPIO",
                 "GatehouseMQTT",
                 "GatehouseNFC",
+                "GatehouseQR",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

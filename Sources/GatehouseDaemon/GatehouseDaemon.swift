@@ -2,6 +2,7 @@ import Foundation
 import GatehouseCore
 import GatehouseGPIO
 import GatehouseNFC
+import GatehouseQR
 import GatehouseStore
 import Logging
 import ServiceLifecycle
@@ -99,13 +100,13 @@ public enum GatehouseDaemon {
         return String(text.prefix { $0 != "\n" && $0 != "\r" })
     }
 
-    /// A thread for each NFC reader; readers of a kind this build does not drive yet are logged
-    /// as not started, and the others run.
+    /// A thread for each NFC reader and serial scanner; readers of a kind this build does not
+    /// drive yet are logged as not started, and the others run.
     private static func badgeReaders(
         _ config: GatehouseConfig, controller: AccessController, eventLog: EventLog, logger: Logger, now: @escaping @Sendable () -> Timestamp
-    ) throws(DaemonError) -> [BadgeReaderLoop] {
+    ) throws(DaemonError) -> [ReaderLoop] {
         var context: NFCContext?
-        var loops: [BadgeReaderLoop] = []
+        var loops: [ReaderLoop] = []
         let events = EventFactory(site: config.site, device: config.device)
         for reader in config.readers {
             switch reader.source {
@@ -118,10 +119,14 @@ public enum GatehouseDaemon {
                 guard let context else { continue }
                 let port = NFCBadgeReader(context: context, connection: connection)
                 loops.append(
-                    BadgeReaderLoop(
-                        reader: reader, port: port, pollMilliseconds: poll, controller: controller, eventLog: eventLog, events: events, logger: logger, now: now))
-            case .camera, .serial, .keyboard:
-                logger.warning("reader not started: this build drives simulated and NFC readers", metadata: ["gate.reader": "\(reader.id)", "reader.type": "\(reader.source)"])
+                    ReaderLoop(
+                        reader: reader, port: port, style: .badges(pollMilliseconds: poll), controller: controller, eventLog: eventLog, events: events, logger: logger, now: now))
+            case .serial(let device, let baudRate, let terminator):
+                let port = SerialScanner(device: device, baudRate: baudRate, terminator: terminator)
+                loops.append(
+                    ReaderLoop(reader: reader, port: port, style: .scanner, controller: controller, eventLog: eventLog, events: events, logger: logger, now: now))
+            case .camera, .keyboard:
+                logger.warning("reader not started: this build drives simulated, NFC and serial readers", metadata: ["gate.reader": "\(reader.id)", "reader.type": "\(reader.source)"])
             }
         }
         return loops

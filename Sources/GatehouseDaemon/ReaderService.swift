@@ -3,7 +3,7 @@ import ServiceLifecycle
 /// Runs the badge readers' threads for as long as the daemon runs. It starts after the access
 /// thread and stops before it, so that every tap read is decided.
 struct ReaderService: Service {
-    let loops: [BadgeReaderLoop]
+    let loops: [ReaderLoop]
 
     func run() async throws {
         for loop in loops { loop.start() }

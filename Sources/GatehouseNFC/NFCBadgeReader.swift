@@ -5,7 +5,7 @@ import Synchronization
 /// ISO 14443A card on each poll. Once a card has been seen, each poll first switches the field
 /// off and on, so that a card still on the reader answers again and is known to be held rather
 /// than taken away.
-public final class NFCBadgeReader: BadgeReaderPort {
+public final class NFCBadgeReader: CredentialReaderPort {
     public let connection: String
     private let context: NFCContext
     private let commandTimeoutMilliseconds: Int32

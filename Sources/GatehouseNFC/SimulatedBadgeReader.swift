@@ -3,7 +3,7 @@ import Synchronization
 
 /// The badge-reader port's simulated twin: a test sets the card in the field and can make the
 /// reader fail to open or to poll.
-public final class SimulatedBadgeReader: BadgeReaderPort {
+public final class SimulatedBadgeReader: CredentialReaderPort {
     public let connection: String
 
     private struct State {

@@ -90,9 +90,7 @@ public final class PN532Emulator: Sendable {
 
     /// Opens a new terminal behind the same link, as when the reader is plugged in again.
     public func plug() throws {
-        let fresh = try PseudoTerminal()
-        unlink(link)
-        guard symlink(fresh.path, link) == 0 else { throw EmulatorError("cannot link \(link) to \(fresh.path): \(String(cString: strerror(errno)))") }
+        let fresh = try PseudoTerminal.plugged(at: link)
         terminal.withLock { $0 = fresh }
     }
 

@@ -186,9 +186,14 @@ extension GatehouseConfig {
                 source = .camera(device: device, width: width, height: height, framesPerSecond: fps)
             }
         case .serial?:
-            known.formUnion(["device", "baud"])
-            if let device = table.string("device"), let baud = table.integer("baud", default: 9600, in: 300...4_000_000) {
-                source = .serial(device: device, baudRate: baud)
+            known.formUnion(["device", "baud", "terminator"])
+            if let device = table.string("device"), let baud = table.integer("baud", default: 9600, in: 300...4_000_000),
+                let terminator: ReaderConfig.LineTerminator = table.choice("terminator", default: .any) {
+                if !ReaderConfig.baudRates.contains(baud) {
+                    table.reader.report(
+                        table.key("baud"), "expected one of \(ReaderConfig.baudRates.map(String.init).joined(separator: ", ")), got \(baud)")
+                }
+                source = .serial(device: device, baudRate: baud, terminator: terminator)
             }
         case .keyboard?:
             known.formUnion(["device", "layout"])

@@ -12,11 +12,18 @@ public struct ReaderConfig: Sendable, Equatable {
         case nfc(connection: String, pollMilliseconds: Int = 50)
         /// A V4L2 camera decoding QR codes.
         case camera(device: String, width: Int, height: Int, framesPerSecond: Int)
-        /// A serial line scanner: one code per line.
-        case serial(device: String, baudRate: Int)
+        /// A serial line scanner: one code per line, lines ended by `terminator`.
+        case serial(device: String, baudRate: Int, terminator: LineTerminator = .any)
         /// A USB keyboard-wedge scanner read through evdev.
         case keyboard(device: String, layout: String)
     }
+
+    /// What ends a serial scanner's line (`terminator`): carriage return, line feed, both, or
+    /// either (empty lines are skipped, so CR LF works too).
+    public enum LineTerminator: String, Sendable, CaseIterable { case any, cr, lf, crlf }
+
+    /// The baud rates a serial scanner may be set to.
+    public static let baudRates = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115_200, 230_400, 460_800, 921_600]
 
     /// The `type` key's values.
     public enum SourceType: String, Sendable, CaseIterable { case simulated, nfc, camera, serial, keyboard }

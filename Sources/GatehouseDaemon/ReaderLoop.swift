@@ -4,14 +4,34 @@ import GatehouseStore
 import Logging
 import Synchronization
 
-/// One badge reader's own thread: it opens the reader, polls it every `poll_ms`, turns what it
-/// sees into taps and presents each tap to the access thread. A reader that fails is closed and
+/// One reader's own thread: it opens the reader, polls it (an NFC reader every `poll_ms`, a
+/// scanner as its lines come), turns what it sees into taps and presents each tap to the access
+/// thread. A reader that fails is closed and
 /// opened again, at once the first time and then with back-off; its faults and recoveries are
 /// stored as `alarm.reader_fault` events. Other readers are not affected: each has its thread.
-final class BadgeReaderLoop: Sendable {
+final class ReaderLoop: Sendable {
+    /// How a kind of reader is polled and what its credentials are.
+    struct Style: Sendable {
+        /// The rest after each poll; 0 for a reader whose poll waits for input by itself.
+        var restMilliseconds: Int
+        /// How long a credential must be gone before it counts again (``TapDetector``).
+        var removalMilliseconds: Int64
+        /// What the bytes a poll returns are.
+        var presentation: @Sendable ([UInt8]) -> Presentation
+
+        /// An NFC reader: UIDs, polled every `poll_ms`.
+        static func badges(pollMilliseconds: Int) -> Style {
+            Style(restMilliseconds: pollMilliseconds, removalMilliseconds: 300) { .credential(format: .uid, value: BadgeUID.hex($0)) }
+        }
+
+        /// A scanner: one code per line, a visitor token or a static code. Scanners in continuous
+        /// mode send a code held before them again and again, so it must be gone for a second.
+        static let scanner = Style(restMilliseconds: 0, removalMilliseconds: 1000) { .scanned(String(decoding: $0, as: UTF8.self)) }
+    }
+
     let reader: ReaderConfig
-    let port: any BadgeReaderPort
-    let pollMilliseconds: Int
+    let port: any CredentialReaderPort
+    let style: Style
     private let controller: AccessController
     private let eventLog: EventLog
     private let events: EventFactory
@@ -22,12 +42,12 @@ final class BadgeReaderLoop: Sendable {
     private let thread = Mutex<DedicatedThread?>(nil)
 
     init(
-        reader: ReaderConfig, port: any BadgeReaderPort, pollMilliseconds: Int, controller: AccessController, eventLog: EventLog, events: EventFactory,
+        reader: ReaderConfig, port: any CredentialReaderPort, style: Style, controller: AccessController, eventLog: EventLog, events: EventFactory,
         logger: Logger, now: @escaping @Sendable () -> Timestamp
     ) {
         self.reader = reader
         self.port = port
-        self.pollMilliseconds = pollMilliseconds
+        self.style = style
         self.controller = controller
         self.eventLog = eventLog
         self.events = events
@@ -56,7 +76,7 @@ final class BadgeReaderLoop: Sendable {
 
     private func run() {
         var health = ReaderHealth()
-        var taps = TapDetector(repeatMilliseconds: reader.repeatAfterSeconds.map { Int64($0) * 1000 })
+        var taps = TapDetector(removalMilliseconds: style.removalMilliseconds, repeatMilliseconds: reader.repeatAfterSeconds.map { Int64($0) * 1000 })
         var backoff = ReconnectBackoff(initialMilliseconds: 500, maximumMilliseconds: 30_000)
         var random = SystemRandomNumberGenerator()
         var isOpen = false
@@ -89,15 +109,15 @@ final class BadgeReaderLoop: Sendable {
                 report(health.on(.failed(error), at: Self.monotonicMilliseconds()))
                 continue
             }
-            pause(milliseconds: pollMilliseconds)
+            if style.restMilliseconds > 0 { pause(milliseconds: style.restMilliseconds) }
         }
         port.close()
         logger.info("reader stopped")
     }
 
-    private func present(_ uid: [UInt8]) {
-        // The UID goes to the access thread only; the decision's log line carries its fingerprint.
-        let outcome = controller.present(reader: reader.id, .credential(format: .uid, value: BadgeUID.hex(uid)))
+    private func present(_ credential: [UInt8]) {
+        // The raw value goes to the access thread only; the decision's log line carries its fingerprint.
+        let outcome = controller.present(reader: reader.id, style.presentation(credential))
         if case .failure(let error) = outcome {
             logger.error("tap not decided", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
         }

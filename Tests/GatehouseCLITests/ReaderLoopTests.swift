@@ -9,7 +9,7 @@ import Logging
 import Testing
 
 @Suite("A reader's thread on the simulated badge reader")
-struct BadgeReaderLoopTests {
+struct ReaderLoopTests {
     @Test("a held card repeats every repeat_after_s; a reader that fails raises one fault and recovers; stop ends the thread")
     func repeatFaultRecovery() async throws {
         let fixture = try DaemonFixture()
@@ -24,8 +24,8 @@ struct BadgeReaderLoopTests {
         var reader = try #require(config.reader("gate-in"))
         reader.repeatAfterSeconds = 1
         let twin = SimulatedBadgeReader(connection: "simulated:gate-in")
-        let loop = BadgeReaderLoop(
-            reader: reader, port: twin, pollMilliseconds: 10, controller: controller, eventLog: log, events: EventFactory(site: "acme", device: "gate-01"),
+        let loop = ReaderLoop(
+            reader: reader, port: twin, style: .badges(pollMilliseconds: 10), controller: controller, eventLog: log, events: EventFactory(site: "acme", device: "gate-01"),
             logger: logger, now: WallClock.now)
         controller.start()
         loop.start()
