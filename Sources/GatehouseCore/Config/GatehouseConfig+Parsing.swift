@@ -219,15 +219,21 @@ extension GatehouseConfig {
             repeatAfterSeconds: repeatAfter == 0 ? nil : repeatAfter)
     }
 
-    /// Two reader threads on one NFC device would fight over it: each connection string is used once.
+    /// Two reader threads on one device would fight over it: each NFC connection string and
+    /// each scanner's device is used once.
     private static func checkReaderDevicesAreDistinct(_ readers: [ReaderConfig], root: ConfigReader.Table) {
         var seen: [String: String] = [:]
         for reader in readers {
-            guard case .nfc(let connection, _) = reader.source else { continue }
-            if let other = seen[connection] {
-                root.reader.report("readers.\(reader.id).connection", "\(connection) is readers.\(other)'s already; one device serves one reader")
+            let (key, device): (String, String)
+            switch reader.source {
+            case .nfc(let connection, _): (key, device) = ("connection", connection)
+            case .serial(let path, _, _), .keyboard(let path, _), .camera(let path, _, _, _): (key, device) = ("device", path)
+            case .simulated: continue
+            }
+            if let other = seen[device] {
+                root.reader.report("readers.\(reader.id).\(key)", "\(device) is readers.\(other)'s already; one device serves one reader")
             } else {
-                seen[connection] = reader.id
+                seen[device] = reader.id
             }
         }
     }
