@@ -28,7 +28,7 @@ public final class PN532Emulator: Sendable {
     /// The libnfc connection string: `pn532_uart:PATH`.
     public var connection: String { "pn532_uart:\(link)" }
     /// The stable path of the terminal.
-    public let link: String
+    public var link: String { terminal.link }
 
     private struct State {
         var card: EmulatedCard?
@@ -39,13 +39,12 @@ public final class PN532Emulator: Sendable {
     }
 
     private let state = Mutex(State())
-    private let terminal = Mutex<PseudoTerminal?>(nil)
+    private let terminal: PluggableTerminal
 
     /// Opens a terminal and links it at `link` (which must not contain `:`).
     public init(link: String) throws {
         precondition(!link.contains(":"), "libnfc splits connection strings at ':'")
-        self.link = link
-        try plug()
+        terminal = try PluggableTerminal(link: link)
         // The thread holds the emulator only while it serves one round, so the emulator goes
         // away when its owner lets go, and the thread ends at its next round.
         let thread = Thread { [weak self] in
@@ -54,11 +53,6 @@ public final class PN532Emulator: Sendable {
         }
         thread.name = "pn532-emulator"
         thread.start()
-    }
-
-    deinit {
-        terminal.withLock { $0 = nil }
-        unlink(link)
     }
 
     /// Puts a card on the reader, replacing any other.
@@ -83,26 +77,20 @@ public final class PN532Emulator: Sendable {
 
     /// Closes the terminal and removes its link, as when a USB reader is pulled out: the host's
     /// reads fail and opening the path fails until ``plug()``.
-    public func unplug() {
-        terminal.withLock { $0 = nil }
-        unlink(link)
-    }
+    public func unplug() { terminal.unplug() }
 
     /// Opens a new terminal behind the same link, as when the reader is plugged in again.
-    public func plug() throws {
-        let fresh = try PseudoTerminal.plugged(at: link)
-        terminal.withLock { $0 = fresh }
-    }
+    public func plug() throws { try terminal.plug() }
 
     /// One round: waits up to 20 ms for bytes from the host and answers every complete frame.
     private func serve(into buffer: inout [UInt8]) {
-        guard behaviour != .silent, let chunk = terminal.withLock({ $0?.read(waitingMilliseconds: 20) }) else {
+        guard behaviour != .silent, let chunk = terminal.read(waitingMilliseconds: 20) else {
             usleep(20_000)
             return
         }
         buffer += chunk
         while let frame = PN532Frame.take(from: &buffer) {
-            if let reply = answer(frame) { terminal.withLock { $0?.write(reply) } }
+            if let reply = answer(frame) { terminal.write(reply) }
         }
     }
 

@@ -45,15 +45,6 @@ final class PseudoTerminal: Sendable {
         close(master)
     }
 
-    /// A new terminal behind the symbolic link `link`, replacing whatever the link pointed at:
-    /// a device plugged in under a stable name, as a udev rule gives one.
-    static func plugged(at link: String) throws -> PseudoTerminal {
-        let terminal = try PseudoTerminal()
-        unlink(link)
-        guard symlink(terminal.path, link) == 0 else { throw EmulatorError("cannot link \(link) to \(terminal.path): \(String(cString: strerror(errno)))") }
-        return terminal
-    }
-
     /// What the driver wrote, waiting up to `waitingMilliseconds` for something; empty when
     /// nothing came.
     func read(waitingMilliseconds: Int32) -> [UInt8] {
