@@ -100,8 +100,8 @@ public enum GatehouseDaemon {
         return String(text.prefix { $0 != "\n" && $0 != "\r" })
     }
 
-    /// A thread for each NFC reader and serial scanner; readers of a kind this build does not
-    /// drive yet are logged as not started, and the others run.
+    /// A thread for each NFC reader and scanner; cameras, which this build does not drive yet,
+    /// are logged as not started, and the others run.
     private static func badgeReaders(
         _ config: GatehouseConfig, controller: AccessController, eventLog: EventLog, logger: Logger, now: @escaping @Sendable () -> Timestamp
     ) throws(DaemonError) -> [ReaderLoop] {
@@ -125,8 +125,12 @@ public enum GatehouseDaemon {
                 let port = SerialScanner(device: device, baudRate: baudRate, terminator: terminator)
                 loops.append(
                     ReaderLoop(reader: reader, port: port, style: .scanner, controller: controller, eventLog: eventLog, events: events, logger: logger, now: now))
-            case .camera, .keyboard:
-                logger.warning("reader not started: this build drives simulated, NFC and serial readers", metadata: ["gate.reader": "\(reader.id)", "reader.type": "\(reader.source)"])
+            case .keyboard(let device, let layout):
+                let port = KeyboardWedgeScanner(device: device, layout: layout)
+                loops.append(
+                    ReaderLoop(reader: reader, port: port, style: .scanner, controller: controller, eventLog: eventLog, events: events, logger: logger, now: now))
+            case .camera:
+                logger.warning("reader not started: this build drives simulated, NFC, serial and keyboard-wedge readers", metadata: ["gate.reader": "\(reader.id)", "reader.type": "\(reader.source)"])
             }
         }
         return loops

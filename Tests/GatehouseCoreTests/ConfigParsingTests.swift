@@ -101,6 +101,8 @@ struct ConfigParsingTests {
             ("line = 22", "line = 17", "inputs.contact", "which outputs.relay uses"),
             ("connection = \"pn532_uart:/dev/ttyUSB0\"", "", "readers.gate-in.connection", "is required"),
             ("connection = \"pn532_uart:/dev/ttyUSB0\"", "connection = \"/dev/ttyUSB0\"", "readers.gate-in.connection", "libnfc connection string"),
+            ("type = \"simulated\"", "type = \"keyboard\"\ndevice = \"/dev/input/event3\"\nlayout = \"fr\"", "readers.cp-north.layout", "expected one of \"us\", \"de\""),
+            ("type = \"simulated\"", "type = \"serial\"\ndevice = \"/dev/ttyACM0\"\nbaud = 12345", "readers.cp-north.baud", "expected one of 1200"),
             (
                 "[readers.cp-north]", "[readers.gate-2]\ntype = \"nfc\"\nconnection = \"pn532_uart:/dev/ttyUSB0\"\ndoor = \"gate\"\n\n[readers.cp-north]",
                 "readers.gate-in.connection", "is readers.gate-2's already"

@@ -197,7 +197,7 @@ extension GatehouseConfig {
             }
         case .keyboard?:
             known.formUnion(["device", "layout"])
-            if let device = table.string("device"), let layout = table.string("layout", default: "us") {
+            if let device = table.string("device"), let layout: KeyboardLayout.Name = table.choice("layout", default: .us) {
                 source = .keyboard(device: device, layout: layout)
             }
         case nil: break

@@ -15,7 +15,7 @@ public struct ReaderConfig: Sendable, Equatable {
         /// A serial line scanner: one code per line, lines ended by `terminator`.
         case serial(device: String, baudRate: Int, terminator: LineTerminator = .any)
         /// A USB keyboard-wedge scanner read through evdev.
-        case keyboard(device: String, layout: String)
+        case keyboard(device: String, layout: KeyboardLayout.Name)
     }
 
     /// What ends a serial scanner's line (`terminator`): carriage return, line feed, both, or
