@@ -65,7 +65,7 @@ public enum GatehouseDaemon {
         let inputs = config.hardware.gpio == .simulated ? SimulatedInputs(logger: logger) : nil
         let server = try ControlServer(path: socketPath, controller: controller, inputs: inputs, logger: logger)
         let keeper = OutboxKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: now)
-        let readers = try badgeReaders(config, controller: controller, eventLog: eventLog, logger: logger, now: now)
+        let readers = try readerLoops(config, controller: controller, eventLog: eventLog, logger: logger, now: now)
         var services: [any Service] = [MaintenanceService(checkpointer: checkpointer, keeper: keeper, logger: logger)]
         if let link { services.append(LinkService(link: link)) }
         services += [
@@ -100,15 +100,16 @@ public enum GatehouseDaemon {
         return String(text.prefix { $0 != "\n" && $0 != "\r" })
     }
 
-    /// A thread for each NFC reader and scanner; cameras, which this build does not drive yet,
-    /// are logged as not started, and the others run.
-    private static func badgeReaders(
+    /// A thread for each NFC reader, scanner and camera.
+    private static func readerLoops(
         _ config: GatehouseConfig, controller: AccessController, eventLog: EventLog, logger: Logger, now: @escaping @Sendable () -> Timestamp
     ) throws(DaemonError) -> [ReaderLoop] {
         var context: NFCContext?
         var loops: [ReaderLoop] = []
         let events = EventFactory(site: config.site, device: config.device)
         for reader in config.readers {
+            let port: any CredentialReaderPort
+            var style = ReaderLoop.Style.scanner
             switch reader.source {
             case .simulated:
                 continue
@@ -117,21 +118,18 @@ public enum GatehouseDaemon {
                     do { context = try NFCContext() } catch { throw DaemonError(code: "daemon.nfc", message: error.message) }
                 }
                 guard let context else { continue }
-                let port = NFCBadgeReader(context: context, connection: connection)
-                loops.append(
-                    ReaderLoop(
-                        reader: reader, port: port, style: .badges(pollMilliseconds: poll), controller: controller, eventLog: eventLog, events: events, logger: logger, now: now))
+                port = NFCBadgeReader(context: context, connection: connection)
+                style = .badges(pollMilliseconds: poll)
             case .serial(let device, let baudRate, let terminator):
-                let port = SerialScanner(device: device, baudRate: baudRate, terminator: terminator)
-                loops.append(
-                    ReaderLoop(reader: reader, port: port, style: .scanner, controller: controller, eventLog: eventLog, events: events, logger: logger, now: now))
+                port = SerialScanner(device: device, baudRate: baudRate, terminator: terminator)
             case .keyboard(let device, let layout):
-                let port = KeyboardWedgeScanner(device: device, layout: layout)
-                loops.append(
-                    ReaderLoop(reader: reader, port: port, style: .scanner, controller: controller, eventLog: eventLog, events: events, logger: logger, now: now))
-            case .camera:
-                logger.warning("reader not started: this build drives simulated, NFC, serial and keyboard-wedge readers", metadata: ["gate.reader": "\(reader.id)", "reader.type": "\(reader.source)"])
+                port = KeyboardWedgeScanner(device: device, layout: layout)
+            case .camera(let device, let width, let height, _, let density):
+                port = CameraReader(source: V4L2Camera(device: device, width: width, height: height), density: density)
+            case .simulatedCamera(let frames, let framesPerSecond, let density):
+                port = CameraReader(source: SimulatedCamera(directory: frames, framesPerSecond: framesPerSecond), density: density)
             }
+            loops.append(ReaderLoop(reader: reader, port: port, style: style, controller: controller, eventLog: eventLog, events: events, logger: logger, now: now))
         }
         return loops
     }

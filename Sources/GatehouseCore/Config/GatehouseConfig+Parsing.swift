@@ -180,10 +180,14 @@ extension GatehouseConfig {
                 source = .nfc(connection: connection, pollMilliseconds: poll)
             }
         case .camera?:
-            known.formUnion(["device", "width", "height", "fps"])
-            if let device = table.string("device"), let width = table.integer("width", default: 640, in: 160...4096),
-                let height = table.integer("height", default: 480, in: 120...4096), let fps = table.integer("fps", default: 15, in: 1...120) {
-                source = .camera(device: device, width: width, height: height, framesPerSecond: fps)
+            known.formUnion(["device", "frames", "width", "height", "fps", "density"])
+            let fps = table.integer("fps", default: 15, in: 1...120), density = table.integer("density", default: 1, in: 1...8)
+            if let frames = table.string("frames", default: ""), !frames.isEmpty {
+                if table.values["device"] != nil { table.reader.report(table.key("frames"), "a camera has a device or frames to play, not both") }
+                if let fps, let density { source = .simulatedCamera(frames: frames, framesPerSecond: fps, density: density) }
+            } else if let device = table.string("device"), let width = table.integer("width", default: 640, in: 160...4096),
+                let height = table.integer("height", default: 480, in: 120...4096), let fps, let density {
+                source = .camera(device: device, width: width, height: height, framesPerSecond: fps, density: density)
             }
         case .serial?:
             known.formUnion(["device", "baud", "terminator"])
@@ -227,7 +231,8 @@ extension GatehouseConfig {
             let (key, device): (String, String)
             switch reader.source {
             case .nfc(let connection, _): (key, device) = ("connection", connection)
-            case .serial(let path, _, _), .keyboard(let path, _), .camera(let path, _, _, _): (key, device) = ("device", path)
+            case .serial(let path, _, _), .keyboard(let path, _), .camera(let path, _, _, _, _): (key, device) = ("device", path)
+            case .simulatedCamera(let frames, _, _): (key, device) = ("frames", frames)
             case .simulated: continue
             }
             if let other = seen[device] {

@@ -10,8 +10,10 @@ public struct ReaderConfig: Sendable, Equatable {
         /// An NFC reader, by its libnfc connection string (`pn532_uart:/dev/ttyUSB0`), looked at
         /// every `pollMilliseconds` (`poll_ms`).
         case nfc(connection: String, pollMilliseconds: Int = 50)
-        /// A V4L2 camera decoding QR codes.
-        case camera(device: String, width: Int, height: Int, framesPerSecond: Int)
+        /// A V4L2 camera decoding QR codes, looking at every `density`-th row and column.
+        case camera(device: String, width: Int, height: Int, framesPerSecond: Int, density: Int = 1)
+        /// The camera's simulated twin: it plays the image files of a directory (`frames`).
+        case simulatedCamera(frames: String, framesPerSecond: Int, density: Int = 1)
         /// A serial line scanner: one code per line, lines ended by `terminator`.
         case serial(device: String, baudRate: Int, terminator: LineTerminator = .any)
         /// A USB keyboard-wedge scanner read through evdev.
