@@ -6,6 +6,8 @@ Gatehouse's own code, so that the tests can check both directions:
 
   jose_interop.py sign-bundle PRIVATE_JWK SITE VERSION BODY_FILE OUT_FILE
   jose_interop.py verify-bundle JWKS_FILE BUNDLE_FILE
+  jose_interop.py mint-token PRIVATE_JWK SITE INVITE SECONDS      (section 2: a visitor's QR token)
+  jose_interop.py verify-token JWKS_FILE SITE TOKEN
 """
 import base64
 import hashlib
@@ -77,11 +79,46 @@ def verify_bundle(jwks_path, bundle_path):
     print("ok version %d records %d alg %s" % (bundle["version"], records, header["alg"]))
 
 
+def mint_token(private_jwk_path, site, invite, seconds):
+    jwk = json.load(open(private_jwk_path))
+    key = Ed25519PrivateKey.from_private_bytes(b64url_decode(jwk["d"]))
+    now = int(time.time())
+    header = {"alg": "EdDSA", "typ": "JWT", "kid": jwk["kid"]}
+    claims = {"aud": site, "sub": invite, "jti": "py-%d" % now, "nbf": now - 5, "exp": now + int(seconds), "iss": "python-interop"}
+    signing_input = b64url_encode(json.dumps(header).encode()) + "." + b64url_encode(json.dumps(claims).encode())
+    print(signing_input + "." + b64url_encode(key.sign(signing_input.encode("ascii"))))
+
+
+def verify_token(jwks_path, site, token):
+    keys = {k["kid"]: k for k in json.load(open(jwks_path))["keys"]}
+    header_b64, claims_b64, signature_b64 = token.strip().split(".")
+    header = json.loads(b64url_decode(header_b64))
+    jwk = keys.get(header.get("kid"))
+    if header.get("alg") not in ("EdDSA", "Ed25519") or jwk is None:
+        sys.exit("refused: algorithm %r or key %r" % (header.get("alg"), header.get("kid")))
+    try:
+        Ed25519PublicKey.from_public_bytes(b64url_decode(jwk["x"])).verify(
+            b64url_decode(signature_b64), (header_b64 + "." + claims_b64).encode("ascii"))
+    except InvalidSignature:
+        sys.exit("refused: bad signature")
+    claims = json.loads(b64url_decode(claims_b64))
+    now = time.time()
+    if claims.get("aud") != site or not claims.get("sub") or not claims.get("jti"):
+        sys.exit("refused: claims %r" % claims)
+    if not (claims["nbf"] - 60 <= now <= claims["exp"] + 60):
+        sys.exit("refused: not valid now")
+    print("ok invite %s" % claims["sub"])
+
+
 if __name__ == "__main__":
     command, arguments = sys.argv[1], sys.argv[2:]
     if command == "sign-bundle":
         sign_bundle(*arguments)
     elif command == "verify-bundle":
         verify_bundle(*arguments)
+    elif command == "mint-token":
+        mint_token(*arguments)
+    elif command == "verify-token":
+        verify_token(*arguments)
     else:
         sys.exit("unknown command " + command)

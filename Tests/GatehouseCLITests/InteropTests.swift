@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseCore
 import GatehouseTesting
 import Testing
 
@@ -35,5 +36,23 @@ struct InteropTests {
         try Data(bytes).write(to: URL(fileURLWithPath: tampered))
         let refused = try python(["verify-bundle", site.bundleKeys, tampered])
         #expect(refused.status != 0 && refused.standardError.contains("refused"))
+    }
+
+    @Test("a visitor token minted by pyca/cryptography checks the visitor in at the gate; Gatehouse's own token verifies with it")
+    func visitorTokens() throws {
+        let fixture = try DaemonFixture()
+        let invitePrivate = fixture.site.directory.file("site/keys/private/invite.jwk")
+        let minted = try python(["mint-token", invitePrivate, "acme", "inv-1", "3600"])
+        try #require(minted.status == 0, "python: \(minted.standardError)")
+        let daemon = try fixture.start()
+        let checkedIn = try daemon.simulate(reader: "gate-in", "code", minted.standardOutput.trimmingWhitespace())
+        #expect(checkedIn.status == 0 && checkedIn.reply?.string("invite") == "inv-1")
+        #expect(daemon.stop() == 0)
+
+        let own = try fixture.visitorToken()
+        let verified = try python(["verify-token", fixture.site.directory.file("site/keys/invite.jwks"), "acme", own])
+        #expect(verified.status == 0 && verified.standardOutput.contains("ok invite inv-1"), "\(verified.standardError)")
+        let wrongSite = try python(["verify-token", fixture.site.directory.file("site/keys/invite.jwks"), "other-site", own])
+        #expect(wrongSite.status != 0)
     }
 }
