@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "GatehouseDaemon", targets: ["GatehouseDaemon"]),
         .library(name: "GatehouseTesting", targets: ["GatehouseTesting"]),
         .library(name: "GatehouseMQTT", targets: ["GatehouseMQTT"]),
+        .library(name: "GatehouseQR", targets: ["GatehouseQR"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),

@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     ],
     targets: [
+        .systemLibrary(name: "CZBarBench", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
         .executableTarget(
             name: "gatehouse-bench",
             dependencies: [
@@ -21,6 +22,8 @@ let package = Package(
                 .product(name: "GatehouseTesting", package: "gatehouse"),
                 .product(name: "GatehouseDaemon", package: "gatehouse"),
                 .product(name: "GatehouseMQTT", package: "gatehouse"),
+                .product(name: "GatehouseQR", package: "gatehouse"),
+                "CZBarBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
