@@ -124,10 +124,11 @@ public enum GatehouseDaemon {
                 port = SerialScanner(device: device, baudRate: baudRate, terminator: terminator)
             case .keyboard(let device, let layout):
                 port = KeyboardWedgeScanner(device: device, layout: layout)
-            case .camera(let device, let width, let height, _, let density):
-                port = CameraReader(source: V4L2Camera(device: device, width: width, height: height), density: density)
-            case .simulatedCamera(let frames, let framesPerSecond, let density):
-                port = CameraReader(source: SimulatedCamera(directory: frames, framesPerSecond: framesPerSecond), density: density)
+            case .camera(let device, let settings):
+                let camera = V4L2Camera(device: device, width: settings.width, height: settings.height, framesPerSecond: settings.framesPerSecond)
+                port = CameraReader(source: camera, settings: settings)
+            case .simulatedCamera(let frames, let settings):
+                port = CameraReader(source: SimulatedCamera(directory: frames, framesPerSecond: settings.framesPerSecond), settings: settings)
             }
             loops.append(ReaderLoop(reader: reader, port: port, style: style, controller: controller, eventLog: eventLog, events: events, logger: logger, now: now))
         }

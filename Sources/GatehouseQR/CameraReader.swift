@@ -11,9 +11,10 @@ public final class CameraReader: CredentialReaderPort {
     private let decoder: Mutex<QRDecoderBox>
     private let lastFrame = Mutex<ContinuousClock.Instant?>(nil)
 
-    public init(source: any FrameSource, density: Int = 1, region: QRDecoder.Region? = nil) {
+    public init(source: any FrameSource, settings: ReaderConfig.CameraSettings = ReaderConfig.CameraSettings()) {
         self.source = source
-        decoder = Mutex(QRDecoderBox(QRDecoder(density: density, region: region)))
+        let region = settings.region.map { QRDecoder.Region(x: $0[0], y: $0[1], width: $0[2], height: $0[3]) }
+        decoder = Mutex(QRDecoderBox(QRDecoder(density: settings.density, region: region)))
     }
 
     public func open() throws(ReaderFault) {

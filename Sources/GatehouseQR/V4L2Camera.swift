@@ -13,13 +13,15 @@ public final class V4L2Camera: FrameSource, @unchecked Sendable {
     public let name: String
     private let width: Int
     private let height: Int
+    private let framesPerSecond: Int
     /// Owned while open: made by zbar_video_create in open(), freed by zbar_video_destroy in close().
     private var video: OpaquePointer?
 
-    public init(device: String, width: Int, height: Int) {
+    public init(device: String, width: Int, height: Int, framesPerSecond: Int) {
         name = device
         self.width = width
         self.height = height
+        self.framesPerSecond = framesPerSecond
     }
 
     deinit {
@@ -30,7 +32,9 @@ public final class V4L2Camera: FrameSource, @unchecked Sendable {
         close()
         guard let handle = zbar_video_create() else { throw QRError(code: "qr.camera", message: "\(name): zbar could not make a video object") }
         zbar_video_request_size(handle, UInt32(width), UInt32(height))
-        guard zbar_video_open(handle, name) == 0, zbar_video_init(handle, gatehouse_zbar_format_y800()) == 0, zbar_video_enable(handle, 1) == 0 else {
+        guard zbar_video_open(handle, name) == 0, zbar_video_init(handle, gatehouse_zbar_format_y800()) == 0, setFrameRate(handle),
+            zbar_video_enable(handle, 1) == 0
+        else {
             let reason = Self.errorText(handle)
             zbar_video_destroy(handle)
             throw QRError(code: "qr.camera", message: "\(name): cannot open the camera: \(reason)")
@@ -69,6 +73,18 @@ public final class V4L2Camera: FrameSource, @unchecked Sendable {
         video = nil
         zbar_video_enable(handle, 0)
         zbar_video_destroy(handle)
+    }
+
+    /// Asks the camera for `framesPerSecond` before streaming starts. A camera that cannot set
+    /// its rate keeps its own; that is no reason to refuse it, so this always lets open go on.
+    private func setFrameRate(_ handle: OpaquePointer) -> Bool {
+        let descriptor = zbar_video_get_fd(handle)
+        guard descriptor >= 0 else { return true }
+        var parameters = v4l2_streamparm()
+        parameters.type = V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue
+        parameters.parm.capture.timeperframe = v4l2_fract(numerator: 1, denominator: UInt32(framesPerSecond))
+        _ = ioctl(descriptor, UInt(gatehouse_vidioc_s_parm()), &parameters)
+        return true
     }
 
     private static func readable(_ descriptor: Int32, _ milliseconds: Int32) -> Bool {

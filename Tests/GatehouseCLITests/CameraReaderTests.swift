@@ -56,7 +56,7 @@ struct CameraReaderTests {
     @Test("without a camera the V4L2 reader names the device it could not open")
     func noCamera() throws {
         let directory = TemporaryDirectory("gatehouse-camera")
-        let camera = V4L2Camera(device: directory.file("video0"), width: 640, height: 480)
+        let camera = V4L2Camera(device: directory.file("video0"), width: 640, height: 480, framesPerSecond: 15)
         do {
             try camera.open()
             Issue.record("a camera was opened where there is none")

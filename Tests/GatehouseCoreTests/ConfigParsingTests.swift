@@ -77,6 +77,18 @@ struct ConfigParsingTests {
         #expect(resolved.database == "/etc/gatehouse/state/gatehouse.sqlite" && resolved.mqtt?.caFile == "/etc/gatehouse/tls/ca.pem")
     }
 
+    @Test("reads a camera's capture and decoding settings, and a scanner's line settings")
+    func readsCameraAndScanner() throws {
+        let text = Self.valid.replacingOccurrences(
+            of: "type = \"simulated\"",
+            with: "type = \"camera\"\ndevice = \"/dev/video0\"\nwidth = 1280\nheight = 720\nfps = 10\ndensity = 2\nregion = [320, 180, 640, 360]")
+        var settings = ReaderConfig.CameraSettings()
+        (settings.width, settings.height, settings.framesPerSecond, settings.density, settings.region) = (1280, 720, 10, 2, [320, 180, 640, 360])
+        #expect(try GatehouseConfig.parse(toml: text, file: "gatehouse.toml").reader("cp-north")?.source == .camera(device: "/dev/video0", settings))
+        let scanner = Self.valid.replacingOccurrences(of: "type = \"simulated\"", with: "type = \"serial\"\ndevice = \"/dev/ttyACM0\"\nbaud = 115200\nterminator = \"crlf\"")
+        #expect(try GatehouseConfig.parse(toml: scanner, file: "gatehouse.toml").reader("cp-north")?.source == .serial(device: "/dev/ttyACM0", baudRate: 115_200, terminator: .crlf))
+    }
+
     @Test("reports a TOML syntax error with its line")
     func syntaxErrorHasLine() {
         let found = problems("site = \"acme\"\ndevice = \n")
@@ -103,6 +115,8 @@ struct ConfigParsingTests {
             ("connection = \"pn532_uart:/dev/ttyUSB0\"", "connection = \"/dev/ttyUSB0\"", "readers.gate-in.connection", "libnfc connection string"),
             ("type = \"simulated\"", "type = \"keyboard\"\ndevice = \"/dev/input/event3\"\nlayout = \"fr\"", "readers.cp-north.layout", "expected one of \"us\", \"de\""),
             ("type = \"simulated\"", "type = \"serial\"\ndevice = \"/dev/ttyACM0\"\nbaud = 12345", "readers.cp-north.baud", "expected one of 1200"),
+            ("type = \"simulated\"", "type = \"camera\"\ndevice = \"/dev/video0\"\nregion = [0, 0, 0, 240]", "readers.cp-north.region", "[x, y, width, height]"),
+            ("type = \"simulated\"", "type = \"camera\"\ndevice = \"/dev/video0\"\nframes = \"/srv/frames\"", "readers.cp-north.frames", "not both"),
             (
                 "[readers.cp-north]", "[readers.gate-2]\ntype = \"nfc\"\nconnection = \"pn532_uart:/dev/ttyUSB0\"\ndoor = \"gate\"\n\n[readers.cp-north]",
                 "readers.gate-in.connection", "is readers.gate-2's already"

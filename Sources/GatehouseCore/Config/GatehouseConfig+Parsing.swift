@@ -180,14 +180,18 @@ extension GatehouseConfig {
                 source = .nfc(connection: connection, pollMilliseconds: poll)
             }
         case .camera?:
-            known.formUnion(["device", "frames", "width", "height", "fps", "density"])
-            let fps = table.integer("fps", default: 15, in: 1...120), density = table.integer("density", default: 1, in: 1...8)
+            known.formUnion(["device", "frames", "width", "height", "fps", "density", "region"])
+            var settings = ReaderConfig.CameraSettings()
+            settings.width = table.integer("width", default: 640, in: 160...4096) ?? settings.width
+            settings.height = table.integer("height", default: 480, in: 120...4096) ?? settings.height
+            settings.framesPerSecond = table.integer("fps", default: 15, in: 1...120) ?? settings.framesPerSecond
+            settings.density = table.integer("density", default: 1, in: 1...8) ?? settings.density
+            settings.region = cameraRegion(table)
             if let frames = table.string("frames", default: ""), !frames.isEmpty {
                 if table.values["device"] != nil { table.reader.report(table.key("frames"), "a camera has a device or frames to play, not both") }
-                if let fps, let density { source = .simulatedCamera(frames: frames, framesPerSecond: fps, density: density) }
-            } else if let device = table.string("device"), let width = table.integer("width", default: 640, in: 160...4096),
-                let height = table.integer("height", default: 480, in: 120...4096), let fps, let density {
-                source = .camera(device: device, width: width, height: height, framesPerSecond: fps, density: density)
+                source = .simulatedCamera(frames: frames, settings)
+            } else if let device = table.string("device") {
+                source = .camera(device: device, settings)
             }
         case .serial?:
             known.formUnion(["device", "baud", "terminator"])
@@ -223,6 +227,17 @@ extension GatehouseConfig {
             repeatAfterSeconds: repeatAfter == 0 ? nil : repeatAfter)
     }
 
+    /// `region = [x, y, width, height]`: four whole numbers of pixels, the size positive.
+    private static func cameraRegion(_ table: ConfigReader.Table) -> [Int]? {
+        guard let value = table.values["region"] else { return nil }
+        if case .array(let items) = value {
+            let numbers = items.compactMap { item -> Int? in if case .integer(let number) = item { number } else { nil } }
+            if numbers.count == 4, items.count == 4, numbers[0] >= 0, numbers[1] >= 0, numbers[2] > 0, numbers[3] > 0 { return numbers }
+        }
+        table.reader.report(table.key("region"), "expected [x, y, width, height] in pixels, the size positive")
+        return nil
+    }
+
     /// Two reader threads on one device would fight over it: each NFC connection string and
     /// each scanner's device is used once.
     private static func checkReaderDevicesAreDistinct(_ readers: [ReaderConfig], root: ConfigReader.Table) {
@@ -231,8 +246,8 @@ extension GatehouseConfig {
             let (key, device): (String, String)
             switch reader.source {
             case .nfc(let connection, _): (key, device) = ("connection", connection)
-            case .serial(let path, _, _), .keyboard(let path, _), .camera(let path, _, _, _, _): (key, device) = ("device", path)
-            case .simulatedCamera(let frames, _, _): (key, device) = ("frames", frames)
+            case .serial(let path, _, _), .keyboard(let path, _), .camera(let path, _): (key, device) = ("device", path)
+            case .simulatedCamera(let frames, _): (key, device) = ("frames", frames)
             case .simulated: continue
             }
             if let other = seen[device] {

@@ -10,14 +10,27 @@ public struct ReaderConfig: Sendable, Equatable {
         /// An NFC reader, by its libnfc connection string (`pn532_uart:/dev/ttyUSB0`), looked at
         /// every `pollMilliseconds` (`poll_ms`).
         case nfc(connection: String, pollMilliseconds: Int = 50)
-        /// A V4L2 camera decoding QR codes, looking at every `density`-th row and column.
-        case camera(device: String, width: Int, height: Int, framesPerSecond: Int, density: Int = 1)
+        /// A V4L2 camera decoding QR codes.
+        case camera(device: String, CameraSettings)
         /// The camera's simulated twin: it plays the image files of a directory (`frames`).
-        case simulatedCamera(frames: String, framesPerSecond: Int, density: Int = 1)
+        case simulatedCamera(frames: String, CameraSettings)
         /// A serial line scanner: one code per line, lines ended by `terminator`.
         case serial(device: String, baudRate: Int, terminator: LineTerminator = .any)
         /// A USB keyboard-wedge scanner read through evdev.
         case keyboard(device: String, layout: KeyboardLayout.Name)
+    }
+
+    /// How a camera captures and decodes.
+    public struct CameraSettings: Sendable, Equatable {
+        public var width = 640
+        public var height = 480
+        public var framesPerSecond = 15
+        /// zbar looks at every `density`-th row and column (1 to 8).
+        public var density = 1
+        /// The rectangle of the frame to decode (`region = [x, y, width, height]`); nil: all of it.
+        public var region: [Int]?
+
+        public init() {}
     }
 
     /// What ends a serial scanner's line (`terminator`): carriage return, line feed, both, or
