@@ -9,6 +9,7 @@ public final class SimulatedCamera: FrameSource {
     private let framesPerSecond: Int
     private let next = Mutex(0)
     private let played = Mutex(0)
+    private let nextDue = Mutex(ContinuousClock.now)
     private let isOpen = Mutex(false)
 
     public init(directory: String, framesPerSecond: Int) {
@@ -26,12 +27,13 @@ public final class SimulatedCamera: FrameSource {
 
     public func nextFrame(waitingMilliseconds: Int32) throws(QRError) -> GreyImage? {
         guard isOpen.withLock({ $0 }) else { throw QRError(code: "qr.camera", message: "\(name): the camera is not open") }
-        let interval = 1000 / max(1, framesPerSecond)
-        guard interval <= Int(waitingMilliseconds) else {
-            Thread.sleep(forTimeInterval: Double(waitingMilliseconds) / 1000)
-            return nil
-        }
-        Thread.sleep(forTimeInterval: Double(interval) / 1000)
+        // A frame is due every 1/fps seconds; a wait shorter than that may end without one.
+        let interval = Duration.milliseconds(1000 / max(1, framesPerSecond))
+        let due = nextDue.withLock { $0 }
+        let wait = min(max(due - .now, .zero), .milliseconds(Int(waitingMilliseconds)))
+        Thread.sleep(forTimeInterval: Double(wait.components.attoseconds) / 1e18 + Double(wait.components.seconds))
+        guard ContinuousClock.now >= due else { return nil }
+        nextDue.withLock { $0 = max(due + interval, .now) }
         played.withLock { $0 += 1 }
         guard let files = try? FileManager.default.contentsOfDirectory(atPath: name) else {
             throw QRError(code: "qr.camera", message: "\(name): the directory of frames is gone")

@@ -53,6 +53,21 @@ struct CameraReaderTests {
         await controller.stop()
     }
 
+    @Test("a slow camera (2 frames a second) delivers each frame in turn and never looks stopped to the reader")
+    func slowCamera() throws {
+        let frames = TemporaryDirectory("gatehouse-camera")
+        let camera = SimulatedCamera(directory: frames.path, framesPerSecond: 2)
+        let reader = CameraReader(source: camera)
+        try reader.open()
+        var polls = 0
+        while camera.framesPlayed < 4 {
+            #expect(try reader.poll() == nil)
+            polls += 1
+        }
+        #expect(polls > 4, "most 200 ms waits end without a frame, and that is no fault")
+        reader.close()
+    }
+
     @Test("without a camera the V4L2 reader names the device it could not open")
     func noCamera() throws {
         let directory = TemporaryDirectory("gatehouse-camera")
