@@ -1,6 +1,6 @@
 import ServiceLifecycle
 
-/// Runs the badge readers' threads for as long as the daemon runs. It starts after the access
+/// Runs the readers' threads (NFC, scanners, cameras) for as long as the daemon runs. It starts after the access
 /// thread and stops before it, so that every tap read is decided.
 struct ReaderService: Service {
     let loops: [ReaderLoop]
