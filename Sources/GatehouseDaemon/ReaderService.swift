@@ -1,7 +1,7 @@
 import ServiceLifecycle
 
-/// Runs the readers' threads (NFC, scanners, cameras) for as long as the daemon runs. It starts after the access
-/// thread and stops before it, so that every tap read is decided.
+/// Runs the readers' threads (NFC readers, scanners, cameras) for as long as the daemon runs.
+/// It starts after the access thread and stops before it, so that every tap read is decided.
 struct ReaderService: Service {
     let loops: [ReaderLoop]
 
