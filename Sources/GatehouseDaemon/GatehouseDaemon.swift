@@ -109,7 +109,7 @@ public enum GatehouseDaemon {
         let events = EventFactory(site: config.site, device: config.device)
         for reader in config.readers {
             let port: any CredentialReaderPort
-            var style = ReaderLoop.Style.scanner
+            var style = ReaderLoop.Style.codes
             switch reader.source {
             case .simulated:
                 continue

@@ -24,9 +24,10 @@ final class ReaderLoop: Sendable {
             Style(restMilliseconds: pollMilliseconds, removalMilliseconds: 300) { .credential(format: .uid, value: BadgeUID.hex($0)) }
         }
 
-        /// A scanner: one code per line, a visitor token or a static code. Scanners in continuous
-        /// mode send a code held before them again and again, so it must be gone for a second.
-        static let scanner = Style(restMilliseconds: 0, removalMilliseconds: 1000) { .scanned(String(decoding: $0, as: UTF8.self)) }
+        /// A scanner or a camera: scanned codes, a visitor token or a static code. Scanners in
+        /// continuous mode and cameras see a code held before them again and again, so it must be
+        /// gone for a second before it counts again.
+        static let codes = Style(restMilliseconds: 0, removalMilliseconds: 1000) { .scanned(String(decoding: $0, as: UTF8.self)) }
     }
 
     let reader: ReaderConfig

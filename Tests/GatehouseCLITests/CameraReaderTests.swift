@@ -24,7 +24,7 @@ struct CameraReaderTests {
         let frames = TemporaryDirectory("gatehouse-camera")
         let camera = SimulatedCamera(directory: frames.path, framesPerSecond: 30)
         let loop = ReaderLoop(
-            reader: try #require(config.reader("gate-in")), port: CameraReader(source: camera), style: .scanner, controller: controller, eventLog: log,
+            reader: try #require(config.reader("gate-in")), port: CameraReader(source: camera), style: .codes, controller: controller, eventLog: log,
             events: EventFactory(site: "acme", device: "gate-01"), logger: logger, now: WallClock.now)
         controller.start()
         loop.start()
