@@ -21,6 +21,8 @@ public final class MQTTClient: BrokerPort {
         let subscriptions: [String]
         /// Set when the broker accepts a CONNECT; the network thread then resets its back-off.
         let accepted = Atomic<Bool>(false)
+        /// Set when the broker answers a CONNECT at all, accepting or refusing it.
+        let answered = Atomic<Bool>(false)
         init(handler: @escaping @Sendable (Event) -> Void, subscriptions: [String]) {
             self.handler = handler
             self.subscriptions = subscriptions
@@ -92,6 +94,7 @@ public final class MQTTClient: BrokerPort {
                 for filter in callbacks.subscriptions { mosquitto_subscribe(mosq, nil, filter, 1) }
                 callbacks.accepted.store(true, ordering: .relaxed)
             }
+            callbacks.answered.store(true, ordering: .relaxed)
             callbacks.handler(.connected(code: code))
         }
         mosquitto_disconnect_callback_set(mosq) { _, user, code in MQTTClient.dispatch(user, .disconnected(code: code)) }
@@ -132,6 +135,7 @@ public final class MQTTClient: BrokerPort {
                 let status = mosquitto_connect_bind_v5(handle.pointer, options.host, Int32(options.port), Int32(options.keepaliveSeconds), nil, handle.connectProperties.pointee)
                 if status == MOSQ_ERR_SUCCESS.rawValue {
                     connected = true
+                    callbacks.answered.store(false, ordering: .relaxed)
                 } else {
                     dispatch(mosquitto_userdata(handle.pointer), .connectFailed(message: "\(options.host):\(options.port): \(describe(status))"))
                     pause(milliseconds: backoff.nextDelay(using: &random), unless: handle)
@@ -143,8 +147,13 @@ public final class MQTTClient: BrokerPort {
             // and refuses the client (a wrong password) must not be retried at full speed.
             if callbacks.accepted.exchange(false, ordering: .relaxed) { backoff.reset() }
             if status != MOSQ_ERR_SUCCESS.rawValue && !handle.stopping.load(ordering: .relaxed) {
-                // Lost (or refused by the broker's CONNACK): wait, then connect again.
+                // Lost (or refused by the broker's CONNACK): wait, then connect again. A connection
+                // that ends before any CONNACK (a TLS handshake the broker or this client refuses)
+                // calls no callback, so it is reported here as the failed attempt it is.
                 connected = false
+                if !callbacks.answered.load(ordering: .relaxed) {
+                    dispatch(mosquitto_userdata(handle.pointer), .connectFailed(message: "\(options.host):\(options.port): \(describe(status))"))
+                }
                 pause(milliseconds: backoff.nextDelay(using: &random), unless: handle)
             }
         }

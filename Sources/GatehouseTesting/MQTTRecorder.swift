@@ -36,4 +36,11 @@ public final class MQTTRecorder: Sendable {
     public var connections: Int { all.filter { $0 == .connected(code: 0) }.count }
 
     public var failedAttempts: Int { all.filter { if case .connectFailed = $0 { true } else { false } }.count }
+
+    /// Attempts that ended without a session: a TLS handshake that fails may end either in the
+    /// connect call (`connectFailed`) or later in the network loop (`disconnected`), depending on
+    /// how far libmosquitto got before the refusal.
+    public var refusedAttempts: Int {
+        failedAttempts + all.filter { if case .disconnected = $0 { true } else { false } }.count
+    }
 }
