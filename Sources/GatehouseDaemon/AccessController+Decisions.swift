@@ -17,17 +17,23 @@ extension AccessController {
             logger.error("cannot read the policy cache", metadata: ["gate.reader": "\(readerID)", "error": "\(error)"])
             decision = AccessDecision(reason: .noPolicy)
         }
-        if decision.granted, let door = request.door {
-            outputs.pulse(door.relay, milliseconds: door.pulseMilliseconds)
-        }
         let effects = state.effects(of: decision, for: request)
+        var stateChanges = effects
+        var doorOutcome = DoorOutcome()
+        if decision.granted, let door = request.door {
+            // The door's machine pulses the relay now; at a turnstile that counts rotations,
+            // the entry or exit waits in the ticket for its passage.
+            let (ticket, immediate) = PassageTicket.forGrant(decision, request: request, effects: effects)
+            stateChanges = immediate
+            doorOutcome = drive(door, .granted(ticket), at: request.time)
+        }
         var events = current.events.events(for: decision, request: request, effects: effects, mode: state.mode, makeID: EventID.make)
         streaks.threshold = current.config.policy.repeatedDenialsThreshold  // a reload may change it
         if let streak = streaks.on(reader: readerID, granted: decision.granted) {
             events.append(current.events.repeatedDenials(reader: readerID, door: request.door?.id, count: streak, at: request.time, id: EventID.make(at: request.time)))
         }
         logDecision(decision, request, current.config.site)
-        let stored = commit(events, effects: effects)
+        let stored = commit(doorOutcome.events + events, effects: doorOutcome.effects + stateChanges)
         return .success(AccessOutcome(request: request, decision: decision, events: stored))
     }
 

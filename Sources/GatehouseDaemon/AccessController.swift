@@ -11,7 +11,7 @@ import Synchronization
 /// cooperative pool. The relay is pulsed before the commit, so the door never waits on the
 /// disk; the caller hears the outcome only after the commit, so a reported decision always
 /// has its event stored.
-// `state`, `streaks` and `lastFreshnessCheck` are touched only by the access thread, and
+// `state`, `streaks`, `doors` and `lastFreshnessCheck` are touched only by the access thread, and
 // `thread` only by the service that starts and stops it, one after the other; everything
 // else is immutable or behind a Mutex or an Atomic. That is what makes sharing it safe.
 public final class AccessController: @unchecked Sendable {
@@ -25,6 +25,15 @@ public final class AccessController: @unchecked Sendable {
     enum Job: Sendable {
         case present(reader: String, Presentation, reply: @Sendable (Result<AccessOutcome, DaemonError>) -> Void)
         case command(RemoteCommand, reply: @Sendable (Result<CommandOutcome, DaemonError>) -> Void)
+        case input(InputChange)
+        /// A mode change or a muster list asked for on the control socket, by `origin`.
+        case local(LocalRequest, origin: String, reply: @Sendable (Result<[StoredEvent], DaemonError>) -> Void)
+    }
+
+    /// What the control socket may ask of the access thread besides presentations.
+    public enum LocalRequest: Sendable {
+        case mode(DeviceMode)
+        case muster
     }
 
     let policyReader: PolicyReader
@@ -33,7 +42,7 @@ public final class AccessController: @unchecked Sendable {
     let logger: Logger
     let now: @Sendable () -> Timestamp
     let software: String
-    private let jobs = JobQueue<Job>(capacity: 256)
+    let jobs = JobQueue<Job>(capacity: 256)
     private let settings: Mutex<Settings>
     private let published: Mutex<DeviceStatus>
     private let lastBeat = Atomic<Int64>(0)
@@ -42,6 +51,8 @@ public final class AccessController: @unchecked Sendable {
     /// Access-thread state.
     var state: RuntimeState
     var streaks: DenialStreaks
+    /// Each door's state machine, with the configuration it was made from.
+    var doors: [String: (config: DoorConfig, machine: DoorMachine<PassageTicket>)] = [:]
     private var lastFreshnessCheck = Timestamp(millisecondsSinceEpoch: 0)
 
     /// Opens the cache for reading and loads the runtime state; nothing runs until ``start()``.
@@ -81,17 +92,7 @@ public final class AccessController: @unchecked Sendable {
     /// Presents a credential at a reader and waits for the outcome. Call it from a thread of
     /// your own (the control socket's), never from the cooperative pool.
     public func present(reader: String, _ presentation: Presentation, timeout: TimeInterval = 10) -> Result<AccessOutcome, DaemonError> {
-        let done = DispatchSemaphore(value: 0)
-        let result = Mutex<Result<AccessOutcome, DaemonError>?>(nil)
-        let accepted = jobs.push(.present(reader: reader, presentation) { outcome in
-            result.withLock { $0 = outcome }
-            done.signal()
-        })
-        guard accepted else { return .failure(DaemonError(code: "daemon.busy", message: "the access queue is full or shutting down")) }
-        guard done.wait(timeout: .now() + timeout) == .success, let outcome = result.withLock({ $0 }) else {
-            return .failure(DaemonError(code: "daemon.busy", message: "no decision within \(Int(timeout)) s"))
-        }
-        return outcome
+        ask(timeout: timeout) { reply in .present(reader: reader, presentation, reply: reply) }
     }
 
     /// Queues a remote command (open, mode, muster) for the access thread; `reply` is called on
@@ -99,6 +100,29 @@ public final class AccessController: @unchecked Sendable {
     /// full or shutting down.
     public func submit(_ command: RemoteCommand, reply: @escaping @Sendable (Result<CommandOutcome, DaemonError>) -> Void) -> Bool {
         jobs.push(.command(command, reply: reply))
+    }
+
+    /// Asks the access thread for a mode change or a muster list, for `origin` (`cli:USER`),
+    /// and waits for the stored events. Call it from a thread of your own.
+    public func request(_ request: LocalRequest, origin: String, timeout: TimeInterval = 10) -> Result<[StoredEvent], DaemonError> {
+        ask(timeout: timeout) { reply in .local(request, origin: origin, reply: reply) }
+    }
+
+    /// Queues a job and waits for its reply, at most `timeout` seconds.
+    private func ask<Value: Sendable>(
+        timeout: TimeInterval, _ job: (@escaping @Sendable (Result<Value, DaemonError>) -> Void) -> Job
+    ) -> Result<Value, DaemonError> {
+        let done = DispatchSemaphore(value: 0)
+        let result = Mutex<Result<Value, DaemonError>?>(nil)
+        let accepted = jobs.push(job { outcome in
+            result.withLock { $0 = outcome }
+            done.signal()
+        })
+        guard accepted else { return .failure(DaemonError(code: "daemon.busy", message: "the access queue is full or shutting down")) }
+        guard done.wait(timeout: .now() + timeout) == .success, let outcome = result.withLock({ $0 }) else {
+            return .failure(DaemonError(code: "daemon.busy", message: "no answer within \(Int(timeout)) s"))
+        }
+        return outcome
     }
 
     /// Swaps the configuration the next decisions use. The site, device and database cannot
@@ -116,13 +140,19 @@ public final class AccessController: @unchecked Sendable {
 
     private func run() {
         recordStart()
+        applyModeToDoors()
         beat()
         while true {
-            switch jobs.pop(timeout: 1) {
+            // A quarter of a second at most, so that doors hear the time often enough.
+            switch jobs.pop(timeout: 0.25) {
             case .job(.present(let readerID, let presentation, let reply)):
                 reply(handle(reader: readerID, presentation))
             case .job(.command(let command, let reply)):
                 reply(carryOut(command))
+            case .job(.input(let change)):
+                handleInput(change)
+            case .job(.local(let request, let origin, let reply)):
+                reply(carryOut(request, origin: origin))
             case .timedOut:
                 break
             case .closed:
@@ -130,6 +160,7 @@ public final class AccessController: @unchecked Sendable {
                 return
             }
             beat()
+            tickDoors()
             // Once a second at most, so that a burst of presentations does not pay for it.
             let time = now()
             if time.millisecondsSinceEpoch - lastFreshnessCheck.millisecondsSinceEpoch >= 1000 {

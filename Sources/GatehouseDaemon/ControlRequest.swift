@@ -6,10 +6,14 @@ import GatehouseStore
 /// `{"op":"present","reader":R,"format":"uid"|"code","value":V}` presents a credential: a
 /// `uid` in any common notation (it is normalised), or a scanned `code`, which is a visitor
 /// token when it has a token's shape. `{"op":"input","name":N,"level":"high"|"low"}` sets a
-/// simulated input. `{"op":"ping"}` checks that the daemon answers.
+/// simulated input. `{"op":"mode","mode":"normal"|"lockdown"|"evacuation","zones":[…]?}`
+/// changes the mode; `{"op":"muster"}` stores and returns the muster list. `{"op":"ping"}`
+/// checks that the daemon answers.
 enum ControlRequest: Equatable {
     case present(reader: String, Presentation)
     case input(name: String, high: Bool)
+    case mode(DeviceMode)
+    case muster
     case ping
 
     init(line: [UInt8]) throws(DaemonError) {
@@ -25,6 +29,26 @@ enum ControlRequest: Equatable {
         switch try text("op") {
         case "ping":
             self = .ping
+        case "muster":
+            self = .muster
+        case "mode":
+            let name = try text("mode")
+            guard let kind = DeviceMode.Kind(rawValue: name) else {
+                throw DaemonError(code: "daemon.request", message: "`mode`: expected normal, lockdown or evacuation, got \"\(name.prefix(20))\"")
+            }
+            var zones: [String]?
+            switch object["zones"] {
+            case nil, .null?: break
+            case .array(let items)?:
+                zones = try items.map { item throws(DaemonError) in
+                    guard case .string(let zone) = item, Identifier.isValid(zone) else {
+                        throw DaemonError(code: "daemon.request", message: "`zones`: expected zone ids")
+                    }
+                    return zone
+                }
+            default: throw DaemonError(code: "daemon.request", message: "`zones`: expected an array of zone ids")
+            }
+            self = .mode(DeviceMode(kind, zones: zones))
         case "input":
             let name = try text("name")
             switch try text("level") {
@@ -70,6 +94,17 @@ enum ControlRequest: Equatable {
             ("event_id", optional(outcome.eventID)),
             ("seq", outcome.events.first.map { .integer($0.seq) } ?? .null),
             ("events", .array(outcome.events.map { .string($0.type) })),
+        ])
+    }
+
+    /// The reply to a mode change or a muster: the mode now, and each stored event whole (the
+    /// muster list is the `data` of its event).
+    static func reply(_ stored: [StoredEvent], mode: DeviceMode) -> JSONObject {
+        JSONObject([
+            ("ok", .bool(true)),
+            ("mode", .string(mode.kind.rawValue)),
+            ("changed", .bool(!stored.isEmpty)),
+            ("events", .array(stored.map { (try? JSONReader.parse(Array($0.payload.utf8))) ?? .string($0.type) })),
         ])
     }
 

@@ -23,23 +23,26 @@ public final class ControlServer: Sendable {
     public let path: String
     private let listener: UnixSocket
     private let controller: AccessController
-    /// The simulated inputs, or nil when the device drives real GPIO lines.
-    private let inputs: SimulatedInputs?
+    /// The simulated GPIO lines, or nil when the device drives real ones.
+    private let simulatedGPIO: SimulatedGPIO?
+    private let permissions: ControlPermissions
     private let logger: Logger
     private let stopping = Atomic<Bool>(false)
     private let thread = Mutex<DedicatedThread?>(nil)
 
     /// Binds the socket now, so that it exists before the daemon reports itself ready.
-    public init(path: String, controller: AccessController, inputs: SimulatedInputs?, logger: Logger) throws(DaemonError) {
+    public init(path: String, controller: AccessController, simulatedGPIO: SimulatedGPIO?, group: String?, logger: Logger) throws(DaemonError) {
         self.path = path
         // A socket that answers belongs to a daemon still running on this database: two would
         // number events twice. One that does not answer is left over from a crash.
         if (try? UnixSocket.connect(to: path)) != nil {
             throw DaemonError(code: "daemon.socket", message: "another gatehouse daemon is already running on \(path)")
         }
+        permissions = try ControlPermissions(groupName: group)
         self.listener = try UnixSocket.listen(at: path, mode: 0o660)
+        try permissions.share(path)
         self.controller = controller
-        self.inputs = inputs
+        self.simulatedGPIO = simulatedGPIO
         self.logger = logger
     }
 
@@ -83,11 +86,17 @@ public final class ControlServer: Sendable {
             // finds the refusal waiting instead of a closed connection.
             let line = try connection.readLine(limit: Self.maximumRequestBytes, waiting: 5000)
             let peer = try connection.peer()
-            guard peer.uid == 0 || peer.uid == geteuid() else {
+            let standing = permissions.standing(of: peer)
+            guard standing != .stranger else {
                 logger.warning("control request refused", metadata: ["control.peer_uid": "\(peer.uid)", "refusal.reason": "permission"])
                 throw DaemonError(code: "daemon.permission", message: "user \(peer.uid) may not use the control socket")
             }
-            reply = try respond(to: ControlRequest(line: line))
+            let request = try ControlRequest(line: line)
+            if case .mode = request, standing == .daemonUser {
+                logger.warning("mode change refused", metadata: ["control.peer_uid": "\(peer.uid)", "refusal.reason": "permission"])
+                throw DaemonError(code: "daemon.permission", message: "only root and the members of control.group may change the mode")
+            }
+            reply = try respond(to: request, origin: "cli:\(ControlPermissions.userName(peer.uid))")
         } catch {
             if error.code != "daemon.permission" {
                 logger.notice("control request refused", metadata: ["refusal.reason": "\(error.code)", "error": "\(error.message)"])
@@ -101,21 +110,25 @@ public final class ControlServer: Sendable {
         }
     }
 
-    private func respond(to request: ControlRequest) throws(DaemonError) -> JSONObject {
+    private func respond(to request: ControlRequest, origin: String) throws(DaemonError) -> JSONObject {
         switch request {
         case .present(let reader, let presentation):
             switch controller.present(reader: reader, presentation) {
             case .success(let outcome): return ControlRequest.reply(outcome)
             case .failure(let error): throw error
             }
+        case .mode(let mode):
+            return try ControlRequest.reply(controller.request(.mode(mode), origin: origin).get(), mode: controller.status.mode)
+        case .muster:
+            return try ControlRequest.reply(controller.request(.muster, origin: origin).get(), mode: controller.status.mode)
         case .input(let name, let high):
-            guard let inputs else {
+            guard let simulatedGPIO else {
                 throw DaemonError(code: "daemon.request", message: "inputs can be simulated only with hardware.gpio = \"simulated\"")
             }
-            guard let input = controller.currentSettings.config.inputs.first(where: { $0.id == name }) else {
+            guard let input = controller.currentSettings.config.input(name) else {
                 throw DaemonError(code: "daemon.request", message: "no input \"\(name)\" in the configuration")
             }
-            let changed = inputs.set(input, high: high)
+            let changed = simulatedGPIO.setInput(name, high: high)
             return JSONObject([
                 ("ok", .bool(true)), ("input", .string(name)), ("role", .string(input.role.rawValue)),
                 ("level", .string(high ? "high" : "low")), ("changed", .bool(changed)),

@@ -27,9 +27,9 @@ public enum GatehouseDaemon {
     /// reloads stop, the control socket closes, the NFC readers' threads end (a command waiting on
     /// a reader is aborted), the access thread finishes what is queued, the
     /// link acks the last commands and says offline, and the last checkpoint runs.
-    /// `outputs` replaces the relays the configuration names, for benchmarks that time them.
+    /// `gpio` replaces the lines the configuration names, for benchmarks that time the relays.
     public static func build(
-        configPath: String, software: String, logger: Logger, now: @escaping @Sendable () -> Timestamp = WallClock.now, outputs: (any OutputPort)? = nil
+        configPath: String, software: String, logger: Logger, now: @escaping @Sendable () -> Timestamp = WallClock.now, gpio injected: (any GPIOPort)? = nil
     ) throws(DaemonError) -> Parts {
         let (config, inviteKeys) = try ConfigFile.loadForDaemon(configPath)
         let database: GatehouseDatabase
@@ -38,8 +38,9 @@ public enum GatehouseDaemon {
         } catch {
             throw DaemonError(code: "daemon.store", message: error.description)
         }
-        let relays: any OutputPort
-        if let outputs { relays = outputs } else { relays = try Self.outputs(for: config, logger: logger) }
+        let simulatedGPIO = injected == nil && config.hardware.gpio == .simulated
+            ? SimulatedGPIO(config: config, stateFile: SimulatedGPIO.stateFile(forDatabase: config.database), logger: logger) : nil
+        let gpio: any GPIOPort = injected ?? simulatedGPIO ?? GPIODLines(config: config, logger: logger)
         // The event log wakes the link's publisher after every commit.
         let linkInputs = config.mqtt == nil ? nil : MQTTLink.makeInputs()
         let eventLog = EventLog(database: database, site: config.site, device: config.device) { _ = linkInputs?.push(.stored) }
@@ -48,7 +49,7 @@ public enum GatehouseDaemon {
         do {
             checkpointer = try WALCheckpointer(database)
             controller = try AccessController(
-                config: config, inviteKeys: inviteKeys, database: database, eventLog: eventLog, outputs: relays, software: software,
+                config: config, inviteKeys: inviteKeys, database: database, eventLog: eventLog, outputs: gpio, software: software,
                 logger: logger, now: now)
         } catch {
             throw DaemonError(code: "daemon.store", message: error.description)
@@ -62,13 +63,19 @@ public enum GatehouseDaemon {
             logger.notice("no [mqtt] in the configuration: events stay in the outbox")
         }
         let socketPath = ControlServer.path(forDatabase: config.database)
-        let inputs = config.hardware.gpio == .simulated ? SimulatedInputs(logger: logger) : nil
-        let server = try ControlServer(path: socketPath, controller: controller, inputs: inputs, logger: logger)
+        // The socket first: it refuses to start beside another daemon, which holds the lines.
+        let server = try ControlServer(path: socketPath, controller: controller, simulatedGPIO: simulatedGPIO, group: config.control.group, logger: logger)
+        do {
+            try gpio.claim()
+        } catch {
+            throw DaemonError(code: "daemon.gpio", message: "\(error)")
+        }
         let keeper = OutboxKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: now)
         let readers = try readerLoops(config, controller: controller, eventLog: eventLog, logger: logger, now: now)
         var services: [any Service] = [MaintenanceService(checkpointer: checkpointer, keeper: keeper, logger: logger)]
         if let link { services.append(LinkService(link: link)) }
         services += [
+            GPIOService(gpio: gpio, controller: controller),
             AccessService(controller: controller),
             ReaderService(loops: readers),
             ControlService(server: server),
@@ -133,14 +140,5 @@ public enum GatehouseDaemon {
             loops.append(ReaderLoop(reader: reader, port: port, style: style, controller: controller, eventLog: eventLog, events: events, logger: logger, now: now))
         }
         return loops
-    }
-
-    private static func outputs(for config: GatehouseConfig, logger: Logger) throws(DaemonError) -> any OutputPort {
-        switch config.hardware.gpio {
-        case .simulated:
-            return SimulatedOutputs(logger: logger)
-        case .gpiod:
-            throw DaemonError(code: "daemon.config", message: "hardware.gpio = \"gpiod\" is not available in this build yet; use \"simulated\"")
-        }
     }
 }

@@ -19,7 +19,7 @@ struct CameraReaderTests {
         let log = EventLog(database: database, site: config.site, device: config.device)
         let logger = Logger(label: "test")
         let controller = try AccessController(
-            config: config, inviteKeys: inviteKeys, database: database, eventLog: log, outputs: SimulatedOutputs(logger: logger), software: "test",
+            config: config, inviteKeys: inviteKeys, database: database, eventLog: log, outputs: SimulatedGPIO(config: config, logger: logger), software: "test",
             logger: logger, now: WallClock.now)
         let frames = TemporaryDirectory("gatehouse-camera")
         let camera = SimulatedCamera(directory: frames.path, framesPerSecond: 30)

@@ -15,10 +15,10 @@ struct LinkTests {
         var daemon = try fixture.start()
 
         for _ in 0..<3 { #expect(try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna).status == 0) }
-        platform.wait("four events") { platform.events.count >= 4 }
+        platform.wait("four events") { withoutDoorLife(platform.events).count >= 4 }
         let first = platform.events
-        #expect(first.map { $0.integer("seq") } == [1, 2, 3, 4])
-        #expect(first.map { $0.string("type") } == ["gatehouse.system.started"] + Array(repeating: "gatehouse.access.granted", count: 3))
+        #expect(first.map { $0.integer("seq") } == (1...first.count).map { Int64($0) })
+        #expect(withoutDoorLife(first).map { $0.string("type") } == ["gatehouse.system.started"] + Array(repeating: "gatehouse.access.granted", count: 3))
         for event in first {
             #expect(event.string("specversion") == "1.0" && event.string("source") == "gatehouse:acme/gate-01")
             #expect(event.string("datacontenttype") == "application/json" && event.object("data") != nil)

@@ -41,8 +41,9 @@ struct NFCDaemonTests {
             return events
         }
 
+        /// The access decisions: granted and denied.
         func accessEvents(_ events: [JSONObject]) -> [JSONObject] {
-            events.filter { $0.string("type")?.hasPrefix("gatehouse.access.") == true }
+            withoutDoorLife(events).filter { $0.string("type")?.hasPrefix("gatehouse.access.") == true }
         }
 
         func readerEvents(_ events: [JSONObject]) -> [String] {

@@ -17,7 +17,7 @@ struct ReaderLoopTests {
         let database = try GatehouseDatabase(path: config.database)
         let log = EventLog(database: database, site: config.site, device: config.device)
         let logger = Logger(label: "test")
-        let outputs = SimulatedOutputs(logger: logger)
+        let outputs = SimulatedGPIO(config: config, logger: logger)
         let controller = try AccessController(
             config: config, inviteKeys: inviteKeys, database: database, eventLog: log, outputs: outputs, software: "test", logger: logger,
             now: WallClock.now)

@@ -22,7 +22,7 @@ struct SimulatedLinkTests {
         let log = EventLog(database: database, site: config.site, device: config.device) { _ = inputs.push(.stored) }
         let logger = Logger(label: "test")
         let controller = try AccessController(
-            config: config, inviteKeys: inviteKeys, database: database, eventLog: log, outputs: SimulatedOutputs(logger: logger), software: "test",
+            config: config, inviteKeys: inviteKeys, database: database, eventLog: log, outputs: SimulatedGPIO(config: config, logger: logger), software: "test",
             logger: logger, now: WallClock.now)
         let twin = Mutex<SimulatedBroker?>(nil)
         let link = try MQTTLink(

@@ -16,13 +16,17 @@ struct TapBench: AsyncParsableCommand {
     @Option(help: "Minutes of idle polling between a first and a second round; 0: one round.") var idleMinutes = 0
     @Option(help: "The release gatehouse binary (applies the bundle).") var gatehouse: String
 
-    /// The relay: when each pulse was asked for.
-    final class TimedOutputs: OutputPort {
+    /// The GPIO lines: when each relay pulse was asked for; the inputs never change.
+    final class TimedOutputs: GPIOPort {
         let pulses = Mutex<[ContinuousClock.Instant]>([])
         func pulse(_ output: String, milliseconds: Int) {
             let now = ContinuousClock.now
             pulses.withLock { $0.append(now) }
         }
+        func hold(_ output: String, active: Bool) {}
+        func claim() {}
+        func watch(reporting report: @escaping @Sendable (InputChange) -> Void) {}
+        func release() {}
         var count: Int { pulses.withLock { $0.count } }
     }
 
@@ -35,7 +39,7 @@ struct TapBench: AsyncParsableCommand {
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let outputs = TimedOutputs()
-        let daemon = try GatehouseDaemon.build(configPath: configPath, software: "bench", logger: logger, outputs: outputs)
+        let daemon = try GatehouseDaemon.build(configPath: configPath, software: "bench", logger: logger, gpio: outputs)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await daemon.run() }
             try await waitForPolls(emulator, 5)

@@ -20,6 +20,8 @@ public struct DoorConfig: Sendable, Equatable {
     public var zone: String
     /// The output that opens it.
     public var relay: String
+    /// The output that sounds the held-open pre-alarm, if there is one.
+    public var buzzer: String?
     public var pulseMilliseconds: Int
     public var heldOpenSeconds: Int
     /// The door contact input, if there is one.
@@ -32,7 +34,7 @@ public struct DoorConfig: Sendable, Equatable {
     public var stalePolicy: StalePolicy
 
     public init(
-        id: String, kind: Kind = .door, zone: String, relay: String, pulseMilliseconds: Int = 3000, heldOpenSeconds: Int = 30,
+        id: String, kind: Kind = .door, zone: String, relay: String, buzzer: String? = nil, pulseMilliseconds: Int = 3000, heldOpenSeconds: Int = 30,
         contact: String? = nil, exitButton: String? = nil, rotation: String? = nil, failMode: FailMode = .secure,
         stalePolicy: StalePolicy = .deny
     ) {
@@ -40,6 +42,7 @@ public struct DoorConfig: Sendable, Equatable {
         self.kind = kind
         self.zone = zone
         self.relay = relay
+        self.buzzer = buzzer
         self.pulseMilliseconds = pulseMilliseconds
         self.heldOpenSeconds = heldOpenSeconds
         self.contact = contact

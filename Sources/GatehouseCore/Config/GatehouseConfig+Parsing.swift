@@ -17,7 +17,7 @@ extension GatehouseConfig {
     }
 
     private static func build(_ root: ConfigReader.Table) -> GatehouseConfig? {
-        root.rejectUnknownKeys(["site", "device", "database", "trust", "mqtt", "outbox", "policy", "hardware", "doors", "readers", "outputs", "inputs"])
+        root.rejectUnknownKeys(["site", "device", "database", "trust", "mqtt", "outbox", "policy", "hardware", "control", "doors", "readers", "outputs", "inputs"])
         let site = root.identifier("site")
         let device = root.identifier("device")
         if device == "all" { root.reader.report("device", "\"all\" is reserved for the whole site") }
@@ -43,9 +43,16 @@ extension GatehouseConfig {
             table.rejectUnknownKeys(["gpio"])
             hardware.gpio = table.choice("gpio", default: .simulated) ?? .simulated
         }
-        let outputs = root.namedTables("outputs").compactMap { parseOutput($0.name, $0.table) }
+        var control = Control()
+        if let table = root.subtable("control") {
+            table.rejectUnknownKeys(["group"])
+            control.group = table.optionalIdentifier("group")
+        }
+        let outputTables = root.namedTables("outputs")
+        var outputs = outputTables.compactMap { parseOutput($0.name, $0.table) }
         let inputs = root.namedTables("inputs").compactMap { parseInput($0.name, $0.table) }
         let doors = root.namedTables("doors").compactMap { parseDoor($0.name, $0.table, outputs: outputs, inputs: inputs) }
+        settleRelaySafeStates(&outputs, tables: outputTables, doors: doors, root: root)
         let readers = root.namedTables("readers").compactMap { parseReader($0.name, $0.table, doors: doors) }
         checkLinesAreDistinct(outputs.map { ("outputs.\($0.id)", $0.address) } + inputs.map { ("inputs.\($0.id)", $0.address) }, root: root)
         checkReaderDevicesAreDistinct(readers, root: root)
@@ -53,7 +60,25 @@ extension GatehouseConfig {
         guard let site, let device, let database, let trust else { return nil }
         return GatehouseConfig(
             site: site, device: device, database: database, trust: trust, mqtt: mqtt, outbox: outbox, policy: policy,
-            hardware: hardware, doors: doors, readers: readers, outputs: outputs, inputs: inputs)
+            hardware: hardware, control: control, doors: doors, readers: readers, outputs: outputs, inputs: inputs)
+    }
+
+    /// A door's relay rests where its fail mode says when the daemon is not driving it:
+    /// inactive (locked) for fail-secure, active (released) for fail-safe. Without `safe_state`
+    /// the relay takes it from the door; a `safe_state` that contradicts the door is refused.
+    private static func settleRelaySafeStates(
+        _ outputs: inout [OutputLineConfig], tables: [(name: String, table: ConfigReader.Table)], doors: [DoorConfig], root: ConfigReader.Table
+    ) {
+        for door in doors {
+            guard let index = outputs.firstIndex(where: { $0.id == door.relay }), let table = tables.first(where: { $0.name == door.relay })?.table else { continue }
+            let wanted: OutputLineConfig.SafeState = door.failMode == .safe ? .active : .inactive
+            if table.values["safe_state"] != nil, outputs[index].safeState != wanted {
+                root.reader.report(
+                    table.key("safe_state"),
+                    "\"\(outputs[index].safeState.rawValue)\" contradicts doors.\(door.id).fail_mode \"\(door.failMode.rawValue)\": a fail-\(door.failMode.rawValue) door's relay rests \(wanted.rawValue)")
+            }
+            outputs[index].safeState = wanted
+        }
     }
 
     private static func parseMQTT(_ table: ConfigReader.Table) -> MQTTConfig? {
@@ -130,18 +155,20 @@ extension GatehouseConfig {
         table.rejectUnknownKeys(["chip", "line", "active_low", "role", "debounce_ms"])
         let address = parseAddress(table)
         let role: InputLineConfig.Role? = table.choice("role")
-        let debounce = table.integer("debounce_ms", default: 50, in: 0...10_000)
+        let debounce = table.integer("debounce_ms", default: 50, in: 0...400)
         guard let address, let role, let debounce else { return nil }
         return InputLineConfig(id: id, address: address, role: role, debounceMilliseconds: debounce)
     }
 
     private static func parseDoor(_ id: String, _ table: ConfigReader.Table, outputs: [OutputLineConfig], inputs: [InputLineConfig]) -> DoorConfig? {
-        table.rejectUnknownKeys(["kind", "zone", "relay", "pulse_ms", "held_open_s", "contact", "exit_button", "rotation", "fail_mode", "stale_policy"])
+        table.rejectUnknownKeys(["kind", "zone", "relay", "buzzer", "pulse_ms", "held_open_s", "contact", "exit_button", "rotation", "fail_mode", "stale_policy"])
         let kind: DoorConfig.Kind? = table.choice("kind", default: .door)
         let zone = table.identifier("zone")
         let relay = table.identifier("relay")
-        if let relay, !outputs.contains(where: { $0.id == relay }) {
-            table.reader.report(table.key("relay"), "\"\(relay)\" is not an output under [outputs] (have: \(outputs.map(\.id).joined(separator: ", ")))")
+        for key in ["relay", "buzzer"] {
+            if let name = table.optionalIdentifier(key), !outputs.contains(where: { $0.id == name }) {
+                table.reader.report(table.key(key), "\"\(name)\" is not an output under [outputs] (have: \(outputs.map(\.id).joined(separator: ", ")))")
+            }
         }
         func input(_ key: String, role: InputLineConfig.Role) -> String? {
             guard let name = table.optionalIdentifier(key) else { return nil }
@@ -155,7 +182,7 @@ extension GatehouseConfig {
             return name
         }
         let door = DoorConfig(
-            id: id, kind: kind ?? .door, zone: zone ?? "", relay: relay ?? "",
+            id: id, kind: kind ?? .door, zone: zone ?? "", relay: relay ?? "", buzzer: table.optionalIdentifier("buzzer"),
             pulseMilliseconds: table.integer("pulse_ms", default: 3000, in: 100...60_000) ?? 3000,
             heldOpenSeconds: table.integer("held_open_s", default: 30, in: 1...3600) ?? 30,
             contact: input("contact", role: .doorContact), exitButton: input("exit_button", role: .exitButton),

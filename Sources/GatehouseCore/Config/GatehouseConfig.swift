@@ -56,6 +56,18 @@ public struct GatehouseConfig: Sendable, Equatable {
         public var gpio: GPIOBackend = .simulated
     }
 
+    /// Who may use the control socket besides root.
+    public struct Control: Sendable, Equatable {
+        /// A group whose members may use every request, `mode` included; the socket file
+        /// belongs to it. Without it, only root and the daemon's own user connect, and only
+        /// root changes the mode.
+        public var group: String?
+
+        public init(group: String? = nil) {
+            self.group = group
+        }
+    }
+
     public var site: String
     public var device: String
     /// The SQLite database: the policy cache, runtime state and event outbox.
@@ -65,6 +77,7 @@ public struct GatehouseConfig: Sendable, Equatable {
     public var outbox: Outbox
     public var policy: Policy
     public var hardware: Hardware
+    public var control: Control
     public var doors: [DoorConfig]
     public var readers: [ReaderConfig]
     public var outputs: [OutputLineConfig]

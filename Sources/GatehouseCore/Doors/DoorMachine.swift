@@ -10,10 +10,17 @@
 /// limit), then `door_held`; closing it ends both. A turnstile: each rotation uses one grant and
 /// is its passage; a grant no rotation used in time is `no_passage`; a rotation without a grant
 /// is forced.
-public struct DoorMachine: Sendable, Equatable {
+///
+/// Each grant carries a `Ticket` of the caller's (who was granted, what their passage changes),
+/// handed back with its `passage` or `no_passage`.
+///
+/// Released (evacuation): the relay is held open, and nothing that happens raises an alarm or
+/// uses a grant, until the door is secured again.
+public struct DoorMachine<Ticket: Sendable & Equatable>: Sendable, Equatable {
     public enum Event: Sendable, Equatable {
-        /// Access was granted at this door (a badge, a token, a remote `open`).
-        case granted
+        /// Access was granted at this door (a badge, a token, a remote `open`), unlocking it for
+        /// the door's pulse or for `pulseMilliseconds` when given.
+        case granted(Ticket, pulseMilliseconds: Int? = nil)
         /// The exit button (request to exit) was pressed.
         case exitRequested
         case contactOpened
@@ -22,13 +29,21 @@ public struct DoorMachine: Sendable, Equatable {
         case rotated
         /// Time passed; the caller ticks at least once a second.
         case tick
+        /// Evacuation: hold the door open until ``secure``.
+        case release
+        /// Back to normal after ``release``.
+        case secure
     }
 
     public enum Action: Sendable, Equatable {
         /// Unlock: pulse the door's relay for this long.
         case pulseRelay(milliseconds: Int)
-        case passage
-        case noPassage
+        /// Hold the relay active (released) or let it rest (locked).
+        case holdRelay(active: Bool)
+        /// The grant's holder went through.
+        case passage(Ticket)
+        /// The grant was not used in time.
+        case noPassage(Ticket)
         case doorForced
         /// The door is about to be held open too long: sound the buzzer.
         case preAlarm
@@ -38,8 +53,14 @@ public struct DoorMachine: Sendable, Equatable {
     }
 
     private enum Unlock: Equatable, Sendable {
-        case grant
+        case grant(Ticket)
         case exitRequest
+    }
+
+    /// A turnstile's grant waiting for its rotation.
+    private struct Waiting: Equatable, Sendable {
+        var deadline: Int64
+        var ticket: Ticket
     }
 
     /// An unlocked door: until when, and why.
@@ -62,7 +83,9 @@ public struct DoorMachine: Sendable, Equatable {
     private var preAlarmed = false
     private var held = false
     /// A turnstile's grants not yet used by a rotation, each with its deadline.
-    private var grantsWaiting: [Int64] = []
+    private var grantsWaiting: [Waiting] = []
+    /// Whether the door is held open for an evacuation.
+    public private(set) var isReleased = false
 
     public init(door: DoorConfig) {
         kind = door.kind
@@ -75,23 +98,30 @@ public struct DoorMachine: Sendable, Equatable {
 
     public mutating func on(_ event: Event, at now: Int64) -> [Action] {
         var actions = expire(at: now)
+        if isReleased { return actions + onReleased(event, at: now) }
         switch (kind, event) {
-        case (_, .granted):
+        case (_, .release):
+            isReleased = true
+            actions += unusedGrants() + [.holdRelay(active: true)]
+            if preAlarmed || held { actions.append(.closedAfterAlarm) }
+            (preAlarmed, held) = (false, false)
+        case (_, .granted(let ticket, let milliseconds)):
+            let pulse = milliseconds.map(Int64.init) ?? pulseMilliseconds
             if kind == .turnstile {
-                grantsWaiting.append(now + pulseMilliseconds)
+                grantsWaiting.append(Waiting(deadline: now + pulse, ticket: ticket))
             } else {
-                if unlocked?.by == .grant { actions.append(.noPassage) }  // an earlier grant, never used
-                unlocked = Window(until: now + pulseMilliseconds, by: .grant)
+                actions += unusedGrants()  // an earlier grant, never used
+                unlocked = Window(until: now + pulse, by: .grant(ticket))
             }
-            actions.append(.pulseRelay(milliseconds: Int(pulseMilliseconds)))
+            actions.append(.pulseRelay(milliseconds: Int(pulse)))
         case (.door, .exitRequested):
-            if unlocked?.by != .grant { unlocked = Window(until: now + pulseMilliseconds, by: .exitRequest) }
+            if unlocked == nil || unlocked?.by == .exitRequest { unlocked = Window(until: now + pulseMilliseconds, by: .exitRequest) }
             actions.append(.pulseRelay(milliseconds: Int(pulseMilliseconds)))
         case (.door, .contactOpened):
             guard openedAt == nil else { break }
             openedAt = now
             switch unlocked?.by {
-            case .grant?: actions.append(.passage)
+            case .grant(let ticket)?: actions.append(.passage(ticket))
             case .exitRequest?: break
             case nil: actions.append(.doorForced)
             }
@@ -104,12 +134,38 @@ public struct DoorMachine: Sendable, Equatable {
             if grantsWaiting.isEmpty {
                 actions.append(.doorForced)
             } else {
-                grantsWaiting.removeFirst()
-                actions.append(.passage)
+                actions.append(.passage(grantsWaiting.removeFirst().ticket))
             }
-        case (_, .tick), (.turnstile, _), (.door, .rotated):
+        case (_, .tick), (_, .secure), (.turnstile, _), (.door, .rotated):
             break
         }
+        return actions
+    }
+
+    /// Held open: the contact is followed but raises nothing; grants need no pulse.
+    private mutating func onReleased(_ event: Event, at now: Int64) -> [Action] {
+        switch event {
+        case .secure:
+            isReleased = false
+            // Still open when secured: the held-open time starts now.
+            if openedAt != nil { openedAt = now }
+            return [.holdRelay(active: false)]
+        case .contactOpened:
+            if openedAt == nil { openedAt = now }
+        case .contactClosed:
+            openedAt = nil
+        case .granted, .exitRequested, .rotated, .tick, .release:
+            break
+        }
+        return []
+    }
+
+    /// Every grant still waiting, as `no_passage`.
+    private mutating func unusedGrants() -> [Action] {
+        var actions = grantsWaiting.map { Action.noPassage($0.ticket) }
+        grantsWaiting = []
+        if case .grant(let ticket)? = unlocked?.by { actions.append(.noPassage(ticket)) }
+        unlocked = nil
         return actions
     }
 
@@ -117,14 +173,14 @@ public struct DoorMachine: Sendable, Equatable {
     private mutating func expire(at now: Int64) -> [Action] {
         var actions: [Action] = []
         if let window = unlocked, now >= window.until {
-            if window.by == .grant { actions.append(.noPassage) }
+            if case .grant(let ticket) = window.by { actions.append(.noPassage(ticket)) }
             unlocked = nil
         }
-        while let deadline = grantsWaiting.first, now >= deadline {
+        while let waiting = grantsWaiting.first, now >= waiting.deadline {
             grantsWaiting.removeFirst()
-            actions.append(.noPassage)
+            actions.append(.noPassage(waiting.ticket))
         }
-        if let openedAt {
+        if let openedAt, !isReleased {
             if !preAlarmed, now - openedAt >= heldOpenMilliseconds - preAlarmLeadMilliseconds {
                 preAlarmed = true
                 actions.append(.preAlarm)

@@ -50,7 +50,9 @@ extension EventFactory {
     }
 
     /// `emergency.muster`: who is inside each zone, by the device's count, zones sorted.
-    public func muster(_ state: RuntimeState, command: RemoteCommand, at time: Timestamp, id: String) -> PendingEvent {
+    /// `orderedBy` is the command's `sub`, `cli:USER`, or `evacuation` when the evacuation
+    /// made it; `command` is the command's `jti`, if a command asked for it.
+    public func muster(_ state: RuntimeState, orderedBy: String, command: String?, at time: Timestamp, id: String) -> PendingEvent {
         var byZone: [String: [Occupant]] = [:]
         for (occupant, zones) in state.zonesByOccupant {
             for zone in zones { byZone[zone, default: []].append(occupant) }
@@ -68,7 +70,7 @@ extension EventFactory {
             id: id, type: .emergencyMuster, time: time, subject: device,
             data: JSONObject([
                 ("zones", .array(zones)), ("total", .integer(Int64(state.zonesByOccupant.count))),
-                ("ordered_by", .string(command.orderedBy)), ("command", .string(command.id)),
+                ("ordered_by", .string(orderedBy)), ("command", Self.optional(command)),
             ]))
     }
 }

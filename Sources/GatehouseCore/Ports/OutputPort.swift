@@ -6,4 +6,7 @@
 public protocol OutputPort: Sendable {
     /// Activates `output` for `milliseconds`, then returns it to rest.
     func pulse(_ output: String, milliseconds: Int)
+    /// Holds `output` active (a door released for an evacuation, a buzzer sounding) or lets it
+    /// rest, until the next call. A pulse under way on it is cancelled.
+    func hold(_ output: String, active: Bool)
 }

@@ -1,0 +1,141 @@
+import Dispatch
+import Foundation
+import GatehouseCore
+import Logging
+import Synchronization
+
+/// The simulated twin of the libgpiod adapter, for tests, the demo and devices configured with
+/// `hardware.gpio = "simulated"`: the same outputs, pulses, debouncing and safe states, on
+/// lines that exist only in memory. Inputs are set with ``setInput(_:high:)`` (the control
+/// socket's `input` request, from `gatehouse simulate … input NAME high|low`).
+///
+/// With a `stateFile`, the outputs' levels are written there (JSON, replaced atomically) each
+/// time one is held, claimed or released, so that a test or an installer can see what the relays
+/// would do across a stop and a restart.
+public final class SimulatedGPIO: GPIOPort {
+    /// One pulse, as it was asked for.
+    public struct Pulse: Sendable, Equatable {
+        public var output: String
+        public var milliseconds: Int
+    }
+
+    private struct State: Sendable {
+        var book: LineBook
+        var raw: [String: Bool] = [:]
+        var pulses: [Pulse] = []
+        var claimed = false
+        var report: (@Sendable (InputChange) -> Void)?
+    }
+
+    private let config: GatehouseConfig
+    private let stateFile: String?
+    private let logger: Logger
+    private let state: Mutex<State>
+    private let stopping = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+    private let watching = Atomic<Bool>(false)
+
+    public init(config: GatehouseConfig, stateFile: String? = nil, logger: Logger) {
+        self.config = config
+        self.stateFile = stateFile
+        self.logger = logger
+        state = Mutex(State(book: LineBook(config: config)))
+    }
+
+    /// Where a daemon keeps its simulated lines' levels: beside its database.
+    public static func stateFile(forDatabase database: String) -> String {
+        URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("gpio-simulated.json").path
+    }
+
+    public func claim() throws {
+        state.withLock { $0.claimed = true }
+        logger.info("GPIO lines claimed", metadata: ["gpio.backend": "simulated", "gpio.outputs": "\(config.outputs.count)", "gpio.inputs": "\(config.inputs.count)"])
+        writeState()
+    }
+
+    public func watch(reporting report: @escaping @Sendable (InputChange) -> Void) {
+        precondition(!watching.exchange(true, ordering: .relaxed), "the simulated GPIO is watched once")
+        state.withLock { $0.report = report }
+        let thread = Thread { [self] in
+            while !stopping.load(ordering: .relaxed) {
+                advance()
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            finished.signal()
+        }
+        thread.name = "gatehouse.gpio"
+        thread.start()
+    }
+
+    public func release() {
+        let wasClaimed = state.withLock { state in
+            defer { state.claimed = false }
+            return state.claimed
+        }
+        guard wasClaimed else { return }
+        if watching.load(ordering: .relaxed), !stopping.exchange(true, ordering: .relaxed) { finished.wait() }
+        state.withLock { state in
+            for output in config.outputs { state.book.hold(output.id, active: output.safeState == .active) }
+        }
+        logger.info("GPIO lines released: every output at its safe state", metadata: ["gpio.backend": "simulated"])
+        writeState()
+    }
+
+    public func pulse(_ output: String, milliseconds: Int) {
+        state.withLock {
+            $0.book.pulse(output, milliseconds: milliseconds, now: Self.milliseconds())
+            $0.pulses.append(Pulse(output: output, milliseconds: milliseconds))
+        }
+        logger.info("relay pulsed", metadata: ["gpio.output": "\(output)", "gpio.pulse_ms": "\(milliseconds)", "gpio.backend": "simulated"])
+    }
+
+    public func hold(_ output: String, active: Bool) {
+        state.withLock { $0.book.hold(output, active: active) }
+        logger.info("output held", metadata: ["gpio.output": "\(output)", "gpio.level": "\(active ? "active" : "inactive")", "gpio.backend": "simulated"])
+        writeState()
+    }
+
+    /// Sets the raw level of `input` (high is active); returns whether it changed. The change
+    /// is reported once it has lasted the input's debounce time.
+    @discardableResult
+    public func setInput(_ input: String, high: Bool) -> Bool {
+        let (changed, report, stable) = state.withLock { state in
+            let changed = (state.raw[input] ?? false) != high
+            state.raw[input] = high
+            return (changed, state.report, state.book.sample(input, raw: high, now: Self.milliseconds()))
+        }
+        logger.info(
+            changed ? "input changed" : "input unchanged",
+            metadata: ["gpio.input": "\(input)", "gpio.level": "\(high ? "high" : "low")", "gpio.backend": "simulated"])
+        if let stable { report?(stable) }
+        return changed
+    }
+
+    /// Every pulse so far, oldest first.
+    public var pulses: [Pulse] { state.withLock { $0.pulses } }
+
+    /// Each output's level now.
+    public var levels: [String: Bool] { state.withLock { $0.book.levels } }
+
+    private func advance() {
+        let (changes, report) = state.withLock { state in
+            (state.book.advance(to: Self.milliseconds()).changes, state.report)
+        }
+        for change in changes { report?(change) }
+    }
+
+    /// `{"claimed":true,"outputs":{"gate-relay":"inactive",…}}`, keys sorted.
+    private func writeState() {
+        guard let stateFile else { return }
+        let (claimed, levels) = state.withLock { ($0.claimed, $0.book.levels) }
+        let outputs = levels.keys.sorted().map { "\"\($0)\":\"\(levels[$0] == true ? "active" : "inactive")\"" }.joined(separator: ",")
+        let text = "{\"claimed\":\(claimed),\"outputs\":{\(outputs)}}\n"
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: stateFile), options: .atomic)
+        } catch {
+            logger.warning("cannot write the simulated GPIO state", metadata: ["gpio.state_file": "\(stateFile)", "error": "\(error)"])
+        }
+    }
+
+    static func milliseconds() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000) }
+}
