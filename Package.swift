@@ -174,6 +174,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "GatehouseGPIOTests",
+            dependencies: ["GatehouseGPIO", "GatehouseCore", "GatehouseTesting", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "GatehouseMQTTTests",
             dependencies: ["GatehouseMQTT", "GatehouseCore", "GatehouseTesting"],
             swiftSettings: strictSettings

@@ -22,4 +22,17 @@ public enum ControlClient {
     public static func setInput(_ name: String, high: Bool, socket path: String) throws(DaemonError) -> JSONObject {
         try send(JSONObject([("op", .string("input")), ("name", .string(name)), ("level", .string(high ? "high" : "low"))]), to: path)
     }
+
+    /// Changes the running daemon's mode: `normal`, `lockdown` or `evacuation`, for some zones
+    /// or (nil) all.
+    public static func setMode(_ mode: DeviceMode, socket path: String) throws(DaemonError) -> JSONObject {
+        var members: [(String, JSONValue)] = [("op", .string("mode")), ("mode", .string(mode.kind.rawValue))]
+        if let zones = mode.zones { members.append(("zones", .array(zones.map(JSONValue.string)))) }
+        return try send(JSONObject(members), to: path)
+    }
+
+    /// Asks the running daemon for its muster list; it stores it as an event too.
+    public static func muster(socket path: String) throws(DaemonError) -> JSONObject {
+        try send(JSONObject([("op", .string("muster"))]), to: path)
+    }
 }

@@ -6,7 +6,8 @@ import GatehouseCore
 struct LineBook: Sendable {
     /// The level each output is at, and the level it returns to after a pulse.
     private(set) var levels: [String: Bool] = [:]
-    private var resting: [String: Bool] = [:]
+    /// The level each output rests at between pulses: held, or its running state.
+    private(set) var resting: [String: Bool] = [:]
     /// When each pulse under way ends.
     private var pulseEnds: [String: Int64] = [:]
     private var debouncers: [String: InputDebouncer] = [:]

@@ -9,9 +9,10 @@ import Synchronization
 /// lines that exist only in memory. Inputs are set with ``setInput(_:high:)`` (the control
 /// socket's `input` request, from `gatehouse simulate … input NAME high|low`).
 ///
-/// With a `stateFile`, the outputs' levels are written there (JSON, replaced atomically) each
-/// time one is held, claimed or released, so that a test or an installer can see what the relays
-/// would do across a stop and a restart.
+/// With a `stateFile`, the level each output rests at (held, or at its running or safe state;
+/// pulses are logged, not written) goes there, as JSON replaced atomically, each time the lines
+/// are claimed or released or an output is held, so that a test or an installer can see what the
+/// relays would do across a stop and a restart.
 public final class SimulatedGPIO: GPIOPort {
     /// One pulse, as it was asked for.
     public struct Pulse: Sendable, Equatable {
@@ -127,7 +128,7 @@ public final class SimulatedGPIO: GPIOPort {
     /// `{"claimed":true,"outputs":{"gate-relay":"inactive",…}}`, keys sorted.
     private func writeState() {
         guard let stateFile else { return }
-        let (claimed, levels) = state.withLock { ($0.claimed, $0.book.levels) }
+        let (claimed, levels) = state.withLock { ($0.claimed, $0.book.resting) }
         let outputs = levels.keys.sorted().map { "\"\($0)\":\"\(levels[$0] == true ? "active" : "inactive")\"" }.joined(separator: ",")
         let text = "{\"claimed\":\(claimed),\"outputs\":{\(outputs)}}\n"
         do {

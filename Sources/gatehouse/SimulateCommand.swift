@@ -43,27 +43,10 @@ struct SimulateCommand: AsyncParsableCommand {
             printError("gatehouse: \(argumentProblem)")
             throw ExitCode(2)
         }
-        let reply: JSONObject
-        do throws(any Error) {
-            let settings = try ConfigFile.load(config)
-            let socket = ControlServer.path(forDatabase: settings.database)
-            if kind == .input {
-                reply = try ControlClient.setInput(value, high: level == "high", socket: socket)
-            } else {
-                reply = try ControlClient.present(reader: reader ?? "", format: kind.rawValue, value: value, socket: socket)
-            }
-        } catch {
-            // A bad config, no daemon, or a socket error: exit 2, as for every error here.
-            printError("gatehouse: \(error)")
-            throw ExitCode(2)
-        }
-        guard case .bool(true)? = reply["ok"] else {
-            if case .object(let failure)? = reply["error"], case .string(let message)? = failure["message"] {
-                printError("gatehouse: \(message)")
-            } else {
-                printError("gatehouse: the daemon refused the request")
-            }
-            throw ExitCode(2)
+        let reply = try ControlReply.request(config: config) { socket throws(DaemonError) in
+            kind == .input
+                ? try ControlClient.setInput(value, high: level == "high", socket: socket)
+                : try ControlClient.present(reader: reader ?? "", format: kind.rawValue, value: value, socket: socket)
         }
         let result = JSONObject(reply.members.filter { $0.key != "ok" })
         if kind == .input {

@@ -57,6 +57,20 @@ struct ConfigParsingTests {
         #expect(problems(Self.valid.replacingOccurrences(of: "ca_file = \"tls/ca.pem\"", with: "window = 0")).contains { $0.key == "mqtt.window" })
     }
 
+    @Test("doors and lines: a relay rests as its door's fail mode says, a buzzer, a debounce within 400 ms, control.group")
+    func doorsAndLines() throws {
+        let config = try GatehouseConfig.parse(toml: Self.valid + "\n[control]\ngroup = \"gatehouse-ops\"\n", file: "gatehouse.toml")
+        #expect(config.outputs.first?.safeState == .active, "the fail-safe gate's relay rests active when the daemon is not running")
+        #expect(config.runningState(of: try #require(config.outputs.first)) == false, "and locked while it runs")
+        #expect(config.control.group == "gatehouse-ops" && config.doors(watching: "contact").map(\.id) == ["gate"])
+        let contradicted = problems(Self.valid.replacingOccurrences(of: "line = 17", with: "line = 17\nsafe_state = \"inactive\""))
+        #expect(contradicted.map(\.key) == ["outputs.relay.safe_state"])
+        #expect(contradicted.first?.message.contains("contradicts doors.gate.fail_mode \"safe\"") == true)
+        #expect(problems(Self.valid.replacingOccurrences(of: "contact = \"contact\"", with: "buzzer = \"horn\"")).map(\.key) == ["doors.gate.buzzer"])
+        #expect(problems(Self.valid.replacingOccurrences(of: "role = \"door_contact\"", with: "role = \"door_contact\"\ndebounce_ms = 500")).map(\.key) == ["inputs.contact.debounce_ms"])
+        #expect(problems(Self.valid + "\n[control]\ngroup = \"a b\"\n").map(\.key) == ["control.group"])
+    }
+
     @Test("parses a valid file into the typed model, with defaults")
     func parsesValid() throws {
         let config = try GatehouseConfig.parse(toml: Self.valid, file: "gatehouse.toml")

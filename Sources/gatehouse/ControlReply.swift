@@ -1,0 +1,27 @@
+import ArgumentParser
+import GatehouseCore
+import GatehouseDaemon
+
+/// One request to the running daemon's control socket from a CLI command: a bad config, no
+/// daemon, a refusal or a failure is printed and exits 2.
+enum ControlReply {
+    static func request(config: String, _ send: (String) throws(DaemonError) -> JSONObject) throws -> JSONObject {
+        let reply: JSONObject
+        do throws(any Error) {
+            let settings = try ConfigFile.load(config)
+            reply = try send(ControlServer.path(forDatabase: settings.database))
+        } catch {
+            printError("gatehouse: \(error)")
+            throw ExitCode(2)
+        }
+        guard case .bool(true)? = reply["ok"] else {
+            if case .object(let failure)? = reply["error"], case .string(let message)? = failure["message"] {
+                printError("gatehouse: \(message)")
+            } else {
+                printError("gatehouse: the daemon refused the request")
+            }
+            throw ExitCode(2)
+        }
+        return reply
+    }
+}

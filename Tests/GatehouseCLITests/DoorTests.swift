@@ -1,0 +1,187 @@
+import Foundation
+import GatehouseCore
+import GatehouseGPIO
+import GatehouseTesting
+import Testing
+
+/// Doors, turnstiles, alarms and emergency modes through the running daemon, on simulated GPIO
+/// lines set with `gatehouse simulate … input`.
+@Suite("Doors, alarms and emergency modes end to end")
+struct DoorTests {
+    @Test("a passage, an unused grant, a forced door, an exit request, a door held open with its pre-alarm, tamper")
+    func doorLife() throws {
+        let doors = try DoorFixture()
+        let daemon = try doors.start()
+        #expect(try doors.lines() == (true, ["exit-relay": "inactive", "gate-buzzer": "inactive", "gate-relay": "inactive", "turnstile-relay": "inactive"]))
+
+        // Anna is let in and opens the door: her passage.
+        #expect(try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna).status == 0)
+        try doors.input("gate-contact", "high")
+        let passage = try #require(try doors.wait(.accessPassage).first?.object("data"))
+        #expect(passage.string("person") == "anna" && passage.string("door") == "gate" && passage.string("reader") == "gate-in")
+        try doors.input("gate-contact", "low")
+
+        // Granted on the way out, but the door stays shut: no_passage once the pulse is over.
+        #expect(try daemon.simulate(reader: "gate-out", "uid", DaemonFixture.anna).status == 0)
+        let unused = try #require(try doors.wait(.accessNoPassage).first?.object("data"))
+        #expect(unused.string("person") == "anna" && unused.string("direction") == "out")
+
+        // Opened with no grant: forced.
+        try doors.input("gate-contact", "high")
+        try doors.wait(.alarmDoorForced)
+        try doors.input("gate-contact", "low")
+
+        // The exit button, then the door: no alarm. The tamper switch, after it, shows that the
+        // access thread has handled both.
+        try doors.input("gate-exit", "high")
+        try doors.input("gate-contact", "high")
+        try doors.input("gate-exit", "low")
+        try doors.input("gate-contact", "low")
+        try doors.input("tamper", "high")
+        let tamper = try #require(try doors.wait(.alarmTamper).first?.object("data"))
+        #expect(tamper.string("input") == "tamper" && tamper.string("state") == "tampered")
+        #expect(try doors.events(.alarmDoorForced).count == 1, "the exit request opened the door without an alarm")
+        try doors.input("tamper", "low")
+        #expect(try doors.wait(for: 2, .alarmTamper).last?.object("data")?.string("state") == "restored")
+
+        // Let in, and the door stands open: the buzzer first, then door_held; closing silences it.
+        #expect(try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna).status == 0)
+        try doors.input("gate-contact", "high")
+        #expect(doors.waitForOutput("gate-buzzer", "active"), "the pre-alarm sounds the buzzer")
+        let held = try #require(try doors.wait(.alarmDoorHeld).first?.object("data"))
+        #expect(held.string("door") == "gate" && held.integer("held_open_s") == 2)
+        try doors.input("gate-contact", "low")
+        #expect(doors.waitForOutput("gate-buzzer", "inactive"))
+        #expect(daemon.log.contains("door open too long: pre-alarm"))
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test("the fire alarm starts an evacuation with its muster list; fail modes across a stop and a restart")
+    func evacuationAndFailModes() throws {
+        let doors = try DoorFixture()
+        var daemon = try doors.start()
+        #expect(try daemon.simulate(reader: "gate-in", "uid", DoorFixture.bob).status == 0)
+
+        try doors.input("fire", "high")
+        let changed = try #require(try doors.wait(.emergencyModeChanged).first?.object("data"))
+        #expect(changed.string("mode") == "evacuation" && changed.string("origin") == "input:fire")
+        let muster = try #require(try doors.wait(.emergencyMuster).first?.object("data"))
+        #expect(muster.string("ordered_by") == "evacuation" && muster.integer("total") == 1)
+        // The fail-safe fire exit and the turnstile are held open; the fail-secure gate is not.
+        #expect(doors.waitForOutput("exit-relay", "active") && doors.waitForOutput("turnstile-relay", "active"))
+        #expect(try doors.lines().outputs["gate-relay"] == "inactive")
+        // People leave through the open fire exit and the free turnstile: no alarm.
+        try doors.press("exit-contact")
+        try doors.press("turn-rotation")
+        #expect(try daemon.simulate(reader: "gate-out", "uid", DoorFixture.bob).reply?.string("reason") == "granted_evacuation")
+        try doors.input("fire", "low")
+        #expect(try doors.base.site.status()["mode"] as? String == "evacuation", "the evacuation outlasts the alarm")
+
+        // Stopped: every output at its safe state; the fail-safe door's relay releases it.
+        #expect(daemon.stop() == 0)
+        #expect(try doors.lines() == (false, ["exit-relay": "active", "gate-buzzer": "inactive", "gate-relay": "inactive", "turnstile-relay": "inactive"]))
+        #expect(try doors.events(.alarmDoorForced).isEmpty)
+
+        // Restarted: the evacuation is still on, so the fire exit and turnstile open again.
+        daemon = try doors.start()
+        #expect(doors.waitForOutput("turnstile-relay", "active"))
+        #expect(try doors.lines() == (true, ["exit-relay": "active", "gate-buzzer": "inactive", "gate-relay": "inactive", "turnstile-relay": "active"]))
+        let normal = try doors.base.site.run(["mode", "--config", doors.config, "normal"])
+        #expect(normal.status == 0 && normal.standardOutput.contains("mode normal"), "\(normal.standardError)")
+        #expect(doors.waitForOutput("exit-relay", "inactive") && doors.waitForOutput("turnstile-relay", "inactive"))
+        #expect(try doors.events(.emergencyModeChanged).last?.object("data")?.string("origin") == "cli:root")
+        // Secured again, an opening without a grant is forced once more.
+        try doors.press("exit-contact")
+        try doors.wait(.alarmDoorForced)
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test("a turnstile counts people in when it turns: a grant nobody uses leaves the count alone")
+    func turnstileOccupancy() throws {
+        let doors = try DoorFixture()
+        let daemon = try doors.start()
+        #expect(try daemon.simulate(reader: "turnstile-in", "uid", DaemonFixture.anna).status == 0)
+        #expect((try doors.base.site.status()["inside"] as? [String: Any])?["plant"] == nil, "granted, not yet through")
+        try doors.press("turn-rotation")
+        let passage = try #require(try doors.wait(.accessPassage).first?.object("data"))
+        #expect(passage.string("person") == "anna" && passage.string("kind") == "turnstile")
+        #expect(waitUntil { (try? doors.base.site.status()["inside"] as? [String: Any])?["plant"] as? Int == 1 })
+
+        #expect(try daemon.simulate(reader: "turnstile-in", "uid", DoorFixture.bob).status == 0)
+        #expect(try doors.wait(.accessNoPassage).first?.object("data")?.string("person") == "bob")
+        #expect((try doors.base.site.status()["inside"] as? [String: Any])?["plant"] as? Int == 1, "Bob never turned it")
+        // A second turn with no grant waiting is forced.
+        try doors.press("turn-rotation")
+        try doors.wait(.alarmDoorForced)
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test("gatehouse muster: who is inside after entries and exits, from the daemon and, once it stops, from the database")
+    func musterList() throws {
+        let doors = try DoorFixture()
+        let daemon = try doors.start()
+        let token = try doors.base.visitorToken()
+        #expect(try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna).status == 0)
+        #expect(try daemon.simulate(reader: "gate-in", "uid", DoorFixture.bob).status == 0)
+        #expect(try daemon.simulate(reader: "gate-in", "code", token).status == 0)
+        #expect(try daemon.simulate(reader: "gate-out", "uid", DaemonFixture.anna).status == 0)
+
+        let printed = try doors.base.site.run(["muster", "--config", doors.config])
+        #expect(printed.status == 0)
+        #expect(printed.standardOutput == "2 inside\nzone site: 2\n  person bob\n  visitor, invite inv-1\n", "\(printed.standardError)")
+        let stored = try #require(try doors.events(.emergencyMuster).first?.object("data"))
+        #expect(stored.string("ordered_by") == "cli:root" && stored.integer("total") == 2)
+        #expect(daemon.stop() == 0)
+
+        let offline = try doors.base.site.run(["muster", "--config", doors.config, "--json"])
+        #expect(offline.status == 0 && offline.standardError.contains("no daemon answers"))
+        #expect(offline.standardOutput.contains(#""people":["bob"]"#) && offline.standardOutput.contains(#""invites":["inv-1"]"#))
+        #expect(try doors.events(.emergencyMuster).count == 1, "nothing is stored without the daemon")
+    }
+
+    @Test("lockdown lets responders only; the mode is changed by root and control.group only, and bad requests are refused")
+    func lockdownAndPermissions() throws {
+        let doors = try DoorFixture()
+        let daemon = try doors.start()
+        let lockdown = try doors.base.site.run(["mode", "--config", doors.config, "lockdown"])
+        #expect(lockdown.status == 0, "\(lockdown.standardError)")
+        #expect(try daemon.simulate(reader: "gate-in", "uid", DoorFixture.bob).reply?.string("reason") == "lockdown")
+        #expect(try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna).status == 0, "Anna is a responder")
+        #expect(try doors.base.site.run(["mode", "--config", doors.config, "lockdown"]).standardOutput.contains("already"))
+        #expect(try doors.base.site.run(["mode", "--config", doors.config, "sideways"]).status == 64)
+        #expect(try doors.base.site.run(["mode", "--config", doors.config, "normal", "--zones", "no zone"]).status == 2)
+
+        // The socket file belongs to the group; the daemon's own check refuses the others.
+        let attributes = try FileManager.default.attributesOfItem(atPath: daemon.socket)
+        #expect((attributes[.groupOwnerAccountName] as? String) == "nogroup")
+        chmod(daemon.socket, 0o666)
+        func ask(gid: Int, groups: [Int], _ request: String) throws -> String {
+            let script = """
+                import os, socket, sys
+                os.setgroups(\(groups)); os.setgid(\(gid)); os.setuid(65534)
+                s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+                s.sendall(sys.argv[2].encode() + b'\\n'); print(s.makefile().readline())
+                """
+            return try Subprocess.run("/usr/bin/env", ["python3", "-c", script, daemon.socket, request]).standardOutput
+        }
+        let stranger = try ask(gid: 1, groups: [], #"{"op":"mode","mode":"normal"}"#)
+        #expect(stranger.contains("daemon.permission"))
+        let member = try ask(gid: 1, groups: [65534], #"{"op":"mode","mode":"normal"}"#)
+        #expect(member.contains(#""ok":true"#) && member.contains(#""mode":"normal""#), "\(member)")
+        #expect(try ask(gid: 65534, groups: [], #"{"op":"mode","mode":"panic"}"#).contains("expected normal, lockdown or evacuation"))
+        #expect(try doors.base.site.status()["mode"] as? String == "normal")
+        #expect(try daemon.simulate(reader: "gate-in", "uid", DoorFixture.bob).status == 0)
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test("with hardware.gpio = \"gpiod\" and no GPIO chip the daemon stops at once, naming the chip and the line")
+    func noChip() throws {
+        let fixture = try DaemonFixture()
+        let text = try String(contentsOfFile: fixture.config, encoding: .utf8)
+        try text.replacingOccurrences(of: "gpio = \"simulated\"", with: "gpio = \"gpiod\"").write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let run = try fixture.site.run(["run", "--config", fixture.config])
+        #expect(run.status == 2)
+        #expect(run.standardError.contains("cannot open GPIO chip \"gpiochip0\" for output gate-relay, line 17"), "\(run.standardError)")
+        #expect(try fixture.events().isEmpty, "nothing was started, nothing stored")
+    }
+}
