@@ -5,8 +5,10 @@ import UnixSignals
 
 /// Reloads the configuration on SIGHUP: parse, validate, swap. A file with problems keeps the
 /// running configuration, and each problem is logged. The invite, bundle and command keys
-/// are read again too. The site, device and database cannot
-/// change while running; a file that changes them is refused the same way.
+/// are read again too. The site, device and database, the GPIO lines (`[hardware]`,
+/// `[outputs]`, `[inputs]`, which are claimed at start with the safe states the doors' fail
+/// modes give them) and `[control]` (the socket's group) cannot change while running; a file
+/// that changes them is refused the same way. Doors and readers may change.
 struct ReloadService: Service {
     let configPath: String
     let running: GatehouseConfig
@@ -32,7 +34,9 @@ struct ReloadService: Service {
         let loaded = try ConfigFile.loadForDaemon(configPath)
         let fixed: [(String, Bool)] = [
             ("site", loaded.config.site == current.site), ("device", loaded.config.device == current.device),
-            ("database", loaded.config.database == current.database),
+            ("database", loaded.config.database == current.database), ("hardware", loaded.config.hardware == current.hardware),
+            ("outputs (or a door's fail_mode)", loaded.config.outputs == current.outputs), ("inputs", loaded.config.inputs == current.inputs),
+            ("control", loaded.config.control == current.control),
         ]
         let changed = fixed.filter { !$0.1 }.map { "\(configPath): \($0.0): cannot change while the daemon runs; restart it" }
         guard changed.isEmpty else { throw DaemonError(code: "daemon.config", message: changed.joined(separator: "\n")) }

@@ -89,12 +89,14 @@ public final class GPIODLines: GPIOPort, @unchecked Sendable {
     }
 
     public func pulse(_ output: String, milliseconds: Int) {
-        book.withLock { $0.pulse(output, milliseconds: milliseconds, now: SimulatedGPIO.milliseconds()) }
+        guard book.withLock({ $0.pulse(output, milliseconds: milliseconds, now: LineBook.now()) }) else {
+            return LineBook.logUnknown(output, logger)
+        }
         set(output, active: true)
     }
 
     public func hold(_ output: String, active: Bool) {
-        book.withLock { $0.hold(output, active: active) }
+        guard book.withLock({ $0.hold(output, active: active) }) else { return LineBook.logUnknown(output, logger) }
         set(output, active: active)
     }
 
@@ -109,7 +111,7 @@ public final class GPIODLines: GPIOPort, @unchecked Sendable {
 
     /// One bounded wait: read the edges that came, then what time has brought.
     private func waitOnce(_ report: @Sendable (InputChange) -> Void) {
-        let now = SimulatedGPIO.milliseconds()
+        let now = LineBook.now()
         let timeout = Int32(max(0, min(50, (book.withLock { $0.nextDue } ?? (now + 50)) - now)))
         var descriptors = inputLines.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
         let ready = descriptors.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), timeout) }
@@ -118,10 +120,10 @@ public final class GPIODLines: GPIOPort, @unchecked Sendable {
                 var event = gpiod_line_event()
                 guard gpiod_line_event_read(input.line, &event) == 0 else { continue }
                 let raw = event.event_type == Int32(GPIOD_LINE_EVENT_RISING_EDGE)
-                if let change = book.withLock({ $0.sample(input.id, raw: raw, now: SimulatedGPIO.milliseconds()) }) { report(change) }
+                for change in book.withLock({ $0.sample(input.id, raw: raw, now: LineBook.now()) }) { report(change) }
             }
         }
-        let (ended, changes) = book.withLock { $0.advance(to: SimulatedGPIO.milliseconds()) }
+        let (ended, changes) = book.withLock { $0.advance(to: LineBook.now()) }
         for (output, level) in ended { set(output, active: level) }
         for change in changes { report(change) }
     }

@@ -1,4 +1,6 @@
+import Dispatch
 import GatehouseCore
+import Logging
 
 /// The bookkeeping both GPIO backends share: the level of each output, the pulses under way and
 /// when they end, and a debouncer for each input. The backend applies what it says to its
@@ -23,19 +25,23 @@ struct LineBook: Sendable {
         }
     }
 
-    /// Starts a pulse: the output goes active until `now + milliseconds`.
-    mutating func pulse(_ output: String, milliseconds: Int, now: Int64) {
-        precondition(levels[output] != nil, "no output \(output)")
+    /// Starts a pulse: the output goes active until `now + milliseconds`. False for an output
+    /// that was not claimed.
+    mutating func pulse(_ output: String, milliseconds: Int, now: Int64) -> Bool {
+        guard levels[output] != nil else { return false }
         levels[output] = true
         pulseEnds[output] = now + Int64(milliseconds)
+        return true
     }
 
-    /// Holds an output at a level until told otherwise; a pulse under way is cancelled.
-    mutating func hold(_ output: String, active: Bool) {
-        precondition(levels[output] != nil, "no output \(output)")
+    /// Holds an output at a level until told otherwise; a pulse under way is cancelled. False
+    /// for an output that was not claimed.
+    mutating func hold(_ output: String, active: Bool) -> Bool {
+        guard levels[output] != nil else { return false }
         levels[output] = active
         resting[output] = active
         pulseEnds[output] = nil
+        return true
     }
 
     /// The first level an input is read at, taken as already stable.
@@ -44,9 +50,14 @@ struct LineBook: Sendable {
         debouncers[input] = InputDebouncer(debounceMilliseconds: Int(debounce), level: level)
     }
 
-    /// A raw reading of an input; a change once it is stable.
-    mutating func sample(_ input: String, raw: Bool, now: Int64) -> InputChange? {
-        debouncers[input]?.sample(raw, at: now).map { InputChange(input: input, active: $0) }
+    /// A raw reading of an input: the change it ends, if the level before it had lasted its
+    /// debounce time by now (whether or not the thread looked in time), and the change it
+    /// makes, if it needs no debouncing.
+    mutating func sample(_ input: String, raw: Bool, now: Int64) -> [InputChange] {
+        guard var debouncer = debouncers[input] else { return [] }
+        let levels = [debouncer.poll(at: now), debouncer.sample(raw, at: now)].compactMap { $0 }
+        debouncers[input] = debouncer
+        return levels.map { InputChange(input: input, active: $0) }
     }
 
     /// What time has brought: the outputs whose pulse ended (now back at rest) and the inputs
@@ -69,5 +80,13 @@ struct LineBook: Sendable {
     /// When something next falls due: a pulse's end or an input's debounce.
     var nextDue: Int64? {
         (Array(pulseEnds.values) + debouncers.values.compactMap(\.dueAt)).min()
+    }
+
+    /// Milliseconds on the monotonic clock both backends time pulses and debouncing with.
+    static func now() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000) }
+
+    /// An output the lines were not claimed for: logged, never fatal.
+    static func logUnknown(_ output: String, _ logger: Logger) {
+        logger.error("no such output among the claimed lines", metadata: ["gpio.output": "\(output)", "refusal.reason": "unknown_output"])
     }
 }

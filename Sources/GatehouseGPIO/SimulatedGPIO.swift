@@ -76,22 +76,23 @@ public final class SimulatedGPIO: GPIOPort {
         guard wasClaimed else { return }
         if watching.load(ordering: .relaxed), !stopping.exchange(true, ordering: .relaxed) { finished.wait() }
         state.withLock { state in
-            for output in config.outputs { state.book.hold(output.id, active: output.safeState == .active) }
+            for output in config.outputs { _ = state.book.hold(output.id, active: output.safeState == .active) }
         }
         logger.info("GPIO lines released: every output at its safe state", metadata: ["gpio.backend": "simulated"])
         writeState()
     }
 
     public func pulse(_ output: String, milliseconds: Int) {
-        state.withLock {
-            $0.book.pulse(output, milliseconds: milliseconds, now: Self.milliseconds())
+        let known = state.withLock {
             $0.pulses.append(Pulse(output: output, milliseconds: milliseconds))
+            return $0.book.pulse(output, milliseconds: milliseconds, now: LineBook.now())
         }
+        guard known else { return LineBook.logUnknown(output, logger) }
         logger.info("relay pulsed", metadata: ["gpio.output": "\(output)", "gpio.pulse_ms": "\(milliseconds)", "gpio.backend": "simulated"])
     }
 
     public func hold(_ output: String, active: Bool) {
-        state.withLock { $0.book.hold(output, active: active) }
+        guard state.withLock({ $0.book.hold(output, active: active) }) else { return LineBook.logUnknown(output, logger) }
         logger.info("output held", metadata: ["gpio.output": "\(output)", "gpio.level": "\(active ? "active" : "inactive")", "gpio.backend": "simulated"])
         writeState()
     }
@@ -100,15 +101,15 @@ public final class SimulatedGPIO: GPIOPort {
     /// is reported once it has lasted the input's debounce time.
     @discardableResult
     public func setInput(_ input: String, high: Bool) -> Bool {
-        let (changed, report, stable) = state.withLock { state in
+        let (changed, report, changes) = state.withLock { state in
             let changed = (state.raw[input] ?? false) != high
             state.raw[input] = high
-            return (changed, state.report, state.book.sample(input, raw: high, now: Self.milliseconds()))
+            return (changed, state.report, state.book.sample(input, raw: high, now: LineBook.now()))
         }
         logger.info(
             changed ? "input changed" : "input unchanged",
             metadata: ["gpio.input": "\(input)", "gpio.level": "\(high ? "high" : "low")", "gpio.backend": "simulated"])
-        if let stable { report?(stable) }
+        for change in changes { report?(change) }
         return changed
     }
 
@@ -120,7 +121,7 @@ public final class SimulatedGPIO: GPIOPort {
 
     private func advance() {
         let (changes, report) = state.withLock { state in
-            (state.book.advance(to: Self.milliseconds()).changes, state.report)
+            (state.book.advance(to: LineBook.now()).changes, state.report)
         }
         for change in changes { report?(change) }
     }
@@ -138,5 +139,4 @@ public final class SimulatedGPIO: GPIOPort {
         }
     }
 
-    static func milliseconds() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000) }
 }
