@@ -80,12 +80,21 @@ public enum ConfigTemplate {
             [hardware]
             gpio = "simulated"
 
-            # Output lines: relays, buzzers, LEDs. safe_state is where a line rests and returns
-            # when the daemon stops.
+            # Who may use the control socket besides root and the daemon's user; its members may
+            # also change the mode (`gatehouse mode`). Takes effect at the next start.
+            # [control]
+            # group = "gatehouse-ops"
+
+            # Output lines: relays, buzzers, LEDs. safe_state is where a line rests when the
+            # daemon is not driving it; a door's relay takes it from the door's fail_mode.
             [outputs.gate-relay]
             chip = "gpiochip0"
             line = 17
             active_low = false
+
+            [outputs.gate-buzzer]
+            chip = "gpiochip0"
+            line = 18
             safe_state = "inactive"
 
             # Input lines. role: door_contact, exit_button, rotation, tamper or fire_alarm.
@@ -101,11 +110,25 @@ public enum ConfigTemplate {
             role = "exit_button"
             debounce_ms = 50
 
+            [inputs.gate-tamper]
+            chip = "gpiochip0"
+            line = 24
+            role = "tamper"                         # the reader housing's tamper switch: alarm.tamper
+            debounce_ms = 50
+
+            [inputs.fire-alarm]
+            chip = "gpiochip0"
+            line = 25
+            role = "fire_alarm"                     # the fire panel's contact: starts an evacuation
+            active_low = true
+            debounce_ms = 50
+
             # Doors and turnstiles. A person going "in" through a door enters its zone.
             [doors.gate]
             kind = "door"                           # "door" or "turnstile"
             zone = "site"
             relay = "gate-relay"
+            buzzer = "gate-buzzer"                  # sounds before door_held
             pulse_ms = 3000                         # how long a grant releases the lock
             held_open_s = 30                        # open longer than this raises door_held
             contact = "gate-contact"

@@ -97,8 +97,9 @@ public final class SimulatedGPIO: GPIOPort {
         writeState()
     }
 
-    /// Sets the raw level of `input` (high is active); returns whether it changed. The change
-    /// is reported once it has lasted the input's debounce time.
+    /// Sets the level of `input`; returns whether it changed. The level is the logical one:
+    /// high is active (a door open, a button pressed), whatever the line's `active_low`. The
+    /// change is reported once it has lasted the input's debounce time.
     @discardableResult
     public func setInput(_ input: String, high: Bool) -> Bool {
         let (changed, report, changes) = state.withLock { state in

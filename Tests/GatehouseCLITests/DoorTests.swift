@@ -37,11 +37,11 @@ struct DoorTests {
         try doors.input("gate-contact", "high")
         try doors.input("gate-exit", "low")
         try doors.input("gate-contact", "low")
-        try doors.input("tamper", "high")
+        try doors.input("gate-tamper", "high")
         let tamper = try #require(try doors.wait(.alarmTamper).first?.object("data"))
-        #expect(tamper.string("input") == "tamper" && tamper.string("state") == "tampered")
+        #expect(tamper.string("input") == "gate-tamper" && tamper.string("state") == "tampered")
         #expect(try doors.events(.alarmDoorForced).count == 1, "the exit request opened the door without an alarm")
-        try doors.input("tamper", "low")
+        try doors.input("gate-tamper", "low")
         #expect(try doors.wait(for: 2, .alarmTamper).last?.object("data")?.string("state") == "restored")
 
         // Let in, and the door stands open: the buzzer first, then door_held; closing silences it.
@@ -62,9 +62,9 @@ struct DoorTests {
         var daemon = try doors.start()
         #expect(try daemon.simulate(reader: "gate-in", "uid", DoorFixture.bob).status == 0)
 
-        try doors.input("fire", "high")
+        try doors.input("fire-alarm", "high")
         let changed = try #require(try doors.wait(.emergencyModeChanged).first?.object("data"))
-        #expect(changed.string("mode") == "evacuation" && changed.string("origin") == "input:fire")
+        #expect(changed.string("mode") == "evacuation" && changed.string("origin") == "input:fire-alarm")
         let muster = try #require(try doors.wait(.emergencyMuster).first?.object("data"))
         #expect(muster.string("ordered_by") == "evacuation" && muster.integer("total") == 1)
         // The fail-safe fire exit and the turnstile are held open; the fail-secure gate is not.
@@ -74,7 +74,7 @@ struct DoorTests {
         try doors.press("exit-contact")
         try doors.press("turn-rotation")
         #expect(try daemon.simulate(reader: "gate-out", "uid", DoorFixture.bob).reply?.string("reason") == "granted_evacuation")
-        try doors.input("fire", "low")
+        try doors.input("fire-alarm", "low")
         #expect(try doors.base.site.status()["mode"] as? String == "evacuation", "the evacuation outlasts the alarm")
 
         // Stopped: every output at its safe state; the fail-safe door's relay releases it.
@@ -181,7 +181,7 @@ struct DoorTests {
         try text.replacingOccurrences(of: "gpio = \"simulated\"", with: "gpio = \"gpiod\"").write(toFile: fixture.config, atomically: true, encoding: .utf8)
         let run = try fixture.site.run(["run", "--config", fixture.config])
         #expect(run.status == 2)
-        #expect(run.standardError.contains("cannot open GPIO chip \"gpiochip0\" for output gate-relay, line 17"), "\(run.standardError)")
+        #expect(run.standardError.contains("cannot open GPIO chip \"gpiochip0\" for output gate-buzzer, line 18"), "\(run.standardError)")
         #expect(try fixture.events().isEmpty, "nothing was started, nothing stored")
     }
 }
