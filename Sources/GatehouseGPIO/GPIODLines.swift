@@ -83,6 +83,7 @@ public final class GPIODLines: GPIOPort, @unchecked Sendable {
             for output in config.outputs {
                 if let line = outputLines[output.id] { gpiod_line_set_value(line, output.safeState == .active ? 1 : 0) }
             }
+            outputLines = [:]  // later pulses find no line; the chips below own and free them
         }
         closeChips()
         logger.info("GPIO lines released: every output at its safe state", metadata: ["gpio.backend": "gpiod"])
@@ -136,7 +137,7 @@ public final class GPIODLines: GPIOPort, @unchecked Sendable {
     }
 
     private func closeChips() {
-        outputLines = [:]
+        outputLock.withLock { _ in outputLines = [:] }
         inputLines = []
         chips = [:]  // each GPIODChip closes its handle, releasing its lines
     }

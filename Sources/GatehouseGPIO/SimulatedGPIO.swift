@@ -69,15 +69,14 @@ public final class SimulatedGPIO: GPIOPort {
     }
 
     public func release() {
+        if watching.load(ordering: .relaxed), !stopping.exchange(true, ordering: .relaxed) { finished.wait() }
         let wasClaimed = state.withLock { state in
             defer { state.claimed = false }
-            return state.claimed
+            guard state.claimed else { return false }
+            for output in config.outputs { _ = state.book.hold(output.id, active: output.safeState == .active) }
+            return true
         }
         guard wasClaimed else { return }
-        if watching.load(ordering: .relaxed), !stopping.exchange(true, ordering: .relaxed) { finished.wait() }
-        state.withLock { state in
-            for output in config.outputs { _ = state.book.hold(output.id, active: output.safeState == .active) }
-        }
         logger.info("GPIO lines released: every output at its safe state", metadata: ["gpio.backend": "simulated"])
         writeState()
     }

@@ -15,13 +15,15 @@ enum ControlReply {
             throw ExitCode(2)
         }
         guard case .bool(true)? = reply["ok"] else {
-            if case .object(let failure)? = reply["error"], case .string(let message)? = failure["message"] {
-                printError("gatehouse: \(message)")
-            } else {
-                printError("gatehouse: the daemon refused the request")
-            }
+            printError("gatehouse: \(failure(in: reply))")
             throw ExitCode(2)
         }
         return reply
+    }
+
+    /// Why the daemon refused: its error's message.
+    static func failure(in reply: JSONObject) -> String {
+        if case .object(let failure)? = reply["error"], case .string(let message)? = failure["message"] { return message }
+        return "the daemon refused the request"
     }
 }

@@ -29,8 +29,7 @@ struct MusterCommand: AsyncParsableCommand {
             guard case .bool(true)? = reply["ok"], case .array(let events)? = reply["events"], case .object(let event)? = events.first,
                 case .object(let data)? = event["data"]
             else {
-                let message = if case .object(let failure)? = reply["error"], case .string(let text)? = failure["message"] { text } else { "the daemon refused the request" }
-                printError("gatehouse: \(message)")
+                printError("gatehouse: \(ControlReply.failure(in: reply))")
                 throw ExitCode(2)
             }
             list = data

@@ -182,6 +182,11 @@ struct DaemonTests {
         // The CLI cannot read the broken file either; ask the socket directly.
         let reply = try ControlClient.present(reader: "side-in", format: "uid", value: DaemonFixture.anna, socket: daemon.socket)
         #expect(reply.string("decision") == "granted")
+
+        // The lines were claimed at start with the doors' fail modes: a new fail mode waits for a restart.
+        try original.replacingOccurrences(of: "fail_mode = \"secure\"", with: "fail_mode = \"safe\"").write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(try poll { daemon.log.contains("outputs (or a door's fail_mode): cannot change while the daemon runs; restart it") })
         #expect(daemon.stop() == 0)
     }
 
