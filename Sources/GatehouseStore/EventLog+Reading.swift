@@ -21,6 +21,10 @@ extension EventLog {
             for row in try Row.fetchAll(db, sql: "SELECT invite, entries, checked_in FROM invite_use") {
                 state.restore(invite: row["invite"], use: RuntimeState.InviteUse(entries: row["entries"], checkedIn: row["checked_in"] as Bool))
             }
+            for row in try Row.fetchAll(db, sql: "SELECT route, checkpoint, round_start FROM patrol_state") {
+                let start = (row["round_start"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:))
+                state.apply(.patrolRoundStarted(PatrolKey(route: row["route"], checkpoint: row["checkpoint"]), at: start))
+            }
             return state
         }
     }
@@ -43,5 +47,23 @@ extension EventLog {
     /// The `seq` of the newest stored event, or 0 when there is none.
     public func lastSeq() throws(StoreError) -> Int64 {
         try database.read { db in try Int64.fetchOne(db, sql: "SELECT next_seq - 1 FROM device_state WHERE id = 1") ?? 0 }
+    }
+
+    /// The finished patrol rounds at `checkpoint`, newest first, at most `limit`.
+    public func patrolRounds(checkpoint: String, limit: Int = 20) throws(StoreError) -> [PatrolRound] {
+        try database.read { db in
+            try Row.fetchAll(
+                db, sql: """
+                    SELECT route, checkpoint, started_at, due_at, deadline, outcome, visited_at, visited_by FROM patrol_round
+                    WHERE checkpoint = ? ORDER BY started_at DESC, id DESC LIMIT ?
+                    """, arguments: [checkpoint, limit]
+            ).map { row in
+                PatrolRound(
+                    route: row["route"], checkpoint: row["checkpoint"], startedAt: Timestamp(millisecondsSinceEpoch: row["started_at"]),
+                    dueAt: Timestamp(millisecondsSinceEpoch: row["due_at"]), deadline: Timestamp(millisecondsSinceEpoch: row["deadline"]),
+                    outcome: PatrolRound.Outcome(rawValue: row["outcome"]) ?? .missed,
+                    visitedAt: (row["visited_at"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)), visitedBy: row["visited_by"])
+            }
+        }
     }
 }

@@ -84,6 +84,21 @@ public final class EventLog: Sendable {
                 arguments: [mode.kind.rawValue, mode.zones.map { JSONValue.array($0.map(JSONValue.string)).serialized }])
         case .staleAlarmed(let version):
             try db.execute(sql: "UPDATE device_state SET stale_alarm_version = ? WHERE id = 1", arguments: [version])
+        case .patrolRound(let round):
+            var statement = try BoundStatement(db, sql: """
+                INSERT INTO patrol_round (route, checkpoint, started_at, due_at, deadline, outcome, visited_at, visited_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            statement.bind(round.route); statement.bind(round.checkpoint); statement.bind(round.startedAt.millisecondsSinceEpoch)
+            statement.bind(round.dueAt.millisecondsSinceEpoch); statement.bind(round.deadline.millisecondsSinceEpoch)
+            statement.bind(round.outcome.rawValue); statement.bind(round.visitedAt?.millisecondsSinceEpoch); statement.bind(round.visitedBy)
+            try statement.execute()
+        case .patrolRoundStarted(let key, let time):
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO patrol_state (route, checkpoint, round_start) VALUES (?, ?, ?)",
+                arguments: [key.route, key.checkpoint, time?.millisecondsSinceEpoch])
+        case .patrolStopped(let key):
+            try db.execute(sql: "DELETE FROM patrol_state WHERE route = ? AND checkpoint = ?", arguments: [key.route, key.checkpoint])
         }
     }
 }

@@ -111,6 +111,20 @@ extension GatehouseDatabase {
                 CREATE INDEX outbox_published ON outbox(published_at) WHERE published_at IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("2026-11-29-patrol") { db in
+            // patrol_round is the history of finished rounds; patrol_state the round now open at
+            // each followed checkpoint of each route (round_start NULL: waiting for its schedule).
+            try db.execute(sql: """
+                CREATE TABLE patrol_round (
+                    id INTEGER PRIMARY KEY, route TEXT NOT NULL, checkpoint TEXT NOT NULL, started_at INTEGER NOT NULL,
+                    due_at INTEGER NOT NULL, deadline INTEGER NOT NULL, outcome TEXT NOT NULL, visited_at INTEGER, visited_by TEXT
+                );
+                CREATE INDEX patrol_round_by_checkpoint ON patrol_round(checkpoint, started_at);
+                CREATE TABLE patrol_state (
+                    route TEXT NOT NULL, checkpoint TEXT NOT NULL, round_start INTEGER, PRIMARY KEY (route, checkpoint)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

@@ -130,4 +130,17 @@ struct PolicySnapshot: PolicyView {
 
     /// Stands in for a required time the column lacks; the writer never stores one without it.
     private static let never = Timestamp(millisecondsSinceEpoch: 0)
+
+    func routes(through checkpoint: String) throws -> [Route] {
+        var lookup = try statement("""
+            SELECT DISTINCT route.id, route.name, route.checkpoints, route.every_s, route.grace_s, route.schedule
+            FROM route_checkpoint JOIN route ON route.id = route_checkpoint.route WHERE route_checkpoint.checkpoint = ? ORDER BY route.id
+            """)
+        lookup.bind(checkpoint)
+        return try lookup.rows { columns in
+            Route(
+                id: columns.text(0), name: columns.optionalText(1), checkpoints: columns.identifiers(2), everySeconds: columns.integer(3) ?? 1,
+                graceSeconds: columns.integer(4) ?? 0, schedule: columns.optionalText(5))
+        }
+    }
 }

@@ -12,6 +12,7 @@ public struct MemoryPolicy: PolicyView, Sendable {
     public var trainings: [Training] = []
     public var permits: [Permit] = []
     public var invites: [String: Invite] = [:]
+    public var routes: [Route] = []
 
     public init(applied: AppliedBundle? = AppliedBundle(version: 1, kind: .snapshot, sha256: "", appliedAt: Timestamp(millisecondsSinceEpoch: 0))) {
         self.applied = applied
@@ -36,4 +37,5 @@ public struct MemoryPolicy: PolicyView, Sendable {
     public func trainings(person: String, module: String) -> [Training] { trainings.filter { $0.person == person && $0.module == module } }
     public func permits(person: String, zone: String) -> [Permit] { permits.filter { $0.persons.contains(person) && $0.zone == zone } }
     public func invite(_ id: String) -> Invite? { invites[id] }
+    public func routes(through checkpoint: String) -> [Route] { routes.filter { $0.checkpoints.contains(checkpoint) } }
 }

@@ -19,4 +19,6 @@ public protocol PolicyView {
     /// Every permit naming the person, for the zone.
     func permits(person: String, zone: String) throws -> [Permit]
     func invite(_ id: String) throws -> Invite?
+    /// Every patrol route through the checkpoint.
+    func routes(through checkpoint: String) throws -> [Route]
 }

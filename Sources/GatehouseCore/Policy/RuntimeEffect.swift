@@ -9,4 +9,10 @@ public enum RuntimeEffect: Sendable, Equatable {
     case escortEntered(door: String, at: Timestamp)
     case modeChanged(DeviceMode)
     case staleAlarmed(version: Int64)
+    /// A patrol round ended (visited, late or missed): kept in the history.
+    case patrolRound(PatrolRound)
+    /// The round now open at a checkpoint of a route started then; nil: waiting for its schedule.
+    case patrolRoundStarted(PatrolKey, at: Timestamp?)
+    /// The checkpoint is no longer followed on that route.
+    case patrolStopped(PatrolKey)
 }

@@ -25,6 +25,8 @@ public struct RuntimeState: Sendable, Equatable {
     public private(set) var lastEscortEntry: [String: Timestamp] = [:]
     /// The bundle version whose staleness was already reported with a `policy_stale` alarm.
     public var staleAlarmVersion: Int64?
+    /// When the open patrol round at each local checkpoint of each route started.
+    public private(set) var patrol = PatrolTracker()
 
     public init(mode: DeviceMode = .normal) {
         self.mode = mode
@@ -61,6 +63,10 @@ public struct RuntimeState: Sendable, Equatable {
             self.mode = mode
         case .staleAlarmed(let version):
             staleAlarmVersion = version
+        case .patrolRoundStarted, .patrolStopped:
+            patrol.apply(effect)
+        case .patrolRound:
+            break  // history, kept in the store only
         }
     }
 }
