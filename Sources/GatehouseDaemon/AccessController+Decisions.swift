@@ -9,9 +9,18 @@ extension AccessController {
         guard let request = AccessRequest(reader: readerID, in: current.config, presentation: presentation, time: now()) else {
             return .failure(DaemonError(code: "daemon.request", message: "no reader \"\(readerID)\" in the configuration"))
         }
+        // At a checkpoint, the routes are followed as the cache has them before a visit counts.
+        if request.checkpoint != nil { checkPatrol() }
         var decision: AccessDecision
+        var patrol: (roles: [String], plans: [PatrolTracker.Plan])?
         do {
-            decision = try policyReader.read { view in try current.engine.decide(request, in: view, state: state) }
+            decision = try policyReader.read { view in
+                let decision = try current.engine.decide(request, in: view, state: state)
+                if let checkpoint = request.checkpoint, let person = decision.person {
+                    patrol = (try view.person(person)?.roles ?? [], try patrolPlans(in: view, checkpoints: [checkpoint]))
+                }
+                return decision
+            }
         } catch {
             // The cache cannot be read: nothing can be decided from it.
             logger.error("cannot read the policy cache", metadata: ["gate.reader": "\(readerID)", "error": "\(error)"])
@@ -32,8 +41,13 @@ extension AccessController {
         if let streak = streaks.on(reader: readerID, granted: decision.granted) {
             events.append(current.events.repeatedDenials(reader: readerID, door: request.door?.id, count: streak, at: request.time, id: EventID.make(at: request.time)))
         }
+        if let patrol, decision.isPatrolVisit(roles: patrol.roles) {
+            let visit = patrolVisit(decision, request, plans: patrol.plans)
+            events += visit.events
+            stateChanges += visit.effects
+        }
         logDecision(decision, request, current.config.site)
-        let stored = commit(doorOutcome.events + events, effects: doorOutcome.effects + stateChanges)
+        let stored = commit(events + doorOutcome.events, effects: stateChanges + doorOutcome.effects)
         return .success(AccessOutcome(request: request, decision: decision, events: stored))
     }
 

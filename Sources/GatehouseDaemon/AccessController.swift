@@ -42,6 +42,8 @@ public final class AccessController: @unchecked Sendable {
     let logger: Logger
     let now: @Sendable () -> Timestamp
     let software: String
+    /// The time zones of patrol routes' schedules.
+    let timeZones = TimeZoneCatalog()
     let jobs = JobQueue<Job>(capacity: 256)
     private let settings: Mutex<Settings>
     private let published: Mutex<DeviceStatus>
@@ -166,6 +168,7 @@ public final class AccessController: @unchecked Sendable {
             if time.millisecondsSinceEpoch - lastFreshnessCheck.millisecondsSinceEpoch >= 1000 {
                 lastFreshnessCheck = time
                 checkPolicyFreshness()
+                checkPatrol()
             }
         }
     }

@@ -10,7 +10,7 @@ struct Gatehouse: AsyncParsableCommand {
         version: GatehouseVersion.software,
         subcommands: [
             RunCommand.self, SimulateCommand.self, EventsCommand.self, InitCommand.self, CheckConfigCommand.self,
-            StatusCommand.self, ModeCommand.self, MusterCommand.self, KeysCommand.self, BundleCommand.self, TokenCommand.self, CommandCommand.self, NFCCommand.self, ScanImageCommand.self, VersionCommand.self,
+            StatusCommand.self, ModeCommand.self, MusterCommand.self, PatrolCommand.self, KeysCommand.self, BundleCommand.self, TokenCommand.self, CommandCommand.self, NFCCommand.self, ScanImageCommand.self, VersionCommand.self,
         ])
 
     static func main() async {

@@ -1,6 +1,7 @@
 import Foundation
 import GatehouseCore
 import GatehouseTesting
+import Testing
 
 /// A device with a bundle applied, ready for `gatehouse run`: Anna (an employee with a grant),
 /// Carla (suspended), and the visitor invite inv-1 for the site.
@@ -40,6 +41,16 @@ struct DaemonFixture {
         ])
         precondition(output.status == 0, "mint failed: \(output.standardError)")
         return output.standardOutput.trimmingWhitespace()
+    }
+
+    /// Waits until at least `count` events of `type` are stored; returns them. Waiting in vain
+    /// is a recorded issue.
+    @discardableResult
+    func wait(for count: Int = 1, _ type: EventType, sourceLocation: SourceLocation = #_sourceLocation) throws -> [JSONObject] {
+        var found: [JSONObject] = []
+        let arrived = waitUntil { found = ((try? events()) ?? []).filter { $0.string("type") == type.rawValue }; return found.count >= count }
+        if !arrived { Issue.record("waited in vain for \(count) \(type.rawValue); have \(found.count)", sourceLocation: sourceLocation) }
+        return found
     }
 
     /// The stored CloudEvents, from `gatehouse events --json`.

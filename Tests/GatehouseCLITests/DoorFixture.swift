@@ -85,14 +85,10 @@ struct DoorFixture {
         try base.events().filter { $0.string("type") == type.rawValue }
     }
 
-    /// Waits until `count` events of `type` are stored; returns them. Waiting in vain is a
-    /// recorded issue.
+    /// Waits until `count` events of `type` are stored; returns them.
     @discardableResult
     func wait(for count: Int = 1, _ type: EventType, sourceLocation: SourceLocation = #_sourceLocation) throws -> [JSONObject] {
-        var found: [JSONObject] = []
-        let arrived = waitUntil { found = (try? events(type)) ?? []; return found.count >= count }
-        if !arrived { Issue.record("waited in vain for \(count) \(type.rawValue); have \(found.count)", sourceLocation: sourceLocation) }
-        return found
+        try base.wait(for: count, type, sourceLocation: sourceLocation)
     }
 
     /// The simulated outputs' levels as the daemon last wrote them, and whether it held the lines.

@@ -53,7 +53,7 @@ extension GatehouseConfig {
         let inputs = root.namedTables("inputs").compactMap { parseInput($0.name, $0.table) }
         let doors = root.namedTables("doors").compactMap { parseDoor($0.name, $0.table, outputs: outputs, inputs: inputs) }
         settleRelaySafeStates(&outputs, tables: outputTables, doors: doors, root: root)
-        let readers = root.namedTables("readers").compactMap { parseReader($0.name, $0.table, doors: doors) }
+        let readers = root.namedTables("readers").compactMap { parseReader($0.name, $0.table, doors: doors, outputs: outputs) }
         checkLinesAreDistinct(outputs.map { ("outputs.\($0.id)", $0.address) } + inputs.map { ("inputs.\($0.id)", $0.address) }, root: root)
         checkReaderDevicesAreDistinct(readers, root: root)
 
@@ -192,9 +192,9 @@ extension GatehouseConfig {
         return zone == nil || relay == nil || kind == nil ? nil : door
     }
 
-    private static func parseReader(_ id: String, _ table: ConfigReader.Table, doors: [DoorConfig]) -> ReaderConfig? {
+    private static func parseReader(_ id: String, _ table: ConfigReader.Table, doors: [DoorConfig], outputs: [OutputLineConfig]) -> ReaderConfig? {
         let type: ReaderConfig.SourceType? = table.choice("type")
-        var known: Set<String> = ["type", "door", "direction", "checkpoint", "repeat_after_s"]
+        var known: Set<String> = ["type", "door", "direction", "checkpoint", "repeat_after_s", "feedback"]
         var source: ReaderConfig.Source?
         switch type {
         case .simulated?: source = .simulated
@@ -246,12 +246,16 @@ extension GatehouseConfig {
         if door == nil && checkpoint == nil && table.values["door"] == nil && table.values["checkpoint"] == nil {
             table.reader.report(table.path, "a reader serves a door, a checkpoint, or both: set `door` or `checkpoint`")
         }
+        let feedback = table.optionalIdentifier("feedback")
+        if let feedback, !outputs.contains(where: { $0.id == feedback }) {
+            table.reader.report(table.key("feedback"), "\"\(feedback)\" is not an output under [outputs]")
+        }
         let direction: ReaderConfig.Direction? = table.choice("direction", default: .in)
         let repeatAfter = table.integer("repeat_after_s", default: 0, in: 0...86_400)
         guard let source, let direction else { return nil }
         return ReaderConfig(
             id: id, source: source, door: door, direction: direction, checkpoint: checkpoint,
-            repeatAfterSeconds: repeatAfter == 0 ? nil : repeatAfter)
+            repeatAfterSeconds: repeatAfter == 0 ? nil : repeatAfter, feedback: feedback)
     }
 
     /// `region = [x, y, width, height]`: four whole numbers of pixels, the size positive.

@@ -53,4 +53,6 @@ public struct ReaderConfig: Sendable, Equatable {
     /// A credential held at the reader counts again after this many seconds (`repeat_after_s`);
     /// nil: only once it was taken away.
     public var repeatAfterSeconds: Int?
+    /// The output (an LED or a beeper on the reader) pulsed briefly to confirm a guard's visit.
+    public var feedback: String?
 }
