@@ -5,13 +5,15 @@ import Logging
 /// Keeps the outbox within bounds: prunes events published longer ago than the retention,
 /// raises `outbox_high` once when the unpublished events reach the high-water mark (again
 /// after they fell below 90 % of it), and at the maximum drops the oldest unpublished events
-/// with an `outbox_high` alarm that names them, so that nothing goes silently.
+/// with an `outbox_high` alarm that names them, so that nothing goes silently. It also forgets
+/// patrol rounds older than `patrol.history_days`.
 // `alarmed` is touched only by the maintenance thread, the one caller of run(); everything
 // else is immutable. That is what makes sharing the keeper safe.
 final class OutboxKeeper: @unchecked Sendable {
     let outbox: Outbox
     let eventLog: EventLog
     let limits: GatehouseConfig.Outbox
+    let patrolHistoryDays: Int
     let events: EventFactory
     let logger: Logger
     let now: @Sendable () -> Timestamp
@@ -21,6 +23,7 @@ final class OutboxKeeper: @unchecked Sendable {
         outbox = Outbox(database: database)
         self.eventLog = eventLog
         limits = config.outbox
+        patrolHistoryDays = config.patrol.historyDays
         events = EventFactory(site: config.site, device: config.device)
         self.logger = logger
         self.now = now
@@ -36,6 +39,8 @@ final class OutboxKeeper: @unchecked Sendable {
                 pruned += count
             }
             if pruned > 0 { logger.debug("published events pruned", metadata: ["outbox.pruned": "\(pruned)"]) }
+            let rounds = try eventLog.prunePatrolRounds(startedBefore: time.adding(seconds: -Int64(patrolHistoryDays) * 86_400))
+            if rounds > 0 { logger.debug("old patrol rounds pruned", metadata: ["patrol.pruned": "\(rounds)"]) }
             let dropped = try outbox.enforce(maximum: limits.maximumEvents)
             let unpublished = try outbox.unpublishedCount()
             if let dropped {

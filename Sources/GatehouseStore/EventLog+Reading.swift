@@ -66,4 +66,13 @@ extension EventLog {
             }
         }
     }
+
+    /// Deletes finished patrol rounds that started before `cutoff`; returns how many.
+    @discardableResult
+    public func prunePatrolRounds(startedBefore cutoff: Timestamp) throws(StoreError) -> Int {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM patrol_round WHERE started_at < ?", arguments: [cutoff.millisecondsSinceEpoch])
+            return db.changesCount
+        }
+    }
 }

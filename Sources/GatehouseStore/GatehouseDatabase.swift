@@ -67,6 +67,15 @@ public final class GatehouseDatabase: Sendable {
             expires: (row["expires"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)))
     }
 
+    /// Runs a write transaction, translating GRDB's errors.
+    public func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw StoreError(code: "store.sqlite", message: "\(error)")
+        }
+    }
+
     /// Runs a read on a snapshot, translating GRDB's errors.
     public func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {

@@ -76,10 +76,6 @@ public struct Outbox: Sendable {
     }
 
     private func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do {
-            return try database.pool.write(body)
-        } catch {
-            throw StoreError(code: "store.sqlite", message: "\(error)")
-        }
+        try database.write(body)
     }
 }

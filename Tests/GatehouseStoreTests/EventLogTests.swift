@@ -50,6 +50,32 @@ struct EventLogTests {
         #expect(try log.events(after: 0).map(\.seq) == [1, 2])
     }
 
+    @Test("patrol rounds: kept newest first, the open rounds survive a restart, old rounds are pruned")
+    func patrolRounds() throws {
+        let directory = TemporaryDirectory("gatehouse-events")
+        let path = directory.file("g.sqlite")
+        let north = PatrolKey(route: "tour", checkpoint: "north")
+        func round(_ minutes: Int64, _ outcome: PatrolRound.Outcome, by person: String? = nil) -> PatrolRound {
+            let start = Self.time.adding(seconds: minutes * 60)
+            return PatrolRound(
+                route: "tour", checkpoint: "north", startedAt: start, dueAt: start.adding(seconds: 600), deadline: start.adding(seconds: 720),
+                outcome: outcome, visitedAt: person.map { _ in start.adding(seconds: 300) }, visitedBy: person)
+        }
+        let effects: [RuntimeEffect] = [
+            .patrolRound(round(0, .onTime, by: "gus")), .patrolRound(round(5, .missed)), .patrolRoundStarted(north, at: Self.time.adding(seconds: 900)),
+            .patrolRoundStarted(PatrolKey(route: "night", checkpoint: "north"), at: nil),
+        ]
+        try EventLog(database: try GatehouseDatabase(path: path), site: "acme", device: "gate-01").commit([event(.patrolMissed)], effects: effects)
+        let log = EventLog(database: try GatehouseDatabase(path: path), site: "acme", device: "gate-01")
+        #expect(try log.patrolRounds(checkpoint: "north") == [round(5, .missed), round(0, .onTime, by: "gus")])
+        #expect(try log.patrolRounds(checkpoint: "south").isEmpty)
+        let state = try log.runtimeState()
+        let waiting: Timestamp? = nil
+        #expect(state.patrol.roundStarts == [north: Self.time.adding(seconds: 900), PatrolKey(route: "night", checkpoint: "north"): waiting])
+        #expect(try log.prunePatrolRounds(startedBefore: Self.time.adding(seconds: 60)) == 1)
+        #expect(try log.patrolRounds(checkpoint: "north") == [round(5, .missed)])
+    }
+
     @Test("occupancy, invite use and the mode survive a restart")
     func runtimeStateRoundTrip() throws {
         let directory = TemporaryDirectory("gatehouse-events")

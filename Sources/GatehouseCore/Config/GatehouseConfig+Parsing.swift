@@ -17,7 +17,7 @@ extension GatehouseConfig {
     }
 
     private static func build(_ root: ConfigReader.Table) -> GatehouseConfig? {
-        root.rejectUnknownKeys(["site", "device", "database", "trust", "mqtt", "outbox", "policy", "hardware", "control", "doors", "readers", "outputs", "inputs"])
+        root.rejectUnknownKeys(["site", "device", "database", "trust", "mqtt", "outbox", "policy", "hardware", "control", "patrol", "doors", "readers", "outputs", "inputs"])
         let site = root.identifier("site")
         let device = root.identifier("device")
         if device == "all" { root.reader.report("device", "\"all\" is reserved for the whole site") }
@@ -48,6 +48,11 @@ extension GatehouseConfig {
             table.rejectUnknownKeys(["group"])
             control.group = table.optionalIdentifier("group")
         }
+        var patrol = Patrol()
+        if let table = root.subtable("patrol") {
+            table.rejectUnknownKeys(["history_days"])
+            patrol.historyDays = table.integer("history_days", default: 90, in: 1...3650) ?? 90
+        }
         let outputTables = root.namedTables("outputs")
         var outputs = outputTables.compactMap { parseOutput($0.name, $0.table) }
         let inputs = root.namedTables("inputs").compactMap { parseInput($0.name, $0.table) }
@@ -60,7 +65,7 @@ extension GatehouseConfig {
         guard let site, let device, let database, let trust else { return nil }
         return GatehouseConfig(
             site: site, device: device, database: database, trust: trust, mqtt: mqtt, outbox: outbox, policy: policy,
-            hardware: hardware, control: control, doors: doors, readers: readers, outputs: outputs, inputs: inputs)
+            hardware: hardware, control: control, patrol: patrol, doors: doors, readers: readers, outputs: outputs, inputs: inputs)
     }
 
     /// A door's relay rests where its fail mode says when the daemon is not driving it:

@@ -56,6 +56,16 @@ public struct GatehouseConfig: Sendable, Equatable {
         public var gpio: GPIOBackend = .simulated
     }
 
+    /// Guard tours.
+    public struct Patrol: Sendable, Equatable {
+        /// How long finished rounds are kept for `gatehouse patrol`.
+        public var historyDays: Int = 90
+
+        public init(historyDays: Int = 90) {
+            self.historyDays = historyDays
+        }
+    }
+
     /// Who may use the control socket besides root.
     public struct Control: Sendable, Equatable {
         /// A group whose members may use every request, `mode` included; the socket file
@@ -78,6 +88,7 @@ public struct GatehouseConfig: Sendable, Equatable {
     public var policy: Policy
     public var hardware: Hardware
     public var control: Control
+    public var patrol: Patrol
     public var doors: [DoorConfig]
     public var readers: [ReaderConfig]
     public var outputs: [OutputLineConfig]
