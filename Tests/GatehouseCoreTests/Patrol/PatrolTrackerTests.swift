@@ -121,4 +121,18 @@ struct PatrolTrackerTests {
         #expect(restored.patrol == state.patrol)
         #expect(restored.patrol.advance(Self.plans, to: Self.at(19.5)).finished.map(\.outcome) == [.missed])
     }
+
+    @Test("a visit is a guard identified with a valid credential, whatever a door beside the checkpoint decides")
+    func visits() {
+        func decision(_ reason: AccessReason, person: String? = "gus") -> AccessDecision {
+            var decision = AccessDecision(reason: reason)
+            decision.person = person
+            return decision
+        }
+        #expect(decision(.granted).isPatrolVisit(roles: ["guard"]))
+        #expect(decision(.noGrant).isPatrolVisit(roles: ["guard"]) && decision(.lockdown).isPatrolVisit(roles: ["guard"]), "the door refused, the guard was there")
+        #expect(!decision(.granted).isPatrolVisit(roles: ["employee"]) && !decision(.notAGuard).isPatrolVisit(roles: []))
+        #expect(!decision(.credentialInactive).isPatrolVisit(roles: ["guard"]) && !decision(.personExpired).isPatrolVisit(roles: ["guard"]))
+        #expect(!decision(.unknownCredential, person: nil).isPatrolVisit(roles: ["guard"]))
+    }
 }
