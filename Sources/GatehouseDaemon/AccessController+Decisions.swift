@@ -9,15 +9,14 @@ extension AccessController {
         guard let request = AccessRequest(reader: readerID, in: current.config, presentation: presentation, time: now()) else {
             return .failure(DaemonError(code: "daemon.request", message: "no reader \"\(readerID)\" in the configuration"))
         }
-        // At a checkpoint, the routes are followed as the cache has them before a visit counts.
-        if request.checkpoint != nil { checkPatrol() }
         var decision: AccessDecision
         var patrol: (roles: [String], plans: [PatrolTracker.Plan])?
         do {
             decision = try policyReader.read { view in
                 let decision = try current.engine.decide(request, in: view, state: state)
-                if let checkpoint = request.checkpoint, let person = decision.person {
-                    patrol = (try view.person(person)?.roles ?? [], try patrolPlans(in: view, checkpoints: [checkpoint]))
+                // A guard at a checkpoint: the routes through it, read in the same transaction.
+                if let checkpoint = request.checkpoint, let person = decision.person, let roles = try view.person(person)?.roles, roles.contains("guard") {
+                    patrol = (roles, try patrolPlans(in: view, checkpoints: [checkpoint]))
                 }
                 return decision
             }
@@ -74,6 +73,8 @@ extension AccessController {
         commit([current.events.started(software: software, bundle: applied?.version, mode: state.mode, at: time, id: EventID.make(at: time))], effects: [])
         logger.info("access thread started", metadata: ["bundle.version": "\(applied.map { String($0.version) } ?? "none")", "device.mode": "\(state.mode.kind.rawValue)"])
         checkPolicyFreshness()
+        // Rounds missed while the daemon was down are settled before the first presentation.
+        checkPatrol()
     }
 
     /// Raises `policy_stale` once per bundle version whose `expires` has passed.

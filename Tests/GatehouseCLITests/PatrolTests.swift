@@ -49,7 +49,7 @@ struct PatrolTests {
         #expect(try fixture.site.status()["outbox_depth"] as? Int == (try fixture.events().count), "everything waits for the broker")
 
         // gatehouse patrol: the rounds of the checkpoint, who visited, and what is due next.
-        let table = try fixture.site.run(["patrol", "--config", fixture.config])
+        let table = try fixture.site.run(["patrol", "--config", fixture.config, "--limit", "100"])
         #expect(table.status == 0, "\(table.standardError)")
         #expect(table.standardOutput.contains("checkpoint north") && table.standardOutput.contains("route tour, every 3 s: next due"))
         #expect(table.standardOutput.contains("missed") && table.standardOutput.contains("gus at"))

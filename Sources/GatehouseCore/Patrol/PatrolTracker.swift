@@ -80,15 +80,17 @@ public struct PatrolTracker: Sendable, Equatable {
     }
 
     /// A guard's visit to `checkpoint` at `now`: ends the open round of every route through it
-    /// (on time or late) and starts the next. Rounds that ended before the visit are settled first.
+    /// (on time or late) and starts the next. Rounds that ended before the visit are settled
+    /// first. `checkpoint` is one of the device's own.
     public func visit(_ checkpoint: String, by person: String, _ plans: [Plan], at now: Timestamp) -> Outcome {
         var outcome = advance(plans, to: now)
         var copy = self
         for effect in outcome.effects { copy.apply(effect) }
         for plan in plans {
             let key = PatrolKey(route: plan.route.id, checkpoint: checkpoint)
-            guard let open = copy.roundStarts[key] else { continue }
-            if let started = open {
+            // A route the tracker does not follow yet (a bundle applied a moment ago): the visit
+            // starts its first round.
+            if let started = copy.roundStarts[key] ?? nil {
                 let due = started.adding(seconds: plan.route.everySeconds)
                 let round = PatrolRound(
                     route: key.route, checkpoint: checkpoint, startedAt: started, dueAt: due,

@@ -57,6 +57,15 @@ struct PatrolTrackerTests {
         #expect(run([.visit(4), .time(10.5)], plans: plans) == ["r on_time from 0 at 4", "fast on_time from 0 at 4", "fast missed from 4"])
     }
 
+    @Test("a visit on a route not followed yet (a bundle a moment old) starts its first round")
+    func visitBeforeFollowing() {
+        var state = RuntimeState()
+        let outcome = state.patrol.visit("north", by: "gus", Self.plans, at: Self.at(0))
+        #expect(outcome.finished.isEmpty && outcome.effects == [.patrolRoundStarted(PatrolKey(route: "r", checkpoint: "north"), at: Self.at(0))])
+        for effect in outcome.effects { state.apply(effect) }
+        #expect(state.patrol.visit("north", by: "gus", Self.plans, at: Self.at(9)).finished.map(\.outcome) == [.onTime])
+    }
+
     @Test("a checkpoint the new bundle no longer routes is dropped without a miss; only local checkpoints are followed")
     func removedCheckpoint() {
         var state = RuntimeState()
