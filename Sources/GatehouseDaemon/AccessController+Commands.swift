@@ -18,7 +18,7 @@ extension AccessController {
             }
             let outcome = drive(door, .granted(PassageTicket(reader: nil, direction: .in), pulseMilliseconds: duration), at: time)
             logger.notice("door opened by remote command", metadata: metadata.merging(["gate.door": "\(door.id)"]) { $1 })
-            events = outcome.events + [current.events.remoteOpen(door: door, command: command, mode: state.mode, at: time, id: EventID.make(at: time))]
+            events = [current.events.remoteOpen(door: door, command: command, mode: state.mode, at: time, id: EventID.make(at: time))] + outcome.events
             effects = outcome.effects
         case .mode(let mode):
             guard mode != state.mode else { return .success(.unchanged) }
@@ -46,7 +46,7 @@ extension AccessController {
             stored = changeMode(to: mode, by: origin)
         case .muster:
             let time = now()
-            logger.notice("muster list requested", metadata: ["device.mode.origin": "\(origin)"])
+            logger.notice("muster list requested", metadata: ["muster.origin": "\(origin)"])
             stored = commit([currentSettings.events.muster(state, orderedBy: origin, command: nil, at: time, id: EventID.make(at: time))], effects: [])
         }
         guard !stored.isEmpty else { return .failure(DaemonError(code: "daemon.store", message: "the events could not be stored")) }

@@ -9,10 +9,11 @@ import Glibc
 #endif
 
 /// The daemon's local control socket, `control.sock` in the state directory: one JSON request
-/// per connection, one JSON line back. `gatehouse simulate` presents credentials through it.
+/// per connection, one JSON line back. `gatehouse simulate`, `mode` and `muster` go through it.
 ///
-/// The socket file is mode 0660, and each connection's peer is checked with SO_PEERCRED: only
-/// root and the daemon's own user are served. Connections are served one at a time on the
+/// The socket file is mode 0660 (and belongs to `control.group` when one is configured), and
+/// each connection's peer is checked (``ControlPermissions``): root, the daemon's own user and
+/// the group's members are served, and only root and the members may change the mode. Connections are served one at a time on the
 /// server's own thread, each with a read deadline, so a stuck client cannot hold the daemon.
 public final class ControlServer: Sendable {
     /// The name of the socket file in the state directory.

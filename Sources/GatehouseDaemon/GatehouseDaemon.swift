@@ -22,11 +22,12 @@ public enum GatehouseDaemon {
         }
     }
 
-    /// Opens the cache and the control socket and wires the services. Nothing runs until the
-    /// group does. Services stop in the reverse order: systemd hears STOPPING=1 first, then
-    /// reloads stop, the control socket closes, the NFC readers' threads end (a command waiting on
-    /// a reader is aborted), the access thread finishes what is queued, the
-    /// link acks the last commands and says offline, and the last checkpoint runs.
+    /// Opens the cache and the control socket, claims the GPIO lines (a missing chip stops it
+    /// here) and wires the services. Nothing runs until the group does. Services stop in the
+    /// reverse order: systemd hears STOPPING=1 first, then reloads stop, the control socket
+    /// closes, the readers' threads end (a command waiting on a reader is aborted), the access
+    /// thread finishes what is queued, the GPIO lines go to their safe states and are released,
+    /// the link acks the last commands and says offline, and the last checkpoint runs.
     /// `gpio` replaces the lines the configuration names, for benchmarks that time the relays.
     public static func build(
         configPath: String, software: String, logger: Logger, now: @escaping @Sendable () -> Timestamp = WallClock.now, gpio injected: (any GPIOPort)? = nil

@@ -69,6 +69,10 @@ struct ConfigParsingTests {
         #expect(problems(Self.valid.replacingOccurrences(of: "contact = \"contact\"", with: "buzzer = \"horn\"")).map(\.key) == ["doors.gate.buzzer"])
         #expect(problems(Self.valid.replacingOccurrences(of: "role = \"door_contact\"", with: "role = \"door_contact\"\ndebounce_ms = 500")).map(\.key) == ["inputs.contact.debounce_ms"])
         #expect(problems(Self.valid + "\n[control]\ngroup = \"a b\"\n").map(\.key) == ["control.group"])
+        let shared = Self.valid + "\n[doors.side]\nzone = \"site\"\nrelay = \"relay\"\n"
+        #expect(problems(shared).map(\.key) == ["doors.side.fail_mode"], "two doors on one relay, fail-safe and fail-secure")
+        #expect(problems(Self.valid + "\n[patrol]\nhistory_days = 0\n").map(\.key) == ["patrol.history_days"])
+        #expect(problems(Self.valid.replacingOccurrences(of: "checkpoint = \"north\"", with: "checkpoint = \"north\"\nfeedback = \"led\"")).map(\.key) == ["readers.cp-north.feedback"])
     }
 
     @Test("parses a valid file into the typed model, with defaults")

@@ -74,8 +74,14 @@ extension GatehouseConfig {
     private static func settleRelaySafeStates(
         _ outputs: inout [OutputLineConfig], tables: [(name: String, table: ConfigReader.Table)], doors: [DoorConfig], root: ConfigReader.Table
     ) {
+        var settledBy: [String: DoorConfig] = [:]
         for door in doors {
             guard let index = outputs.firstIndex(where: { $0.id == door.relay }), let table = tables.first(where: { $0.name == door.relay })?.table else { continue }
+            if let other = settledBy[door.relay], other.failMode != door.failMode {
+                root.reader.report(
+                    "doors.\(door.id).fail_mode", "doors \(other.id) and \(door.id) share relay \"\(door.relay)\" but not their fail mode")
+            }
+            settledBy[door.relay] = door
             let wanted: OutputLineConfig.SafeState = door.failMode == .safe ? .active : .inactive
             if table.values["safe_state"] != nil, outputs[index].safeState != wanted {
                 root.reader.report(
