@@ -20,7 +20,7 @@ extension AccessController {
         let current = currentSettings
         guard let input = current.config.input(change.input) else { return }
         let time = now()
-        logger.info("input", metadata: ["gpio.input": "\(input.id)", "gpio.role": "\(input.role.rawValue)", "gpio.active": "\(change.active)"])
+        logger.info("input handled", metadata: ["gpio.input": "\(input.id)", "gpio.role": "\(input.role.rawValue)", "gpio.active": "\(change.active)"])
         switch input.role {
         case .tamper:
             logger.warning(change.active ? "tamper switch opened" : "tamper switch closed again", metadata: ["gpio.input": "\(input.id)"])
