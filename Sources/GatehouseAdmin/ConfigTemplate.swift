@@ -147,6 +147,14 @@ public enum ConfigTemplate {
             door = "gate"
             direction = "out"
 
+            # A guards' patrol checkpoint: a guard's badge here is a visit (patrol.visited); the
+            # routes that pass it come in the bundle.
+            # [readers.north-fence]
+            # type = "nfc"
+            # connection = "pn532_uart:/dev/gatehouse/nfc-north"
+            # checkpoint = "north-fence"
+            # feedback = "gate-buzzer"              # a short beep confirms the visit
+
             """
     }
 }
