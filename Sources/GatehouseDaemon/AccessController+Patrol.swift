@@ -38,7 +38,11 @@ extension AccessController {
         let time = now()
         let outcome = state.patrol.follow(plans, local: checkpoints, at: time)
         let events = missedEvents(outcome, at: time)
-        if !events.isEmpty || !outcome.effects.isEmpty { commit(events, effects: outcome.effects) }
+        guard !events.isEmpty || !outcome.effects.isEmpty else { return }
+        commit(events, effects: outcome.effects)
+        for case .patrolStopped(let key) in outcome.effects {
+            logger.notice("patrol route no longer followed here", metadata: ["patrol.route": "\(key.route)", "patrol.checkpoint": "\(key.checkpoint)"])
+        }
     }
 
     /// A guard's visit at a checkpoint reader: the rounds it ends, its event and the missed

@@ -5,7 +5,7 @@ import GatehouseTesting
 import Testing
 
 /// The daemon fixture's device (the template's gate: fail-secure, a buzzer, a tamper switch
-/// and a fire-alarm input; here with a one-second pulse and two seconds held open) with a
+/// and a fire-alarm input; here two seconds held open) with a
 /// fail-safe fire exit and its contact, and a turnstile into the plant zone with a rotation
 /// sensor. Bob is an employee who is not a responder; Anna may enter the plant too. Every
 /// input here reports at once (`debounce_ms = 0`), so that a change set through the CLI is
@@ -44,7 +44,6 @@ struct DoorFixture {
         zone = "plant"
         relay = "turnstile-relay"
         rotation = "turn-rotation"
-        pulse_ms = 1500
 
         [readers.turnstile-in]
         type = "simulated"
@@ -58,7 +57,6 @@ struct DoorFixture {
             Records.person("bob"), Records.badge("c-bob", person: "bob", uid: Self.bob), Records.grant("g-bob", person: "bob", zones: ["site", "plant"]),
         ])
         var text = try String(contentsOfFile: base.config, encoding: .utf8)
-        text = text.replacingOccurrences(of: "pulse_ms = 3000", with: "pulse_ms = 1000")
         text = text.replacingOccurrences(of: "held_open_s = 30", with: "held_open_s = 2")
         text = text.replacingOccurrences(of: "debounce_ms = 50", with: "debounce_ms = 0")
         try (text + Self.hardware).write(toFile: base.config, atomically: true, encoding: .utf8)
