@@ -93,9 +93,6 @@ public struct DoorMachine<Ticket: Sendable & Equatable>: Sendable, Equatable {
         heldOpenMilliseconds = Int64(door.heldOpenSeconds) * 1000
     }
 
-    /// Whether the contact is open.
-    public var isOpen: Bool { openedAt != nil }
-
     public mutating func on(_ event: Event, at now: Int64) -> [Action] {
         var actions = expire(at: now)
         if isReleased { return actions + onReleased(event, at: now) }

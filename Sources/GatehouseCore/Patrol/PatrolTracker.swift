@@ -121,8 +121,8 @@ public struct PatrolTracker: Sendable, Equatable {
                     continue
                 }
                 var changed = false
-                // At most a day's worth of rounds at once: a device off for a year does not
-                // flood the outbox; what it could not see is reported as one round per tick.
+                // At most 1,440 rounds per pair and call, so that a long outage does not hold the
+                // access thread; the rest are settled by the next calls, a second apart.
                 for _ in 0..<1440 {
                     let due = started.adding(seconds: plan.route.everySeconds)
                     let deadline = due.adding(seconds: plan.route.graceSeconds)
