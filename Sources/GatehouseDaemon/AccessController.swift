@@ -4,30 +4,32 @@ import GatehouseStore
 import Logging
 import Synchronization
 
-/// The access thread: takes presentations from every reader in turn, decides each with the
-/// policy engine, pulses the door's relay, then stores the events and the state changes.
+/// The access thread: the executor of the ``AccessMachine``. It takes the machine's inputs in
+/// turn (presentations from every reader, input changes, commands, local requests, bundles
+/// applied, reloads, and a tick when nothing else comes), hands each to the machine inside one
+/// read transaction of the cache, then does what the machine's step says: drive the outputs,
+/// log its lines, store its events and effects in one transaction, tell the machine they were
+/// stored, and reply.
 ///
 /// Everything blocking (SQLite reads and commits) runs on this one thread, never on Swift's
-/// cooperative pool. The relay is pulsed before the commit, so the door never waits on the
-/// disk; the caller hears the outcome only after the commit, so a reported decision always
-/// has its event stored.
-// `state`, `streaks`, `doors` and `lastFreshnessCheck` are touched only by the access thread, and
-// `thread` only by the service that starts and stops it, one after the other; everything
-// else is immutable or behind a Mutex or an Atomic. That is what makes sharing it safe.
+/// cooperative pool. The outputs are driven before the commit, so the door never waits on the
+/// disk; the caller hears the outcome only after the commit, so a reported decision always has
+/// its event stored.
+// `machine` is touched only by the access thread, and `thread` only by the service that starts
+// and stops it, one after the other; everything else is immutable or behind a Mutex or an
+// Atomic. That is what makes sharing it safe.
 public final class AccessController: @unchecked Sendable {
-    /// What the access thread decides with; swapped whole when the config is reloaded.
-    struct Settings: Sendable {
-        var config: GatehouseConfig
-        var engine: PolicyEngine
-        var events: EventFactory
+    /// What one input gave: the machine's step, and the events stored for it (empty when
+    /// storing failed, or when there was nothing to store).
+    struct Handled: Sendable {
+        var step: AccessStep
+        var stored: [StoredEvent]
+        var storeFailed: Bool
     }
 
-    enum Job: Sendable {
-        case present(reader: String, Presentation, reply: @Sendable (Result<AccessOutcome, DaemonError>) -> Void)
-        case command(RemoteCommand, reply: @Sendable (Result<CommandOutcome, DaemonError>) -> Void)
-        case input(InputChange)
-        /// A mode change or a muster list asked for on the control socket, by `origin`.
-        case local(LocalRequest, origin: String, reply: @Sendable (Result<[StoredEvent], DaemonError>) -> Void)
+    struct Job: Sendable {
+        var input: AccessInput
+        var reply: (@Sendable (Handled) -> Void)?
     }
 
     /// What the control socket may ask of the access thread besides presentations.
@@ -40,43 +42,34 @@ public final class AccessController: @unchecked Sendable {
     let eventLog: EventLog
     let outputs: any OutputPort
     let logger: Logger
-    let now: @Sendable () -> Timestamp
+    let clock: DaemonClock
     let software: String
-    /// The time zones of patrol routes' schedules.
+    /// One catalog of time zones for every configuration the daemon runs with.
     let timeZones = TimeZoneCatalog()
     let jobs = JobQueue<Job>(capacity: 256)
-    private let settings: Mutex<Settings>
-    private let published: Mutex<DeviceStatus>
+    private let published: Mutex<(status: DeviceStatus, config: GatehouseConfig)>
     private let lastBeat = Atomic<Int64>(0)
     private var thread: DedicatedThread?
 
-    /// Access-thread state.
-    var state: RuntimeState
-    var streaks: DenialStreaks
-    /// Each door's state machine, with the configuration it was made from.
-    var doors: [String: (config: DoorConfig, machine: DoorMachine<PassageTicket>)] = [:]
-    private var lastFreshnessCheck = Timestamp(millisecondsSinceEpoch: 0)
+    /// Access-thread state: the whole runtime state of the access path.
+    private var machine: AccessMachine
 
     /// Opens the cache for reading and loads the runtime state; nothing runs until ``start()``.
-    public init(config: GatehouseConfig, inviteKeys: TrustSet, database: GatehouseDatabase, eventLog: EventLog, outputs: any OutputPort, software: String, logger: Logger, now: @escaping @Sendable () -> Timestamp) throws(StoreError) {
+    public init(
+        config: GatehouseConfig, inviteKeys: TrustSet, database: GatehouseDatabase, eventLog: EventLog, outputs: any OutputPort, software: String,
+        logger: Logger, clock: DaemonClock = .system
+    ) throws(StoreError) {
         policyReader = try PolicyReader(database)
         self.eventLog = eventLog
-        state = try eventLog.runtimeState()
+        let state = try eventLog.runtimeState()
+        let applied = try database.appliedBundle()
+        machine = AccessMachine(settings: AccessSettings(config: config, inviteKeys: inviteKeys, timeZones: timeZones), state: state, applied: applied)
         // Known from the start, so that the first status the link publishes is right.
-        published = Mutex(DeviceStatus(bundle: try database.appliedBundle()?.version, mode: state.mode))
-        streaks = DenialStreaks(threshold: config.policy.repeatedDenialsThreshold)
-        settings = Mutex(Self.settings(config, inviteKeys: inviteKeys))
+        published = Mutex((DeviceStatus(bundle: applied?.version, mode: state.mode), config))
         self.outputs = outputs
         self.software = software
         self.logger = logger
-        self.now = now
-    }
-
-    static func settings(_ config: GatehouseConfig, inviteKeys: TrustSet) -> Settings {
-        Settings(
-            config: config,
-            engine: PolicyEngine(site: config.site, settings: config.policy, inviteKeys: inviteKeys, timeZones: TimeZoneCatalog()),
-            events: EventFactory(site: config.site, device: config.device))
+        self.clock = clock
     }
 
     /// Starts the access thread; it stores `system.started` first.
@@ -85,106 +78,185 @@ public final class AccessController: @unchecked Sendable {
         thread = DedicatedThread(name: "gatehouse.access") { [self] in run() }
     }
 
-    /// Lets the queued presentations finish, then ends the thread.
+    /// Lets the queued inputs finish, then ends the thread.
     func stop() async {
         jobs.close()
         await thread?.join()
     }
 
     /// Presents a credential at a reader and waits for the outcome. Call it from a thread of
-    /// your own (the control socket's), never from the cooperative pool.
+    /// your own (the control socket's, a reader's), never from the cooperative pool.
     public func present(reader: String, _ presentation: Presentation, timeout: TimeInterval = 10) -> Result<AccessOutcome, DaemonError> {
-        ask(timeout: timeout) { reply in .present(reader: reader, presentation, reply: reply) }
+        ask(.presented(reader: reader, presentation), timeout: timeout).flatMap { handled in
+            switch handled.step.reply {
+            case .decided(let request, let decision):
+                return .success(AccessOutcome(request: request, decision: decision, events: handled.stored))
+            case .unknownReader(let id):
+                return .failure(DaemonError(.request, "no reader \"\(id)\" in the configuration"))
+            default:
+                preconditionFailure("a presentation is decided or refused")
+            }
+        }
     }
 
     /// Queues a remote command (open, mode, muster) for the access thread; `reply` is called on
     /// that thread once it is carried out and its events are stored. False when the queue is
     /// full or shutting down.
     public func submit(_ command: RemoteCommand, reply: @escaping @Sendable (Result<CommandOutcome, DaemonError>) -> Void) -> Bool {
-        jobs.push(.command(command, reply: reply))
+        jobs.push(Job(input: .command(command)) { handled in reply(Self.outcome(of: handled)) })
     }
 
     /// Asks the access thread for a mode change or a muster list, for `origin` (`cli:USER`),
-    /// and waits for the stored events. Call it from a thread of your own.
+    /// and waits for the stored events (none when the mode was already so). Call it from a
+    /// thread of your own.
     public func request(_ request: LocalRequest, origin: String, timeout: TimeInterval = 10) -> Result<[StoredEvent], DaemonError> {
-        ask(timeout: timeout) { reply in .local(request, origin: origin, reply: reply) }
-    }
-
-    /// Queues a job and waits for its reply, at most `timeout` seconds.
-    private func ask<Value: Sendable>(
-        timeout: TimeInterval, _ job: (@escaping @Sendable (Result<Value, DaemonError>) -> Void) -> Job
-    ) -> Result<Value, DaemonError> {
-        let done = DispatchSemaphore(value: 0)
-        let result = Mutex<Result<Value, DaemonError>?>(nil)
-        let accepted = jobs.push(job { outcome in
-            result.withLock { $0 = outcome }
-            done.signal()
-        })
-        guard accepted else { return .failure(DaemonError(code: "daemon.busy", message: "the access queue is full or shutting down")) }
-        guard done.wait(timeout: .now() + timeout) == .success, let outcome = result.withLock({ $0 }) else {
-            return .failure(DaemonError(code: "daemon.busy", message: "no answer within \(Int(timeout)) s"))
+        let input: AccessInput =
+            switch request {
+            case .mode(let mode): .modeRequested(mode, origin: origin)
+            case .muster: .musterRequested(origin: origin)
+            }
+        return ask(input, timeout: timeout).flatMap { handled in
+            Self.outcome(of: handled).map { outcome in
+                if case .carriedOut(let stored) = outcome { stored } else { [] }
+            }
         }
-        return outcome
     }
 
-    /// Swaps the configuration the next decisions use. The site, device and database cannot
-    /// change while running; the caller checks that.
+    /// An input changed (a door contact, an exit button, a rotation, a tamper switch, the fire
+    /// alarm): queued for the access thread. Called on the GPIO port's thread.
+    public func inputChanged(_ change: InputChange) {
+        if !jobs.push(Job(input: .inputChanged(change))) {
+            logger.error("input change dropped: the access queue is full or shutting down", metadata: ["gpio.input": "\(change.input)"])
+        }
+    }
+
+    /// A bundle was applied to the cache: the machine takes it as the one in force.
+    public func bundleApplied(_ bundle: AppliedBundle?) {
+        published.withLock { $0.status.bundle = bundle?.version }
+        if !jobs.push(Job(input: .bundleApplied(bundle))) {
+            logger.error("bundle version not handed to the access thread: its queue is full or shutting down")
+        }
+    }
+
+    /// Another process (`gatehouse bundle apply`) changed the cache: the bundle in force is
+    /// read and handed to the machine. Call it from a thread of your own.
+    public func cacheChanged() throws(DaemonError) {
+        do {
+            bundleApplied(try policyReader.read { view in try view.appliedBundle() })
+        } catch {
+            throw DaemonError(.store, error.description)
+        }
+    }
+
+    /// Swaps the configuration the next inputs use, between two of them. The site, device and
+    /// database cannot change while running; the caller checks that.
     public func reconfigure(_ config: GatehouseConfig, inviteKeys: TrustSet) {
-        settings.withLock { $0 = Self.settings(config, inviteKeys: inviteKeys) }
+        published.withLock { $0.config = config }
+        let settings = AccessSettings(config: config, inviteKeys: inviteKeys, timeZones: timeZones)
+        if !jobs.push(Job(input: .reconfigured(settings))) {
+            logger.error("reloaded configuration not handed to the access thread: its queue is full or shutting down")
+        }
     }
 
-    /// The bundle version and mode, for systemd's STATUS= line.
-    public var status: DeviceStatus { published.withLock { $0 } }
+    /// The bundle version and mode, for systemd's STATUS= line and the link's status.
+    public var status: DeviceStatus { published.withLock { $0.status } }
 
-    /// When the access thread last went round its loop (milliseconds since the epoch); the
-    /// watchdog is fed only while this stays recent.
+    /// The configuration in force (or about to be, after a reload).
+    public var configuration: GatehouseConfig { published.withLock { $0.config } }
+
+    /// When the access thread last went round its loop, on the monotonic clock; the watchdog
+    /// is fed only while this stays recent. Zero until it has started.
     var heartbeat: Int64 { lastBeat.load(ordering: .relaxed) }
 
+    /// Queues an input and waits for its reply, at most `timeout` seconds.
+    private func ask(_ input: AccessInput, timeout: TimeInterval) -> Result<Handled, DaemonError> {
+        let done = DispatchSemaphore(value: 0)
+        let result = Mutex<Handled?>(nil)
+        let accepted = jobs.push(
+            Job(input: input) { handled in
+                result.withLock { $0 = handled }
+                done.signal()
+            })
+        guard accepted else { return .failure(DaemonError(.busy, "the access queue is full or shutting down")) }
+        guard done.wait(timeout: .now() + timeout) == .success, let handled = result.withLock({ $0 }) else {
+            return .failure(DaemonError(.busy, "no answer within \(Int(timeout)) s"))
+        }
+        return .success(handled)
+    }
+
+    private static func outcome(of handled: Handled) -> Result<CommandOutcome, DaemonError> {
+        switch handled.step.reply {
+        case .unchanged:
+            return .success(.unchanged)
+        case .unknownDoor(let id):
+            return .failure(DaemonError(.request, "no door \"\(id)\" in the configuration"))
+        default:
+            guard !handled.storeFailed else { return .failure(DaemonError(.store, "the events could not be stored")) }
+            return .success(.carriedOut(handled.stored))
+        }
+    }
+
     private func run() {
-        recordStart()
-        applyModeToDoors()
-        beat()
+        _ = carryOut(.started(software: software))
         while true {
             // A quarter of a second at most, so that doors hear the time often enough.
             switch jobs.pop(timeout: 0.25) {
-            case .job(.present(let readerID, let presentation, let reply)):
-                reply(handle(reader: readerID, presentation))
-            case .job(.command(let command, let reply)):
-                reply(carryOut(command))
-            case .job(.input(let change)):
-                handleInput(change)
-            case .job(.local(let request, let origin, let reply)):
-                reply(carryOut(request, origin: origin))
+            case .job(let job):
+                let handled = carryOut(job.input)
+                job.reply?(handled)
             case .timedOut:
-                break
+                _ = carryOut(.tick)
             case .closed:
                 logger.info("access thread stopped")
                 return
             }
-            beat()
-            tickDoors()
-            // Once a second at most, so that a burst of presentations does not pay for it.
-            let time = now()
-            if time.millisecondsSinceEpoch - lastFreshnessCheck.millisecondsSinceEpoch >= 1000 {
-                lastFreshnessCheck = time
-                checkPolicyFreshness()
-                checkPatrol()
-            }
         }
     }
 
-    var currentSettings: Settings { settings.withLock { $0 } }
-
-    func publishStatus() {
-        let mode = state.mode
-        published.withLock { $0.mode = mode }
+    /// One input through the machine, and its step carried out.
+    private func carryOut(_ input: AccessInput) -> Handled {
+        let moment = clock.moment()
+        var result: AccessStep?
+        do {
+            try policyReader.read { view in result = machine.handle(input, at: moment, policy: view) }
+        } catch {
+            // The read transaction failed around the machine's work, or before it began.
+            if result == nil { result = machine.handle(input, at: moment, policy: UnreadablePolicy(error: error)) }
+        }
+        guard let step = result else { preconditionFailure("the machine handled the input") }
+        for output in step.outputs {
+            switch output {
+            case .pulse(let name, let milliseconds): outputs.pulse(name, milliseconds: milliseconds)
+            case .hold(let name, let active): outputs.hold(name, active: active)
+            }
+        }
+        for note in step.notes { log(note) }
+        var handled = Handled(step: step, stored: [], storeFailed: false)
+        if step.storesSomething {
+            do {
+                handled.stored = try eventLog.commit(step.events, effects: step.effects)
+                machine.stored(step)
+            } catch {
+                handled.storeFailed = true
+                logger.critical(
+                    "events not stored", metadata: ["event.types": "\(step.events.map(\.type.rawValue))", "error.code": "\(error.code)", "error": "\(error.message)"])
+            }
+        }
+        let (mode, bundle) = (machine.state.mode, machine.applied?.version)
+        published.withLock { $0.status = DeviceStatus(bundle: bundle, mode: mode) }
+        lastBeat.store(max(1, clock.monotonic()), ordering: .relaxed)
+        return handled
     }
 
-    func setPublishedBundle(_ version: Int64?) {
-        published.withLock { $0.bundle = version }
-    }
-
-    private func beat() {
-        lastBeat.store(now().millisecondsSinceEpoch, ordering: .relaxed)
+    private func log(_ note: AccessNote) {
+        let level: Logger.Level =
+            switch note.level {
+            case .debug: .debug
+            case .info: .info
+            case .notice: .notice
+            case .warning: .warning
+            case .error: .error
+            }
+        logger.log(level: level, "\(note.message)", metadata: note.metadata.mapValues { .string($0) })
     }
 }

@@ -62,7 +62,7 @@ public enum ConfigFile {
             let config = try load(path)
             return (config, try trust(config, .invite, configPath: path))
         } catch {
-            throw DaemonError(code: "daemon.config", message: error.problems.map(\.description).joined(separator: "\n"))
+            throw DaemonError(.config, error.problems.map(\.description).joined(separator: "\n"))
         }
     }
 }

@@ -8,7 +8,7 @@ public enum ControlClient {
         try socket.write(Array((JSONValue.object(request).serialized + "\n").utf8))
         let line = try socket.readLine(limit: 1 << 20, waiting: timeoutMilliseconds)
         guard case .object(let reply)? = try? JSONReader.parse(line) else {
-            throw DaemonError(code: "daemon.socket", message: "the daemon's reply is not a JSON object")
+            throw DaemonError(.socket, "the daemon's reply is not a JSON object")
         }
         return reply
     }

@@ -26,7 +26,7 @@ struct ControlPermissions: Sendable {
             return
         }
         guard let entry = getgrnam(groupName) else {
-            throw DaemonError(code: "daemon.config", message: "control.group: no group \"\(groupName)\" on this system")
+            throw DaemonError(.config, "control.group: no group \"\(groupName)\" on this system")
         }
         group = entry.pointee.gr_gid
     }
@@ -42,7 +42,7 @@ struct ControlPermissions: Sendable {
     func share(_ path: String) throws(DaemonError) {
         guard let group else { return }
         guard chown(path, uid_t.max, group) == 0 else {
-            throw DaemonError(code: "daemon.socket", message: "\(path): cannot give the control socket to group \(group): \(String(cString: strerror(errno)))")
+            throw DaemonError(.socket, "\(path): cannot give the control socket to group \(group): \(String(cString: strerror(errno)))")
         }
     }
 

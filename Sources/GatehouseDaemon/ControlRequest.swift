@@ -7,22 +7,24 @@ import GatehouseStore
 /// `uid` in any common notation (it is normalised), or a scanned `code`, which is a visitor
 /// token when it has a token's shape. `{"op":"input","name":N,"level":"high"|"low"}` sets a
 /// simulated input. `{"op":"mode","mode":"normal"|"lockdown"|"evacuation","zones":[…]?}`
-/// changes the mode; `{"op":"muster"}` stores and returns the muster list. `{"op":"ping"}`
-/// checks that the daemon answers.
+/// changes the mode; `{"op":"muster"}` stores and returns the muster list.
+/// `{"op":"bundle_applied"}` tells the daemon that another process (`gatehouse bundle apply`)
+/// applied a bundle to its cache. `{"op":"ping"}` checks that the daemon answers.
 enum ControlRequest: Equatable {
     case present(reader: String, Presentation)
     case input(name: String, high: Bool)
     case mode(DeviceMode)
     case muster
+    case bundleApplied
     case ping
 
     init(line: [UInt8]) throws(DaemonError) {
         guard case .object(let object)? = try? JSONReader.parse(line) else {
-            throw DaemonError(code: "daemon.request", message: "the request is not a JSON object")
+            throw DaemonError(.request, "the request is not a JSON object")
         }
         func text(_ key: String) throws(DaemonError) -> String {
             guard case .string(let value)? = object[key] else {
-                throw DaemonError(code: "daemon.request", message: "`\(key)`: expected a string")
+                throw DaemonError(.request, "`\(key)`: expected a string")
             }
             return value
         }
@@ -31,10 +33,12 @@ enum ControlRequest: Equatable {
             self = .ping
         case "muster":
             self = .muster
+        case "bundle_applied":
+            self = .bundleApplied
         case "mode":
             let name = try text("mode")
             guard let kind = DeviceMode.Kind(rawValue: name) else {
-                throw DaemonError(code: "daemon.request", message: "`mode`: expected normal, lockdown or evacuation, got \"\(name.prefix(20))\"")
+                throw DaemonError(.request, "`mode`: expected normal, lockdown or evacuation, got \"\(name.prefix(20))\"")
             }
             var zones: [String]?
             switch object["zones"] {
@@ -42,11 +46,11 @@ enum ControlRequest: Equatable {
             case .array(let items)?:
                 zones = try items.map { item throws(DaemonError) in
                     guard case .string(let zone) = item, Identifier.isValid(zone) else {
-                        throw DaemonError(code: "daemon.request", message: "`zones`: expected zone ids")
+                        throw DaemonError(.request, "`zones`: expected zone ids")
                     }
                     return zone
                 }
-            default: throw DaemonError(code: "daemon.request", message: "`zones`: expected an array of zone ids")
+            default: throw DaemonError(.request, "`zones`: expected an array of zone ids")
             }
             self = .mode(DeviceMode(kind, zones: zones))
         case "input":
@@ -54,7 +58,7 @@ enum ControlRequest: Equatable {
             switch try text("level") {
             case "high": self = .input(name: name, high: true)
             case "low": self = .input(name: name, high: false)
-            case let other: throw DaemonError(code: "daemon.request", message: "`level`: expected high or low, got \"\(other.prefix(20))\"")
+            case let other: throw DaemonError(.request, "`level`: expected high or low, got \"\(other.prefix(20))\"")
             }
         case "present":
             let reader = try text("reader")
@@ -62,17 +66,17 @@ enum ControlRequest: Equatable {
             switch try text("format") {
             case "uid":
                 guard let uid = BadgeUID.normalize(value) else {
-                    throw DaemonError(code: "daemon.request", message: "`value`: expected a UID of 4 to 20 bytes in hex")
+                    throw DaemonError(.request, "`value`: expected a UID of 4 to 20 bytes in hex")
                 }
                 self = .present(reader: reader, .credential(format: .uid, value: uid))
             case "code":
-                guard !value.isEmpty else { throw DaemonError(code: "daemon.request", message: "`value`: the code is empty") }
+                guard !value.isEmpty else { throw DaemonError(.request, "`value`: the code is empty") }
                 self = .present(reader: reader, Presentation.scanned(value))
             case let other:
-                throw DaemonError(code: "daemon.request", message: "`format`: expected uid or code, got \"\(other.prefix(20))\"")
+                throw DaemonError(.request, "`format`: expected uid or code, got \"\(other.prefix(20))\"")
             }
         case let other:
-            throw DaemonError(code: "daemon.request", message: "`op`: unknown operation \"\(other.prefix(20))\"")
+            throw DaemonError(.request, "`op`: unknown operation \"\(other.prefix(20))\"")
         }
     }
 
@@ -111,7 +115,7 @@ enum ControlRequest: Equatable {
     static func failure(_ error: DaemonError) -> JSONObject {
         JSONObject([
             ("ok", .bool(false)),
-            ("error", .object(JSONObject([("code", .string(error.code)), ("message", .string(error.message))]))),
+            ("error", .object(JSONObject([("code", .string(error.code.description)), ("message", .string(error.message))]))),
         ])
     }
 }

@@ -37,7 +37,7 @@ public final class ControlServer: Sendable {
         // A socket that answers belongs to a daemon still running on this database: two would
         // number events twice. One that does not answer is left over from a crash.
         if (try? UnixSocket.connect(to: path)) != nil {
-            throw DaemonError(code: "daemon.socket", message: "another gatehouse daemon is already running on \(path)")
+            throw DaemonError(.socket, "another gatehouse daemon is already running on \(path)")
         }
         permissions = try ControlPermissions(groupName: group)
         self.listener = try UnixSocket.listen(at: path, mode: 0o660)
@@ -90,16 +90,16 @@ public final class ControlServer: Sendable {
             let standing = permissions.standing(of: peer)
             guard standing != .stranger else {
                 logger.warning("control request refused", metadata: ["control.peer_uid": "\(peer.uid)", "refusal.reason": "permission"])
-                throw DaemonError(code: "daemon.permission", message: "user \(peer.uid) may not use the control socket")
+                throw DaemonError(.permission, "user \(peer.uid) may not use the control socket")
             }
             let request = try ControlRequest(line: line)
             if case .mode = request, standing == .daemonUser {
                 logger.warning("mode change refused", metadata: ["control.peer_uid": "\(peer.uid)", "refusal.reason": "permission"])
-                throw DaemonError(code: "daemon.permission", message: "only root and the members of control.group may change the mode")
+                throw DaemonError(.permission, "only root and the members of control.group may change the mode")
             }
             reply = try respond(to: request, origin: "cli:\(ControlPermissions.userName(peer.uid))")
         } catch {
-            if error.code != "daemon.permission" {
+            if error.code != .permission {
                 logger.notice("control request refused", metadata: ["refusal.reason": "\(error.code)", "error": "\(error.message)"])
             }
             reply = ControlRequest.failure(error)
@@ -124,16 +124,19 @@ public final class ControlServer: Sendable {
             return try ControlRequest.reply(controller.request(.muster, origin: origin).get(), mode: controller.status.mode)
         case .input(let name, let high):
             guard let simulatedGPIO else {
-                throw DaemonError(code: "daemon.request", message: "inputs can be simulated only with hardware.gpio = \"simulated\"")
+                throw DaemonError(.request, "inputs can be simulated only with hardware.gpio = \"simulated\"")
             }
-            guard let input = controller.currentSettings.config.input(name) else {
-                throw DaemonError(code: "daemon.request", message: "no input \"\(name)\" in the configuration")
+            guard let input = controller.configuration.input(name) else {
+                throw DaemonError(.request, "no input \"\(name)\" in the configuration")
             }
             let changed = simulatedGPIO.setInput(name, high: high)
             return JSONObject([
                 ("ok", .bool(true)), ("input", .string(name)), ("role", .string(input.role.rawValue)),
                 ("level", .string(high ? "high" : "low")), ("changed", .bool(changed)),
             ])
+        case .bundleApplied:
+            try controller.cacheChanged()
+            return JSONObject([("ok", .bool(true))])
         case .ping:
             return JSONObject([("ok", .bool(true))])
         }

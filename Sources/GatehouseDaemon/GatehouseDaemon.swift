@@ -30,14 +30,15 @@ public enum GatehouseDaemon {
     /// the link acks the last commands and says offline, and the last checkpoint runs.
     /// `gpio` replaces the lines the configuration names, for benchmarks that time the relays.
     public static func build(
-        configPath: String, software: String, logger: Logger, now: @escaping @Sendable () -> Timestamp = WallClock.now, gpio injected: (any GPIOPort)? = nil
+        configPath: String, software: String, logger: Logger, clock: DaemonClock = .system, gpio injected: (any GPIOPort)? = nil
     ) throws(DaemonError) -> Parts {
         let (config, inviteKeys) = try ConfigFile.loadForDaemon(configPath)
+        let now = clock.wall
         let database: GatehouseDatabase
         do {
             database = try GatehouseDatabase(path: config.database, checkpoints: .background)
         } catch {
-            throw DaemonError(code: "daemon.store", message: error.description)
+            throw DaemonError(.store, error.description)
         }
         let simulatedGPIO = injected == nil && config.hardware.gpio == .simulated
             ? SimulatedGPIO(config: config, stateFile: SimulatedGPIO.stateFile(forDatabase: config.database), logger: logger) : nil
@@ -51,9 +52,9 @@ public enum GatehouseDaemon {
             checkpointer = try WALCheckpointer(database)
             controller = try AccessController(
                 config: config, inviteKeys: inviteKeys, database: database, eventLog: eventLog, outputs: gpio, software: software,
-                logger: logger, now: now)
+                logger: logger, clock: clock)
         } catch {
-            throw DaemonError(code: "daemon.store", message: error.description)
+            throw DaemonError(.store, error.description)
         }
         var link: MQTTLink?
         if let mqtt = config.mqtt, let linkInputs {
@@ -69,7 +70,7 @@ public enum GatehouseDaemon {
         do {
             try gpio.claim()
         } catch {
-            throw DaemonError(code: "daemon.gpio", message: "\(error)")
+            throw DaemonError(.gpio, "\(error)")
         }
         let keeper = OutboxKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: now)
         let readers = try readerLoops(config, controller: controller, eventLog: eventLog, logger: logger, now: now)
@@ -95,7 +96,7 @@ public enum GatehouseDaemon {
         do {
             return (try ConfigFile.trust(config, .bundle, configPath: configPath), try ConfigFile.trust(config, .command, configPath: configPath))
         } catch {
-            throw DaemonError(code: "daemon.config", message: error.problems.map(\.description).joined(separator: "\n"))
+            throw DaemonError(.config, error.problems.map(\.description).joined(separator: "\n"))
         }
     }
 
@@ -103,7 +104,7 @@ public enum GatehouseDaemon {
     private static func password(_ mqtt: MQTTConfig, configPath: String) throws(DaemonError) -> String? {
         guard let file = mqtt.passwordFile else { return nil }
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            throw DaemonError(code: "daemon.config", message: "\(configPath): mqtt.password_file: \(file): cannot read the file")
+            throw DaemonError(.config, "\(configPath): mqtt.password_file: \(file): cannot read the file")
         }
         return String(text.prefix { $0 != "\n" && $0 != "\r" })
     }
@@ -123,7 +124,7 @@ public enum GatehouseDaemon {
                 continue
             case .nfc(let connection, let poll):
                 if context == nil {
-                    do { context = try NFCContext() } catch { throw DaemonError(code: "daemon.nfc", message: error.message) }
+                    do { context = try NFCContext() } catch { throw DaemonError(.nfc, error.message) }
                 }
                 guard let context else { continue }
                 port = NFCBadgeReader(context: context, connection: connection)

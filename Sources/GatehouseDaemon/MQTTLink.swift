@@ -93,11 +93,11 @@ final class MQTTLink: @unchecked Sendable {
         do {
             client = try connect(options) { event in _ = inputs.push(.client(event)) }
         } catch {
-            throw DaemonError(code: "daemon.mqtt", message: "\(mqtt.url): \(error)")
+            throw DaemonError(.mqtt, "\(mqtt.url): \(error)")
         }
-        bundles = BundleWorker(config: config, trust: keys.bundle, database: database, eventLog: eventLog, logger: logger, now: now) { report in
-            _ = inputs.push(.bundleDone(report))
-        }
+        bundles = BundleWorker(
+            config: config, trust: keys.bundle, database: database, eventLog: eventLog, logger: logger, now: now,
+            applied: { [controller] bundle in controller.bundleApplied(bundle) }, done: { report in _ = inputs.push(.bundleDone(report)) })
     }
 
     static func settings(_ config: GatehouseConfig, commandKeys: TrustSet) -> Settings {

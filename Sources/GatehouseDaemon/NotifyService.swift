@@ -35,7 +35,7 @@ struct NotifyService: Service {
     /// The access thread goes round at least once a second; a thread stuck longer than the
     /// watchdog interval is left for systemd to restart.
     private func isAccessThreadAlive(within watchdog: Duration) -> Bool {
-        let age = WallClock.now().millisecondsSinceEpoch - controller.heartbeat
+        let age = controller.clock.monotonic() - controller.heartbeat
         return Duration.milliseconds(age) < max(watchdog, .seconds(2))
     }
 

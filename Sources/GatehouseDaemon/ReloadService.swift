@@ -39,7 +39,7 @@ struct ReloadService: Service {
             ("control", loaded.config.control == current.control),
         ]
         let changed = fixed.filter { !$0.1 }.map { "\(configPath): \($0.0): cannot change while the daemon runs; restart it" }
-        guard changed.isEmpty else { throw DaemonError(code: "daemon.config", message: changed.joined(separator: "\n")) }
+        guard changed.isEmpty else { throw DaemonError(.config, changed.joined(separator: "\n")) }
         if let link { link.reconfigure(loaded.config, keys: try GatehouseDaemon.linkKeys(loaded.config, configPath: configPath)) }
         controller.reconfigure(loaded.config, inviteKeys: loaded.inviteKeys)
         if loaded.config.mqtt != current.mqtt || loaded.config.outbox != current.outbox {

@@ -34,14 +34,14 @@ public final class SystemdNotifier: @unchecked Sendable {
         let abstract = bytes.first == UInt8(ascii: "@")
         if abstract { bytes[0] = 0 }
         guard bytes.count <= UnixSocket.maximumPathLength else {
-            throw DaemonError(code: "daemon.notify", message: "NOTIFY_SOCKET path is too long: \(path)")
+            throw DaemonError(.notify, "NOTIFY_SOCKET path is too long: \(path)")
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             for (index, byte) in bytes.enumerated() { raw[index] = byte }
         }
         let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else {
-            throw DaemonError(code: "daemon.notify", message: "cannot create a datagram socket: \(String(cString: strerror(errno)))")
+            throw DaemonError(.notify, "cannot create a datagram socket: \(String(cString: strerror(errno)))")
         }
         self.descriptor = descriptor
         self.address = address

@@ -85,20 +85,20 @@ final class UnixSocket: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             guard try wait(for: Int16(POLLIN), milliseconds: milliseconds) else {
-                throw DaemonError(code: "daemon.socket", message: "no complete line within \(milliseconds) ms")
+                throw DaemonError(.socket, "no complete line within \(milliseconds) ms")
             }
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }
             guard count > 0 else {
                 if count == 0, !line.isEmpty { return line }
-                throw count == 0 ? DaemonError(code: "daemon.socket", message: "the other end closed the connection") : Self.failure("read failed")
+                throw count == 0 ? DaemonError(.socket, "the other end closed the connection") : Self.failure("read failed")
             }
             if let newline = buffer[..<count].firstIndex(of: UInt8(ascii: "\n")) {
                 line += buffer[..<newline]
                 return line
             }
             line += buffer[..<count]
-            guard line.count <= limit else { throw DaemonError(code: "daemon.request", message: "a request longer than \(limit) bytes") }
+            guard line.count <= limit else { throw DaemonError(.request, "a request longer than \(limit) bytes") }
         }
     }
 
@@ -134,7 +134,7 @@ final class UnixSocket: @unchecked Sendable {
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         guard !bytes.isEmpty, bytes.count <= maximumPathLength else {
-            throw DaemonError(code: "daemon.socket", message: "socket path \(path) is longer than \(maximumPathLength) bytes; move the state directory")
+            throw DaemonError(.socket, "socket path \(path) is longer than \(maximumPathLength) bytes; move the state directory")
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             for (index, byte) in bytes.enumerated() { raw[index] = byte }
@@ -143,6 +143,6 @@ final class UnixSocket: @unchecked Sendable {
     }
 
     private static func failure(_ what: String) -> DaemonError {
-        DaemonError(code: "daemon.socket", message: "\(what): \(String(cString: strerror(errno)))")
+        DaemonError(.socket, "\(what): \(String(cString: strerror(errno)))")
     }
 }

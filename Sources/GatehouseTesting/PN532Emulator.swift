@@ -154,8 +154,3 @@ public final class PN532Emulator: Sendable {
     }
 }
 
-/// Why the emulator could not start.
-public struct EmulatorError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
-}

@@ -26,7 +26,7 @@ final class PluggableTerminal: Sendable {
     func plug() throws {
         let fresh = try PseudoTerminal()
         unlink(link)
-        guard symlink(fresh.path, link) == 0 else { throw EmulatorError("cannot link \(link) to \(fresh.path): \(String(cString: strerror(errno)))") }
+        guard symlink(fresh.path, link) == 0 else { throw TestingError("cannot link \(link) to \(fresh.path): \(String(cString: strerror(errno)))") }
         terminal.withLock { $0 = fresh }
     }
 

@@ -18,18 +18,18 @@ final class PseudoTerminal: Sendable {
         // multiplexer is opened and unlocked with the ioctls they are made of (asm-generic
         // values: TIOCSPTLCK = _IOW('T', 0x31, int), TIOCGPTN = _IOR('T', 0x30, unsigned int)).
         let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
-        guard master >= 0 else { throw EmulatorError("no pseudo-terminal: /dev/ptmx: \(String(cString: strerror(errno)))") }
+        guard master >= 0 else { throw TestingError("no pseudo-terminal: /dev/ptmx: \(String(cString: strerror(errno)))") }
         var unlock: Int32 = 0
         var number: UInt32 = 0
         guard ioctl(master, 0x4004_5431, &unlock) == 0, ioctl(master, 0x8004_5430, &number) == 0 else {
             close(master)
-            throw EmulatorError("cannot unlock a pseudo-terminal: \(String(cString: strerror(errno)))")
+            throw TestingError("cannot unlock a pseudo-terminal: \(String(cString: strerror(errno)))")
         }
         let path = "/dev/pts/\(number)"
         let slave = open(path, O_RDWR | O_NOCTTY)
         guard slave >= 0 else {
             close(master)
-            throw EmulatorError("cannot open \(path): \(String(cString: strerror(errno)))")
+            throw TestingError("cannot open \(path): \(String(cString: strerror(errno)))")
         }
         var settings = termios()
         tcgetattr(slave, &settings)

@@ -14,7 +14,7 @@ public final class RunningDaemon: Sendable {
     public init(config: String, environment: [String: String] = [:], logFile: String, executable: String = GatehouseBinary.path) throws {
         self.config = config
         self.logFile = logFile
-        guard let settings = try? ConfigFile.load(config) else { throw DaemonError(code: "test", message: "cannot load \(config)") }
+        guard let settings = try? ConfigFile.load(config) else { throw TestingError("cannot load \(config)") }
         socket = ControlServer.path(forDatabase: settings.database)
         FileManager.default.createFile(atPath: logFile, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
@@ -41,11 +41,11 @@ public final class RunningDaemon: Sendable {
     private func waitUntilAnswering() throws {
         let deadline = Date(timeIntervalSinceNow: 60)
         while Date() < deadline {
-            guard process.isRunning else { throw DaemonError(code: "test", message: "the daemon exited: \(log)") }
+            guard process.isRunning else { throw TestingError("the daemon exited: \(log)") }
             if case .bool(true)? = try? ControlClient.send(JSONObject([("op", .string("ping"))]), to: socket)["ok"] { return }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        throw DaemonError(code: "test", message: "the daemon did not answer within 60 s: \(log)")
+        throw TestingError("the daemon did not answer within 60 s: \(log)")
     }
 
     /// Everything the daemon logged so far.
@@ -71,5 +71,16 @@ public final class RunningDaemon: Sendable {
         let reply: JSONObject? =
             if case .object(let object)? = try? JSONReader.parse(output.standardOutput.trimmingWhitespace()) { object } else { nil }
         return (output.status, reply)
+    }
+
+    /// Someone walks through a door after a grant: its simulated contact opens, stays open for
+    /// `milliseconds` (longer than its debounce time, as a person takes), then closes
+    /// (`hardware.gpio = "simulated"`), through the control socket.
+    public func walkThrough(contact: String, milliseconds: Int = 300) throws {
+        for level in ["high", "low"] {
+            if level == "low" { Thread.sleep(forTimeInterval: Double(milliseconds) / 1000) }
+            let reply = try ControlClient.send(JSONObject([("op", .string("input")), ("name", .string(contact)), ("level", .string(level))]), to: socket)
+            guard case .bool(true)? = reply["ok"] else { throw TestingError("input \(contact) \(level) refused: \(JSONValue.object(reply).serialized)") }
+        }
     }
 }

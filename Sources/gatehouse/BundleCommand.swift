@@ -148,6 +148,11 @@ struct BundleCommand: ParsableCommand {
                     case .applied(let manifest):
                         logger.info("bundle applied", metadata: ["bundle.version": "\(manifest.version)", "bundle.kind": "\(manifest.kind.rawValue)", "bundle.records": "\(manifest.records)"])
                         print("applied version \(manifest.version) (\(manifest.kind.rawValue), \(manifest.records) records)")
+                        // A daemon running on this cache takes the new version at once; none running, nothing to tell.
+                        let socket = ControlServer.path(forDatabase: settings.database)
+                        if FileManager.default.fileExists(atPath: socket) {
+                            _ = try? ControlClient.send(JSONObject([("op", .string("bundle_applied"))]), to: socket)
+                        }
                     case .noop(let manifest):
                         print("no change: version \(manifest.version) is already applied")
                     }

@@ -19,7 +19,7 @@ struct RunCommand: AsyncParsableCommand {
             do throws(DaemonError) {
                 daemon = try GatehouseDaemon.build(configPath: config, software: GatehouseVersion.software, logger: logger)
             } catch {
-                throw error.code == "daemon.config" ? CLIFailure.refused(error.message) : CLIFailure.environment(error.description)
+                throw error.code == .config ? CLIFailure.refused(error.message) : CLIFailure.environment(error.description)
             }
             do {
                 try await daemon.run()

@@ -20,7 +20,7 @@ struct CameraReaderTests {
         let logger = Logger(label: "test")
         let controller = try AccessController(
             config: config, inviteKeys: inviteKeys, database: database, eventLog: log, outputs: SimulatedGPIO(config: config, logger: logger), software: "test",
-            logger: logger, now: WallClock.now)
+            logger: logger)
         let frames = TemporaryDirectory("gatehouse-camera")
         let camera = SimulatedCamera(directory: frames.path, framesPerSecond: 30)
         let loop = ReaderLoop(

@@ -12,7 +12,9 @@ struct DaemonTests {
         let fixture = try DaemonFixture()
         let daemon = try fixture.start()
 
+        // The gate has a contact: each grant counts once the gate opens.
         let granted = try daemon.simulate(reader: "gate-in", "uid", "04:a2:b3:c4:d5:e6:f7")
+        try daemon.walkThrough(contact: "gate-contact")
         #expect(granted.status == 0)
         let reply = try #require(granted.reply)
         #expect(reply.string("decision") == "granted" && reply.string("reason") == "granted")
@@ -23,8 +25,10 @@ struct DaemonTests {
 
         let token = try fixture.visitorToken()
         let visitorIn = try daemon.simulate(reader: "gate-in", "code", token)
+        try daemon.walkThrough(contact: "gate-contact")
         #expect(visitorIn.status == 0 && visitorIn.reply?.string("invite") == "inv-1")
         let again = try daemon.simulate(reader: "gate-out", "code", token)
+        try daemon.walkThrough(contact: "gate-contact")
         #expect(again.status == 0 && again.reply?.string("direction") == "out")
         let usedUp = try daemon.simulate(reader: "gate-in", "code", token)
         #expect(usedUp.status == 1 && usedUp.reply?.string("reason") == "invite_used_up")
@@ -45,6 +49,7 @@ struct DaemonTests {
         #expect(withoutDoorLife(events).map { $0.string("type") } == [
             "gatehouse.system.started", "gatehouse.access.granted", "gatehouse.access.denied", "gatehouse.access.granted",
             "gatehouse.visitor.checked_in", "gatehouse.access.granted", "gatehouse.visitor.checked_out", "gatehouse.access.denied",
+            "gatehouse.alarm.door_forced",  // the contact set high by hand, with no grant
         ])
         #expect(events[1].string("id") == reply.string("event_id") && events[1].string("subject") == "gate")
         let data = try #require(events[1].object("data"))

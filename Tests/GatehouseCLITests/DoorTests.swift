@@ -61,6 +61,7 @@ struct DoorTests {
         let doors = try DoorFixture()
         var daemon = try doors.start()
         #expect(try daemon.simulate(reader: "gate-in", "uid", DoorFixture.bob).status == 0)
+        try daemon.walkThrough(contact: "gate-contact")
 
         try doors.input("fire-alarm", "high")
         let changed = try #require(try doors.wait(.emergencyModeChanged).first?.object("data"))
@@ -121,10 +122,15 @@ struct DoorTests {
         let doors = try DoorFixture()
         let daemon = try doors.start()
         let token = try doors.base.visitorToken()
-        #expect(try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna).status == 0)
-        #expect(try daemon.simulate(reader: "gate-in", "uid", DoorFixture.bob).status == 0)
-        #expect(try daemon.simulate(reader: "gate-in", "code", token).status == 0)
-        #expect(try daemon.simulate(reader: "gate-out", "uid", DaemonFixture.anna).status == 0)
+        // Each through the gate, whose contact counts them; Eve's grant is never used.
+        for (reader, kind, value) in [
+            ("gate-in", "uid", DaemonFixture.anna), ("gate-in", "uid", DoorFixture.bob), ("gate-in", "code", token), ("gate-out", "uid", DaemonFixture.anna),
+        ] {
+            #expect(try daemon.simulate(reader: reader, kind, value).status == 0)
+            try daemon.walkThrough(contact: "gate-contact")
+        }
+        #expect(try daemon.simulate(reader: "turnstile-in", "uid", DoorFixture.bob).status == 0)
+        try doors.wait(.accessNoPassage)
 
         let printed = try doors.base.site.run(["muster", "--config", doors.config])
         #expect(printed.status == 0)

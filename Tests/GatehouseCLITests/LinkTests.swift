@@ -115,6 +115,7 @@ struct LinkTests {
         let daemon = try fixture.start()
         platform.wait("online") { platform.messages("status").last?.string("state") == "online" }
         #expect(try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna).status == 0)
+        try daemon.walkThrough(contact: "gate-contact")  // in through the gate: counted on the muster list
 
         let key = try SigningKey(contentsOf: fixture.site.directory.file("site/keys/private/command.jwk"))
         let now = Int64(Date().timeIntervalSince1970)

@@ -19,8 +19,7 @@ struct ReaderLoopTests {
         let logger = Logger(label: "test")
         let outputs = SimulatedGPIO(config: config, logger: logger)
         let controller = try AccessController(
-            config: config, inviteKeys: inviteKeys, database: database, eventLog: log, outputs: outputs, software: "test", logger: logger,
-            now: WallClock.now)
+            config: config, inviteKeys: inviteKeys, database: database, eventLog: log, outputs: outputs, software: "test", logger: logger)
         var reader = try #require(config.reader("gate-in"))
         reader.repeatAfterSeconds = 1
         let twin = SimulatedBadgeReader(connection: "simulated:gate-in")

@@ -23,7 +23,7 @@ struct SimulatedLinkTests {
         let logger = Logger(label: "test")
         let controller = try AccessController(
             config: config, inviteKeys: inviteKeys, database: database, eventLog: log, outputs: SimulatedGPIO(config: config, logger: logger), software: "test",
-            logger: logger, now: WallClock.now)
+            logger: logger)
         let twin = Mutex<SimulatedBroker?>(nil)
         let link = try MQTTLink(
             config: config, mqtt: mqtt, password: nil, keys: try GatehouseDaemon.linkKeys(config, configPath: fixture.config), inputs: inputs,

@@ -27,10 +27,15 @@ struct VisitorCameraTests {
             try fixture.events().filter { $0.string("type")?.hasPrefix("gatehouse.access.") == true }.compactMap { $0.object("data")?.string("reason") }
         }
 
+        // The gate has a contact: the visitor is checked in and out when it opens.
         try show(token, to: entry)
+        #expect(try waitUntil { try reasons().count == 1 })
+        try daemon.walkThrough(contact: "gate-contact")
         #expect(try waitUntil { try types().contains("gatehouse.visitor.checked_in") })
         try takeAway(from: entry)
         try show(token, to: exit)
+        #expect(try waitUntil { try reasons().count == 2 })
+        try daemon.walkThrough(contact: "gate-contact")
         #expect(try waitUntil { try types().contains("gatehouse.visitor.checked_out") })
         try takeAway(from: exit)
 

@@ -69,27 +69,38 @@ struct DecisionBench: AsyncParsableCommand {
         return round % 10 == 0 ? "FF" + uid.dropFirst(2) : uid
     }
 
+    /// The engine alone and the access machine around it, each deciding the same badge in
+    /// turn, so that both see the same machine speed: the machine's cost over the engine's is
+    /// the ratio of the two.
     private func engineAlone(config: GatehouseConfig, configPath: String, database: GatehouseDatabase, people: Int) throws {
-        let engine = PolicyEngine(
-            site: config.site, settings: config.policy, inviteKeys: try ConfigFile.trust(config, .invite, configPath: configPath), timeZones: TimeZoneCatalog())
+        let inviteKeys = try ConfigFile.trust(config, .invite, configPath: configPath)
+        let engine = PolicyEngine(site: config.site, settings: config.policy, inviteKeys: inviteKeys, timeZones: TimeZoneCatalog())
+        var machine = AccessMachine(settings: AccessSettings(config: config, inviteKeys: inviteKeys, timeZones: TimeZoneCatalog()), state: RuntimeState())
         let reader = try PolicyReader(database)
         guard let door = config.door("gate") else { throw ValidationError("the template has no gate door") }
         let state = RuntimeState()
         var generator = SystemRandomNumberGenerator()
-        var durations: [Duration] = []
-        durations.reserveCapacity(decisions)
+        var engineDurations: [Duration] = [], machineDurations: [Duration] = []
+        engineDurations.reserveCapacity(decisions)
+        machineDurations.reserveCapacity(decisions)
         var granted = 0
         for round in 0..<decisions {
-            let request = AccessRequest(
-                reader: "gate-in", door: door, direction: .in,
-                presentation: .credential(format: .uid, value: Self.uid(round, people: people, using: &generator)), time: WallClock.now())
+            let presentation = Presentation.credential(format: .uid, value: Self.uid(round, people: people, using: &generator))
+            let request = AccessRequest(reader: "gate-in", door: door, direction: .in, presentation: presentation, time: WallClock.now())
             let start = ContinuousClock.now
             let decision = try reader.read { view in try engine.decide(request, in: view, state: state) }
-            durations.append(ContinuousClock.now - start)
+            engineDurations.append(ContinuousClock.now - start)
             if decision.granted { granted += 1 }
+            // The machine's step as the access thread makes it, without the commit (timed below).
+            let moment = Moment(wall: request.time, monotonic: Int64(round) * 1000)
+            let started = ContinuousClock.now
+            let step = try reader.read { view in machine.handle(.presented(reader: "gate-in", presentation), at: moment, policy: view) }
+            machineDurations.append(ContinuousClock.now - started)
+            machine.stored(step)
         }
-        let latency = Latencies(durations)
-        print(String(format: "engine alone: %d decisions (%d granted), p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs", decisions, granted, latency.microseconds(0.5), latency.microseconds(0.99), latency.microseconds(0.999)))
+        let engineLatency = Latencies(engineDurations), machineLatency = Latencies(machineDurations)
+        print(String(format: "engine alone: %d decisions (%d granted), p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs", decisions, granted, engineLatency.microseconds(0.5), engineLatency.microseconds(0.99), engineLatency.microseconds(0.999)))
+        print(String(format: "access machine: p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs; machine/engine p50 %.2f, p99 %.2f", machineLatency.microseconds(0.5), machineLatency.microseconds(0.99), machineLatency.microseconds(0.999), machineLatency.microseconds(0.5) / engineLatency.microseconds(0.5), machineLatency.microseconds(0.99) / engineLatency.microseconds(0.99)))
     }
 
     private func eventCommits(config: GatehouseConfig, database: GatehouseDatabase) throws {

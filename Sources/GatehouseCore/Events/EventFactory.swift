@@ -17,16 +17,7 @@ public struct EventFactory: Sendable {
                 id: makeID(request.time), type: decision.granted ? .accessGranted : .accessDenied, time: request.time,
                 subject: subject, data: accessData(decision, request: request, mode: mode))
         ]
-        for effect in effects {
-            switch effect {
-            case .checkedIn(let invite, let time):
-                events.append(visitorEvent(.visitorCheckedIn, invite: invite, decision: decision, request: request, time: time, makeID: makeID))
-            case .checkedOut(let invite, let time):
-                events.append(visitorEvent(.visitorCheckedOut, invite: invite, decision: decision, request: request, time: time, makeID: makeID))
-            default:
-                continue
-            }
-        }
+        events += visitorEvents(for: effects, kind: decision.kind, door: request.door, reader: request.reader, makeID: makeID)
         return events
     }
 
@@ -58,14 +49,24 @@ public struct EventFactory: Sendable {
         return JSONObject(members)
     }
 
-    private func visitorEvent(_ type: EventType, invite: String, decision: AccessDecision, request: AccessRequest, time: Timestamp, makeID: (Timestamp) -> String) -> PendingEvent {
-        PendingEvent(
-            id: makeID(time), type: type, time: time, subject: request.door?.id ?? request.reader,
-            data: JSONObject([
-                ("invite", .string(invite)), ("kind", Self.optional(decision.kind)),
-                ("door", Self.optional(request.door?.id)), ("zone", Self.optional(request.door?.zone)),
-                ("reader", .string(request.reader)),
-            ]))
+    /// `visitor.checked_in` and `visitor.checked_out` for the check-ins and check-outs among
+    /// `effects`, at a grant or at the passage that used it.
+    public func visitorEvents(for effects: [RuntimeEffect], kind: String?, door: DoorConfig?, reader: String?, makeID: (Timestamp) -> String) -> [PendingEvent] {
+        effects.compactMap { effect in
+            let (type, invite, time): (EventType, String, Timestamp)
+            switch effect {
+            case .checkedIn(let id, let at): (type, invite, time) = (.visitorCheckedIn, id, at)
+            case .checkedOut(let id, let at): (type, invite, time) = (.visitorCheckedOut, id, at)
+            default: return nil
+            }
+            return PendingEvent(
+                id: makeID(time), type: type, time: time, subject: door?.id ?? reader ?? device,
+                data: JSONObject([
+                    ("invite", .string(invite)), ("kind", Self.optional(kind)),
+                    ("door", Self.optional(door?.id)), ("zone", Self.optional(door?.zone)),
+                    ("reader", Self.optional(reader)),
+                ]))
+        }
     }
 
     /// `system.started`: the software and the bundle the device starts with.

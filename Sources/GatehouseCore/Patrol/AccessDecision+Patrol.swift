@@ -3,7 +3,7 @@ extension AccessDecision {
     /// was identified with a valid credential. At a reader that is also a door, the door's own
     /// refusal (no grant, a schedule, anti-passback, lockdown…) does not undo the visit: the
     /// guard was there.
-    public func isPatrolVisit(roles: [String]) -> Bool {
+    public var isPatrolVisit: Bool {
         guard person != nil, roles.contains("guard") else { return false }
         switch reason {
         case .unknownCredential, .credentialInactive, .credentialExpired, .personInactive, .personExpired, .notAGuard, .noPolicy, .policyStale,

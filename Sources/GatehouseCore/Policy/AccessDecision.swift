@@ -9,8 +9,11 @@ public struct AccessDecision: Sendable, Equatable {
     public var invite: String?
     /// The credential record's id, when one was found.
     public var credential: String?
+    /// The person's roles, as the cache had them when the decision was made (empty for a
+    /// visitor or an unknown credential), so that nothing after the decision reads them again.
+    public var roles: [String] = []
     /// Whether the person holds the `escort` role (an escort's grant lets a visitor follow).
-    public var isEscort = false
+    public var isEscort: Bool { roles.contains("escort") }
     /// A soft anti-passback violation: granted, and flagged in the event.
     public var passbackViolation = false
     /// Decided from a cache whose bundle has expired (the door allows it).

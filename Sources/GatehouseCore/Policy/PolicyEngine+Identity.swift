@@ -19,7 +19,7 @@ extension PolicyEngine {
             return Identity(decision: decision.with(.unknownCredential))
         }
         decision.kind = person.kind.rawValue
-        decision.isEscort = person.roles.contains("escort")
+        decision.roles = person.roles
         let reason: AccessReason? =
             if credential.status != .active || Self.notYet(credential.validFrom, now) { .credentialInactive }
             else if Self.over(credential.validUntil, now) { .credentialExpired }

@@ -1,0 +1,64 @@
+extension AccessMachine {
+    /// One presentation: decide, open the door (its machine says how), and the events and
+    /// state changes to store. The access event is the step's first event.
+    mutating func present(_ presentation: Presentation, at readerID: String, moment: Moment, policy: some PolicyView, into step: inout AccessStep) {
+        let settings = settings
+        guard let request = AccessRequest(reader: readerID, in: settings.config, presentation: presentation, time: moment.wall) else {
+            step.note(.warning, "presentation at an unknown reader refused", ["gate.reader": readerID])
+            step.reply = .unknownReader(readerID)
+            return
+        }
+        var decision: AccessDecision
+        var plans: [PatrolTracker.Plan] = []
+        do {
+            decision = try settings.engine.decide(request, in: policy, state: state)
+            // A guard at a checkpoint: the routes through it, read in the same transaction.
+            if let checkpoint = request.checkpoint, decision.isPatrolVisit {
+                plans = try patrolPlans(in: policy, checkpoints: [checkpoint])
+            }
+        } catch {
+            // The cache cannot be read: nothing can be decided from it.
+            step.note(.error, "cannot read the policy cache", ["gate.reader": readerID, "error": "\(error)"])
+            decision = AccessDecision(reason: .noPolicy)
+        }
+        let effects = state.effects(of: decision, for: request)
+        var immediate = effects
+        var doorStep = AccessStep()
+        if decision.granted, let door = request.door {
+            // The door's machine pulses the relay now; where the door senses passages, the
+            // entry or exit waits in the ticket for its passage.
+            let released = doors[door.id].map { $0.config == door && $0.machine.isReleased } ?? false
+            let (ticket, now) = PassageTicket.forGrant(decision, request: request, effects: effects, countsPassages: door.sensesPassages && !released)
+            immediate = now
+            drive(door, .granted(ticket), at: moment, into: &doorStep)
+        }
+        step.events += settings.events.events(for: decision, request: request, effects: immediate, mode: state.mode, makeID: EventID.make)
+        step.effects += immediate
+        if let streak = streaks.on(reader: readerID, granted: decision.granted) {
+            step.events.append(
+                settings.events.repeatedDenials(reader: readerID, door: request.door?.id, count: streak, at: moment.wall, id: EventID.make(at: moment.wall)))
+        }
+        if request.checkpoint != nil, decision.isPatrolVisit {
+            visit(decision, request, plans: plans, into: &step)
+        }
+        step.note(decision.granted ? .info : .notice, decision.granted ? "access granted" : "access denied", Self.metadata(decision, request, site: settings.config.site))
+        step.outputs += doorStep.outputs
+        step.events += doorStep.events
+        step.effects += doorStep.effects
+        step.notes += doorStep.notes
+        step.reply = .decided(request, decision)
+    }
+
+    /// A decision's log line: the credential by its fingerprint only.
+    static func metadata(_ decision: AccessDecision, _ request: AccessRequest, site: String) -> [String: String] {
+        var metadata = [
+            "gate.reader": request.reader, "access.reason": decision.reason.rawValue,
+            "credential.format": request.presentation.formatName,
+            "credential.fingerprint": request.presentation.fingerprint(site: site),
+        ]
+        if let door = request.door { metadata["gate.door"] = door.id }
+        if let person = decision.person { metadata["access.person"] = person }
+        if let invite = decision.invite { metadata["access.invite"] = invite }
+        return metadata
+    }
+}

@@ -1,0 +1,116 @@
+/// The access path as one state machine: the runtime state of a device (occupancy and with it
+/// anti-passback, invite use, the mode, each door's machine, denial streaks, patrol rounds, the
+/// bundle in force) driven by ``AccessInput``s against a read-only ``PolicyView``, returning an
+/// ``AccessStep`` that says what to do: outputs to drive, events and effects to store in one
+/// transaction, lines to log, a reply. It does no I/O and reads no clock: each input comes with
+/// its ``Moment``.
+///
+/// The runtime state changes only once the step's effects are stored: the executor calls
+/// ``stored(_:)`` after its commit, so the machine never believes what the store does not hold.
+/// Door machines and streaks move at once, since the relays they drive have moved.
+public struct AccessMachine: Sendable {
+    /// How long a reader's feedback output confirms a guard's visit.
+    public static let visitFeedbackMilliseconds = 300
+    /// How often the policy's freshness and the patrol rounds are looked at, at most.
+    public static let housekeepingMilliseconds: Int64 = 1000
+
+    /// A door's machine with the configuration it was made from.
+    struct DoorSlot: Sendable {
+        var config: DoorConfig
+        var machine: DoorMachine<PassageTicket>
+    }
+
+    public private(set) var settings: AccessSettings
+    /// What the store holds: the mode, occupancy, invite use, patrol rounds.
+    public private(set) var state: RuntimeState
+    /// The bundle in force, as last applied or read.
+    public private(set) var applied: AppliedBundle?
+    var streaks: DenialStreaks
+    var doors: [String: DoorSlot] = [:]
+    /// When housekeeping last ran, on the monotonic clock.
+    var lastHousekeeping: Int64?
+
+    /// A machine with the state the store gave back; nothing happens until ``AccessInput/started(software:)``.
+    public init(settings: AccessSettings, state: RuntimeState, applied: AppliedBundle? = nil) {
+        self.settings = settings
+        self.state = state
+        self.applied = applied
+        streaks = DenialStreaks(threshold: settings.config.policy.repeatedDenialsThreshold)
+    }
+
+    /// Handles one input at `moment`, reading the cache through `policy` (one read transaction).
+    public mutating func handle(_ input: AccessInput, at moment: Moment, policy: some PolicyView) -> AccessStep {
+        var step = AccessStep()
+        switch input {
+        case .started(let software):
+            start(software: software, at: moment, policy: policy, into: &step)
+        case .presented(let reader, let presentation):
+            present(presentation, at: reader, moment: moment, policy: policy, into: &step)
+        case .inputChanged(let change):
+            inputChanged(change, at: moment, into: &step)
+        case .tick:
+            break
+        case .command(let command):
+            carryOut(command, at: moment, into: &step)
+        case .modeRequested(let mode, let origin):
+            step.reply = changeMode(to: mode, by: origin, command: nil, at: moment, into: &step) ? .carriedOut : .unchanged
+        case .musterRequested(let origin):
+            step.note(.notice, "muster list requested", ["muster.origin": origin])
+            step.events.append(settings.events.muster(state, orderedBy: origin, command: nil, at: moment.wall, id: EventID.make(at: moment.wall)))
+            step.reply = .carriedOut
+        case .bundleApplied(let bundle):
+            applied = bundle
+            checkFreshness(at: moment, into: &step)
+        case .reconfigured(let new):
+            settings = new
+            streaks.threshold = new.config.policy.repeatedDenialsThreshold
+        }
+        tickDoors(at: moment, into: &step)
+        if lastHousekeeping.map({ moment.monotonic - $0 >= Self.housekeepingMilliseconds }) ?? true {
+            lastHousekeeping = moment.monotonic
+            checkFreshness(at: moment, into: &step)
+            followPatrol(at: moment, policy: policy, into: &step)
+        }
+        return step
+    }
+
+    /// The step's events and effects are stored: the runtime state follows them.
+    public mutating func stored(_ step: AccessStep) {
+        for effect in step.effects { state.apply(effect) }
+    }
+
+    /// Handles one input and takes its effects as stored: for tests, and for an executor
+    /// that has no store.
+    public mutating func run(_ input: AccessInput, at moment: Moment, policy: some PolicyView) -> AccessStep {
+        let step = handle(input, at: moment, policy: policy)
+        stored(step)
+        return step
+    }
+
+    /// `system.started`, the doors as the mode says, then the policy's freshness and the rounds
+    /// missed while the daemon was down, before the first presentation.
+    private mutating func start(software: String, at moment: Moment, policy: some PolicyView, into step: inout AccessStep) {
+        do {
+            applied = try policy.appliedBundle()
+        } catch {
+            step.note(.error, "cannot read the applied bundle", ["error": "\(error)"])
+        }
+        step.events.append(
+            settings.events.started(software: software, bundle: applied?.version, mode: state.mode, at: moment.wall, id: EventID.make(at: moment.wall)))
+        step.note(.info, "access thread started", ["bundle.version": applied.map { String($0.version) } ?? "none", "device.mode": state.mode.kind.rawValue])
+        applyMode(state.mode, at: moment, into: &step)
+        lastHousekeeping = moment.monotonic
+        checkFreshness(at: moment, into: &step)
+        followPatrol(at: moment, policy: policy, into: &step)
+    }
+
+    /// Raises `policy_stale` once per bundle version whose `expires` has passed.
+    private mutating func checkFreshness(at moment: Moment, into step: inout AccessStep) {
+        guard let applied, let expires = applied.expires, moment.wall >= expires, state.staleAlarmVersion != applied.version,
+            !step.effects.contains(.staleAlarmed(version: applied.version))
+        else { return }
+        step.note(.warning, "policy is stale", ["bundle.version": "\(applied.version)", "bundle.expires": expires.rfc3339])
+        step.events.append(settings.events.policyStale(applied, at: moment.wall, id: EventID.make(at: moment.wall)))
+        step.effects.append(.staleAlarmed(version: applied.version))
+    }
+}

@@ -1,0 +1,61 @@
+/// What the access machine asks for after one input, in the order to do it: drive the outputs
+/// (the door never waits on the disk), store the events and effects in one transaction, tell
+/// the machine they were stored (``AccessMachine/stored(_:)``), then give the reply.
+public struct AccessStep: Sendable {
+    /// An output to drive.
+    public enum Output: Sendable, Equatable {
+        /// Activate the output for this long, then let it rest.
+        case pulse(String, milliseconds: Int)
+        /// Hold the output active, or let it rest, until told otherwise.
+        case hold(String, active: Bool)
+    }
+
+    /// What to tell whoever gave the input.
+    public enum Reply: Sendable, Equatable {
+        /// Nothing (an input change, a tick, a reload).
+        case none
+        /// A presentation's request and decision; the access event is the first stored.
+        case decided(AccessRequest, AccessDecision)
+        /// The command or request was carried out: its events are the ones stored.
+        case carriedOut
+        /// Nothing to do: the device was already so (a mode it is already in).
+        case unchanged
+        /// The configuration has no such reader.
+        case unknownReader(String)
+        /// The configuration has no such door.
+        case unknownDoor(String)
+    }
+
+    public var outputs: [Output] = []
+    /// The events to store, in order.
+    public var events: [PendingEvent] = []
+    /// The state changes stored in the same transaction as the events.
+    public var effects: [RuntimeEffect] = []
+    /// What to log, in order.
+    public var notes: [AccessNote] = []
+    public var reply: Reply = .none
+
+    public init() {}
+
+    /// Whether there is anything to store.
+    public var storesSomething: Bool { !events.isEmpty || !effects.isEmpty }
+
+    mutating func note(_ level: AccessNote.Level, _ message: String, _ metadata: [String: String] = [:]) {
+        notes.append(AccessNote(level, message, metadata))
+    }
+}
+
+/// A line for the daemon's log, with dotted metadata keys; never a raw credential.
+public struct AccessNote: Sendable, Equatable {
+    public enum Level: Sendable, Equatable { case debug, info, notice, warning, error }
+
+    public var level: Level
+    public var message: String
+    public var metadata: [String: String]
+
+    public init(_ level: Level, _ message: String, _ metadata: [String: String] = [:]) {
+        self.level = level
+        self.message = message
+        self.metadata = metadata
+    }
+}
