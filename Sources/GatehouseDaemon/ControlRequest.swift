@@ -9,13 +9,15 @@ import GatehouseStore
 /// simulated input. `{"op":"mode","mode":"normal"|"lockdown"|"evacuation","zones":[…]?}`
 /// changes the mode; `{"op":"muster"}` stores and returns the muster list.
 /// `{"op":"bundle_applied"}` tells the daemon that another process (`gatehouse bundle apply`)
-/// applied a bundle to its cache. `{"op":"ping"}` checks that the daemon answers.
+/// applied a bundle to its cache. `{"op":"reload_plan"}` reads the daemon's configuration file
+/// as SIGHUP would and answers what reloading it would do. `{"op":"ping"}` checks that the daemon answers.
 enum ControlRequest: Equatable {
     case present(reader: String, Presentation)
     case input(name: String, high: Bool)
     case mode(DeviceMode)
     case muster
     case bundleApplied
+    case reloadPlan
     case ping
 
     init(line: [UInt8]) throws(DaemonError) {
@@ -35,6 +37,8 @@ enum ControlRequest: Equatable {
             self = .muster
         case "bundle_applied":
             self = .bundleApplied
+        case "reload_plan":
+            self = .reloadPlan
         case "mode":
             let name = try text("mode")
             guard let kind = DeviceMode.Kind(rawValue: name) else {

@@ -1,6 +1,5 @@
 import Foundation
 import GatehouseCore
-import GatehouseGPIO
 import Logging
 import Synchronization
 
@@ -25,14 +24,19 @@ public final class ControlServer: Sendable {
     private let listener: UnixSocket
     private let controller: AccessController
     /// The simulated GPIO lines, or nil when the device drives real ones.
-    private let simulatedGPIO: SimulatedGPIO?
+    private let simulatedGPIO: (any InputSimulatorPort)?
+    /// The file SIGHUP reloads, for `reload_plan`.
+    private let configPath: String
     private let permissions: ControlPermissions
     private let logger: Logger
     private let stopping = Atomic<Bool>(false)
     private let thread = Mutex<DedicatedThread?>(nil)
 
     /// Binds the socket now, so that it exists before the daemon reports itself ready.
-    public init(path: String, controller: AccessController, simulatedGPIO: SimulatedGPIO?, group: String?, logger: Logger) throws(DaemonError) {
+    public init(
+        path: String, configPath: String, controller: AccessController, simulatedGPIO: (any InputSimulatorPort)?, group: String?, logger: Logger
+    ) throws(DaemonError) {
+        self.configPath = configPath
         self.path = path
         // A socket that answers belongs to a daemon still running on this database: two would
         // number events twice. One that does not answer is left over from a crash.
@@ -137,6 +141,15 @@ public final class ControlServer: Sendable {
         case .bundleApplied:
             try controller.cacheChanged()
             return JSONObject([("ok", .bool(true))])
+        case .reloadPlan:
+            let loaded = try ConfigFile.loadForDaemon(configPath)
+            let plan = ReloadPlan(running: controller.configuration, loaded: loaded.config)
+            return JSONObject([
+                ("ok", .bool(true)), ("file", .string(configPath)), ("refused", .bool(plan.isRefused)),
+                ("changes", .array(plan.changes.map { change in
+                    .object(JSONObject([("key", .string(change.key)), ("verdict", .string(change.verdict.rawValue)), ("reason", .string(change.reason))]))
+                })),
+            ])
         case .ping:
             return JSONObject([("ok", .bool(true))])
         }

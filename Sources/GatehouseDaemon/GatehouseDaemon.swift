@@ -66,7 +66,7 @@ public enum GatehouseDaemon {
         }
         let socketPath = ControlServer.path(forDatabase: config.database)
         // The socket first: it refuses to start beside another daemon, which holds the lines.
-        let server = try ControlServer(path: socketPath, controller: controller, simulatedGPIO: simulatedGPIO, group: config.control.group, logger: logger)
+        let server = try ControlServer(path: socketPath, configPath: configPath, controller: controller, simulatedGPIO: simulatedGPIO, group: config.control.group, logger: logger)
         do {
             try gpio.claim()
         } catch {

@@ -3,12 +3,12 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// Reloads the configuration on SIGHUP: parse, validate, swap. A file with problems keeps the
-/// running configuration, and each problem is logged. The invite, bundle and command keys
-/// are read again too. The site, device and database, the GPIO lines (`[hardware]`,
-/// `[outputs]`, `[inputs]`, which are claimed at start with the safe states the doors' fail
-/// modes give them) and `[control]` (the socket's group) cannot change while running; a file
-/// that changes them is refused the same way. Doors and readers may change.
+/// Reloads the configuration on SIGHUP: parse, validate, plan, swap. A file with problems keeps
+/// the running configuration, and each problem is logged. The invite, bundle and command keys
+/// are read again too. What each change does is the core's ``ReloadPlan``: a change it refuses
+/// (the site, device or database, the GPIO lines, `[control]`) refuses the whole file the same
+/// way; one that needs a restart is logged and kept as it runs; the rest applies between two
+/// inputs of the access machine.
 struct ReloadService: Service {
     let configPath: String
     let running: GatehouseConfig
@@ -32,20 +32,17 @@ struct ReloadService: Service {
 
     private func reload(over current: GatehouseConfig) throws(DaemonError) -> GatehouseConfig {
         let loaded = try ConfigFile.loadForDaemon(configPath)
-        let fixed: [(String, Bool)] = [
-            ("site", loaded.config.site == current.site), ("device", loaded.config.device == current.device),
-            ("database", loaded.config.database == current.database), ("hardware", loaded.config.hardware == current.hardware),
-            ("outputs (or a door's fail_mode)", loaded.config.outputs == current.outputs), ("inputs", loaded.config.inputs == current.inputs),
-            ("control", loaded.config.control == current.control),
-        ]
-        let changed = fixed.filter { !$0.1 }.map { "\(configPath): \($0.0): cannot change while the daemon runs; restart it" }
-        guard changed.isEmpty else { throw DaemonError(.config, changed.joined(separator: "\n")) }
+        let plan = ReloadPlan(running: current, loaded: loaded.config)
+        let refused = plan.changes.filter { $0.verdict == .refused }
+        guard refused.isEmpty else {
+            throw DaemonError(.config, refused.map { "\(configPath): \($0.key): cannot change while the daemon runs (\($0.reason))" }.joined(separator: "\n"))
+        }
         if let link { link.reconfigure(loaded.config, keys: try GatehouseDaemon.linkKeys(loaded.config, configPath: configPath)) }
         controller.reconfigure(loaded.config, inviteKeys: loaded.inviteKeys)
-        if loaded.config.mqtt != current.mqtt || loaded.config.outbox != current.outbox {
-            logger.warning("changes to [mqtt] and [outbox] take effect when the daemon restarts", metadata: ["config.file": "\(configPath)"])
+        for change in plan.changes where change.verdict == .needsRestart {
+            logger.warning("config change takes effect when the daemon restarts", metadata: ["config.file": "\(configPath)", "config.key": "\(change.key)", "config.reason": "\(change.reason)"])
         }
-        logger.info("config reloaded", metadata: ["config.file": "\(configPath)", "config.readers": "\(loaded.config.readers.count)"])
+        logger.info("config reloaded", metadata: ["config.file": "\(configPath)", "config.changes": "\(plan.changes.count)"])
         return loaded.config
     }
 }

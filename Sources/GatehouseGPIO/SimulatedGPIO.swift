@@ -13,7 +13,7 @@ import Synchronization
 /// pulses are logged, not written) goes there, as JSON replaced atomically, each time the lines
 /// are claimed or released or an output is held, so that a test or an installer can see what the
 /// relays would do across a stop and a restart.
-public final class SimulatedGPIO: GPIOPort {
+public final class SimulatedGPIO: GPIOPort, InputSimulatorPort {
     /// One pulse, as it was asked for.
     public struct Pulse: Sendable, Equatable {
         public var output: String

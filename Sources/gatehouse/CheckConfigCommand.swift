@@ -1,21 +1,46 @@
 import ArgumentParser
+import GatehouseCore
 import GatehouseDaemon
 
-/// `gatehouse check-config FILE`: every problem, or `ok`.
+/// `gatehouse check-config FILE`: every problem, or `ok`; with `--reload-plan`, what a reload
+/// of the running daemon's file would do.
 struct CheckConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
-        abstract: "Check a configuration file and the trust files it names.")
+        abstract: "Check a configuration file and the trust files it names.",
+        discussion: """
+            With --reload-plan, also asks the daemon running on FILE's database what a reload
+            (SIGHUP, systemctl reload) of its file would do: each change applies now, needs a
+            restart, or refuses the reload. Exit status 1 when the file has problems or the
+            reload would be refused; 2 when no daemon answers.
+            """)
 
     @Argument(help: "The configuration file.") var file: String
+    @Flag(help: "Print what reloading the running daemon's file would change.") var reloadPlan = false
 
     func run() throws {
         let problems = ConfigFile.problems(file)
-        guard !problems.isEmpty else {
+        for problem in problems { print(problem) }
+        guard problems.isEmpty else { throw ExitCode(1) }
+        guard reloadPlan else {
             print("ok")
             return
         }
-        for problem in problems { print(problem) }
-        throw ExitCode(1)
+        let reply = try ControlReply.request(config: file) { socket throws(DaemonError) in
+            try ControlClient.send(JSONObject([("op", .string("reload_plan"))]), to: socket)
+        }
+        guard case .array(let changes)? = reply["changes"] else {
+            printError("gatehouse: the daemon's reply has no plan")
+            throw ExitCode(2)
+        }
+        if changes.isEmpty { print("no change from the running configuration") }
+        for case .object(let change) in changes {
+            guard case .string(let key)? = change["key"], case .string(let verdict)? = change["verdict"], case .string(let reason)? = change["reason"] else { continue }
+            print("\(key): \(verdict) (\(reason))")
+        }
+        if case .bool(true)? = reply["refused"] {
+            print("a reload would be refused: the running configuration would stay")
+            throw ExitCode(1)
+        }
     }
 }

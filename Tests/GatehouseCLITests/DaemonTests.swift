@@ -176,7 +176,11 @@ struct DaemonTests {
         let original = try String(contentsOfFile: fixture.config, encoding: .utf8)
         #expect(try daemon.simulate(reader: "side-in", "uid", DaemonFixture.anna).status == 2)
 
+        let same = try fixture.site.run(["check-config", fixture.config, "--reload-plan"])
+        #expect(same.status == 0 && same.standardOutput == "no change from the running configuration\n")
         try (original + "\n[readers.side-in]\ntype = \"simulated\"\ndoor = \"gate\"\ndirection = \"in\"\n").write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let planned = try fixture.site.run(["check-config", fixture.config, "--reload-plan"])
+        #expect(planned.status == 0 && planned.standardOutput == "readers.side-in: applies now (from the next presentation)\n", "\(planned.standardError)")
         daemon.signal(SIGHUP)
         #expect(try poll { try daemon.simulate(reader: "side-in", "uid", DaemonFixture.anna).status == 0 })
 
@@ -190,8 +194,11 @@ struct DaemonTests {
 
         // The lines were claimed at start with the doors' fail modes: a new fail mode waits for a restart.
         try original.replacingOccurrences(of: "fail_mode = \"secure\"", with: "fail_mode = \"safe\"").write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let refused = try fixture.site.run(["check-config", fixture.config, "--reload-plan"])
+        #expect(refused.status == 1 && refused.standardOutput.contains("[outputs] (or a door's fail_mode): refused (GPIO lines are claimed at start"))
+        #expect(refused.standardOutput.hasSuffix("a reload would be refused: the running configuration would stay\n"))
         daemon.signal(SIGHUP)
-        #expect(try poll { daemon.log.contains("outputs (or a door's fail_mode): cannot change while the daemon runs; restart it") })
+        #expect(try poll { daemon.log.contains("[outputs] (or a door's fail_mode): cannot change while the daemon runs") })
         #expect(daemon.stop() == 0)
     }
 
