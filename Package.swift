@@ -56,10 +56,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The one thread type and the one bounded blocking queue every thread of ours uses.
+        .target(name: "GatehouseThreads", swiftSettings: strictSettings),
+
         // One thin adapter per C library.
         .target(
             name: "GatehouseNFC",
-            dependencies: ["CNFC", "GatehouseCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CNFC", "GatehouseCore", "GatehouseThreads", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -69,10 +72,10 @@ let package = Package(
         ),
         .target(
             name: "GatehouseGPIO",
-            dependencies: ["CGPIOD", "GatehouseCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CGPIOD", "GatehouseCore", "GatehouseThreads", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
-        .target(name: "GatehouseMQTT", dependencies: ["CMosquitto", "GatehouseCore"], swiftSettings: strictSettings),
+        .target(name: "GatehouseMQTT", dependencies: ["CMosquitto", "GatehouseCore", "GatehouseThreads"], swiftSettings: strictSettings),
         .target(name: "GatehouseGzip", dependencies: ["CZlib"], swiftSettings: strictSettings),
 
         // The SQLite policy cache and event outbox.
@@ -81,6 +84,7 @@ let package = Package(
             dependencies: [
                 "GatehouseCore",
                 "GatehouseGzip",
+                "GatehouseThreads",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -112,6 +116,7 @@ let package = Package(
                 "GatehouseMQTT",
                 "GatehouseNFC",
                 "GatehouseQR",
+                "GatehouseThreads",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -132,6 +137,7 @@ let package = Package(
                 "GatehouseGPIO",
                 "GatehouseMQTT",
                 "GatehouseGzip",
+                "GatehouseThreads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -153,6 +159,7 @@ let package = Package(
             dependencies: ["GatehouseCore", "GatehouseAdmin", "GatehouseTesting"],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "GatehouseThreadsTests", dependencies: ["GatehouseThreads"], swiftSettings: strictSettings),
         .testTarget(
             name: "GatehouseStoreTests",
             dependencies: ["GatehouseStore", "GatehouseTesting", .product(name: "GRDB", package: "GRDB.swift")],
@@ -186,7 +193,7 @@ let package = Package(
         .testTarget(
             name: "GatehouseCLITests",
             dependencies: [
-                "gatehouse", "GatehouseTesting", "GatehouseDaemon", "GatehouseCore", "GatehouseMQTT", "GatehouseAdmin", "GatehouseGPIO", "GatehouseQR", "GatehouseNFC",
+                "gatehouse", "GatehouseTesting", "GatehouseDaemon", "GatehouseThreads", "GatehouseCore", "GatehouseMQTT", "GatehouseAdmin", "GatehouseGPIO", "GatehouseQR", "GatehouseNFC",
                 "GatehouseStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -1,6 +1,7 @@
 import Foundation
 import GatehouseCore
 import GatehouseStore
+import GatehouseThreads
 import Logging
 import Synchronization
 
@@ -46,7 +47,7 @@ public final class AccessController: @unchecked Sendable {
     let software: String
     /// One catalog of time zones for every configuration the daemon runs with.
     let timeZones = TimeZoneCatalog()
-    let jobs = JobQueue<Job>(capacity: 256)
+    let jobs = BlockingQueue<Job>(capacity: 256)
     private let published: Mutex<(status: DeviceStatus, config: GatehouseConfig)>
     private let lastBeat = Atomic<Int64>(0)
     private var thread: DedicatedThread?
@@ -103,7 +104,7 @@ public final class AccessController: @unchecked Sendable {
     /// that thread once it is carried out and its events are stored. False when the queue is
     /// full or shutting down.
     public func submit(_ command: RemoteCommand, reply: @escaping @Sendable (Result<CommandOutcome, DaemonError>) -> Void) -> Bool {
-        jobs.push(Job(input: .command(command)) { handled in reply(Self.outcome(of: handled)) })
+        jobs.offer(Job(input: .command(command)) { handled in reply(Self.outcome(of: handled)) })
     }
 
     /// Asks the access thread for a mode change or a muster list, for `origin` (`cli:USER`),
@@ -125,7 +126,7 @@ public final class AccessController: @unchecked Sendable {
     /// An input changed (a door contact, an exit button, a rotation, a tamper switch, the fire
     /// alarm): queued for the access thread. Called on the GPIO port's thread.
     public func inputChanged(_ change: InputChange) {
-        if !jobs.push(Job(input: .inputChanged(change))) {
+        if !jobs.offer(Job(input: .inputChanged(change))) {
             logger.error("input change dropped: the access queue is full or shutting down", metadata: ["gpio.input": "\(change.input)"])
         }
     }
@@ -133,7 +134,7 @@ public final class AccessController: @unchecked Sendable {
     /// A bundle was applied to the cache: the machine takes it as the one in force.
     public func bundleApplied(_ bundle: AppliedBundle?) {
         published.withLock { $0.status.bundle = bundle?.version }
-        if !jobs.push(Job(input: .bundleApplied(bundle))) {
+        if !jobs.offer(Job(input: .bundleApplied(bundle))) {
             logger.error("bundle version not handed to the access thread: its queue is full or shutting down")
         }
     }
@@ -153,7 +154,7 @@ public final class AccessController: @unchecked Sendable {
     public func reconfigure(_ config: GatehouseConfig, inviteKeys: TrustSet) {
         published.withLock { $0.config = config }
         let settings = AccessSettings(config: config, inviteKeys: inviteKeys, timeZones: timeZones)
-        if !jobs.push(Job(input: .reconfigured(settings))) {
+        if !jobs.offer(Job(input: .reconfigured(settings))) {
             logger.error("reloaded configuration not handed to the access thread: its queue is full or shutting down")
         }
     }
@@ -172,7 +173,7 @@ public final class AccessController: @unchecked Sendable {
     private func ask(_ input: AccessInput, timeout: TimeInterval) -> Result<Handled, DaemonError> {
         let done = DispatchSemaphore(value: 0)
         let result = Mutex<Handled?>(nil)
-        let accepted = jobs.push(
+        let accepted = jobs.offer(
             Job(input: input) { handled in
                 result.withLock { $0 = handled }
                 done.signal()
@@ -200,8 +201,8 @@ public final class AccessController: @unchecked Sendable {
         _ = carryOut(.started(software: software))
         while true {
             // A quarter of a second at most, so that doors hear the time often enough.
-            switch jobs.pop(timeout: 0.25) {
-            case .job(let job):
+            switch jobs.next(timeout: 0.25) {
+            case .element(let job):
                 let handled = carryOut(job.input)
                 job.reply?(handled)
             case .timedOut:

@@ -1,6 +1,7 @@
 import Foundation
 import GatehouseCore
 import GatehouseStore
+import GatehouseThreads
 import Logging
 import Synchronization
 
@@ -15,7 +16,7 @@ final class BundleWorker: Sendable {
         var origin: String
     }
 
-    private let jobs = JobQueue<Job>(capacity: 4)
+    private let jobs = BlockingQueue<Job>(capacity: 4)
     private let database: GatehouseDatabase
     private let eventLog: EventLog
     private let events: EventFactory
@@ -48,8 +49,8 @@ final class BundleWorker: Sendable {
             precondition(thread == nil, "the bundle thread starts once")
             thread = DedicatedThread(name: "gatehouse.bundle") { [self] in
                 while true {
-                    switch jobs.pop(timeout: 3600) {
-                    case .job(let job): done(apply(job))
+                    switch jobs.next(timeout: 3600) {
+                    case .element(let job): done(apply(job))
                     case .timedOut: continue
                     case .closed: return
                     }
@@ -65,7 +66,7 @@ final class BundleWorker: Sendable {
     }
 
     /// Queues a bundle; false when four are already waiting.
-    func submit(_ job: Job) -> Bool { jobs.push(job) }
+    func submit(_ job: Job) -> Bool { jobs.offer(job) }
 
     /// Takes new bundle keys for the next bundles (a reloaded configuration).
     func reconfigure(trust newTrust: TrustSet) { trust.withLock { $0 = newTrust } }

@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import GatehouseThreads
 import Logging
 import Synchronization
 

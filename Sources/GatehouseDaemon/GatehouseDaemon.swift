@@ -4,6 +4,7 @@ import GatehouseGPIO
 import GatehouseNFC
 import GatehouseQR
 import GatehouseStore
+import GatehouseThreads
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -45,7 +46,7 @@ public enum GatehouseDaemon {
         let gpio: any GPIOPort = injected ?? simulatedGPIO ?? GPIODLines(config: config, logger: logger)
         // The event log wakes the link's publisher after every commit.
         let linkInputs = config.mqtt == nil ? nil : MQTTLink.makeInputs()
-        let eventLog = EventLog(database: database, site: config.site, device: config.device) { _ = linkInputs?.push(.stored) }
+        let eventLog = EventLog(database: database, site: config.site, device: config.device) { _ = linkInputs?.offer(.stored) }
         let controller: AccessController
         let checkpointer: WALCheckpointer
         do {

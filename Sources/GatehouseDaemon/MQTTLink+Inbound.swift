@@ -1,5 +1,6 @@
 import GatehouseCore
 import GatehouseStore
+import GatehouseThreads
 import Logging
 
 extension MQTTLink {
@@ -51,7 +52,7 @@ extension MQTTLink {
             ack(.cmd, id: .string(command.id), result: .applied, reason: nil)
         case .open, .mode, .muster:
             let inputs = inputs
-            let queued = controller.submit(command) { result in _ = inputs.push(.commandDone(command, result)) }
+            let queued = controller.submit(command) { result in _ = inputs.offer(.commandDone(command, result)) }
             if !queued {
                 logger.error("command not carried out: the access queue is full", metadata: ["command.id": "\(command.id)", "command.reason": "\(Self.deviceBusy)"])
                 ack(.cmd, id: .string(command.id), result: .rejected, reason: Self.deviceBusy)

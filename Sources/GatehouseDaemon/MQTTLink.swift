@@ -2,6 +2,7 @@ import Foundation
 import GatehouseCore
 import GatehouseMQTT
 import GatehouseStore
+import GatehouseThreads
 import Logging
 import Synchronization
 
@@ -23,7 +24,7 @@ final class MQTTLink: @unchecked Sendable {
         var clockSkewSeconds: Int64
     }
 
-    let inputs: JobQueue<LinkInput>
+    let inputs: BlockingQueue<LinkInput>
     let topics: DeviceTopics
     let outbox: Outbox
     let replayMemory: CommandReplayMemory
@@ -51,7 +52,7 @@ final class MQTTLink: @unchecked Sendable {
     private var isStopping = false
 
     /// A queue for ``init``'s `inputs`: large enough that no acknowledgement is ever refused.
-    static func makeInputs() -> JobQueue<LinkInput> { JobQueue(capacity: 1 << 20) }
+    static func makeInputs() -> BlockingQueue<LinkInput> { BlockingQueue(capacity: 1 << 20) }
 
     /// Makes the client the link talks through: libmosquitto's, or a simulated twin in tests.
     typealias BrokerFactory = @Sendable (MQTTClientOptions, @escaping @Sendable (BrokerEvent) -> Void) throws -> any BrokerPort
@@ -60,7 +61,7 @@ final class MQTTLink: @unchecked Sendable {
     static let libmosquitto: BrokerFactory = { options, handler in try MQTTClient(options: options, handler: handler) }
 
     /// The link of `config`, taking its inputs from `inputs`, where the event log also says "stored".
-    init(config: GatehouseConfig, mqtt: MQTTConfig, password: String?, keys: (bundle: TrustSet, command: TrustSet), inputs: JobQueue<LinkInput>, database: GatehouseDatabase, eventLog: EventLog, controller: AccessController, software: String, logger: Logger, now: @escaping @Sendable () -> Timestamp, connect: BrokerFactory = MQTTLink.libmosquitto) throws(DaemonError) {
+    init(config: GatehouseConfig, mqtt: MQTTConfig, password: String?, keys: (bundle: TrustSet, command: TrustSet), inputs: BlockingQueue<LinkInput>, database: GatehouseDatabase, eventLog: EventLog, controller: AccessController, software: String, logger: Logger, now: @escaping @Sendable () -> Timestamp, connect: BrokerFactory = MQTTLink.libmosquitto) throws(DaemonError) {
         self.inputs = inputs
         brokerURL = mqtt.url
         topics = DeviceTopics(site: config.site, device: config.device)
@@ -91,13 +92,13 @@ final class MQTTLink: @unchecked Sendable {
             retain: true)
         let inputs = inputs
         do {
-            client = try connect(options) { event in _ = inputs.push(.client(event)) }
+            client = try connect(options) { event in _ = inputs.offer(.client(event)) }
         } catch {
             throw DaemonError(.mqtt, "\(mqtt.url): \(error)")
         }
         bundles = BundleWorker(
             config: config, trust: keys.bundle, database: database, eventLog: eventLog, logger: logger, now: now,
-            applied: { [controller] bundle in controller.bundleApplied(bundle) }, done: { report in _ = inputs.push(.bundleDone(report)) })
+            applied: { [controller] bundle in controller.bundleApplied(bundle) }, done: { report in _ = inputs.offer(.bundleDone(report)) })
     }
 
     static func settings(_ config: GatehouseConfig, commandKeys: TrustSet) -> Settings {
@@ -128,7 +129,7 @@ final class MQTTLink: @unchecked Sendable {
     /// that the acks of its last commands go out.
     func stop() async {
         await bundles.stop()
-        _ = inputs.push(.stop)
+        _ = inputs.offer(.stop)
         await thread?.join()
     }
 
@@ -139,10 +140,10 @@ final class MQTTLink: @unchecked Sendable {
         var stopDeadline: Date?
         while true {
             let wait = min(nextTick.timeIntervalSinceNow, stopDeadline?.timeIntervalSinceNow ?? 1)
-            if case .job(let input) = inputs.pop(timeout: max(0, wait)) {
+            if case .element(let input) = inputs.next(timeout: max(0, wait)) {
                 handle(input)
                 // Take everything already queued before publishing: acks come in runs.
-                while case .job(let more) = inputs.pop(timeout: 0) { handle(more) }
+                while case .element(let more) = inputs.next(timeout: 0) { handle(more) }
             }
             if isStopping && stopDeadline == nil { stopDeadline = Date(timeIntervalSinceNow: 2) }
             pump()

@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseStore
+import GatehouseThreads
 import Logging
 import ServiceLifecycle
 import Synchronization

@@ -1,6 +1,7 @@
 import Dispatch
 import GatehouseCore
 import GatehouseStore
+import GatehouseThreads
 import Logging
 import Synchronization
 

@@ -2,6 +2,7 @@ import CGPIOD
 import Dispatch
 import Foundation
 import GatehouseCore
+import GatehouseThreads
 import Glibc
 import Logging
 import Synchronization
@@ -30,7 +31,8 @@ public final class GPIODLines: GPIOPort, @unchecked Sendable {
     private let outputLock = Mutex<Void>(())
     private let stopping = Atomic<Bool>(false)
     private let watching = Atomic<Bool>(false)
-    private let finished = DispatchSemaphore(value: 0)
+    /// The watching thread, once started.
+    private let thread = Mutex<DedicatedThread?>(nil)
 
     public init(config: GatehouseConfig, logger: Logger) {
         self.config = config
@@ -68,16 +70,18 @@ public final class GPIODLines: GPIOPort, @unchecked Sendable {
 
     public func watch(reporting report: @escaping @Sendable (InputChange) -> Void) {
         precondition(!watching.exchange(true, ordering: .relaxed), "the GPIO lines are watched once")
-        let thread = Thread { [self] in
+        let watcher = DedicatedThread(name: "gatehouse.gpio") { [self] in
             while !stopping.load(ordering: .relaxed) { waitOnce(report) }
-            finished.signal()
         }
-        thread.name = "gatehouse.gpio"
-        thread.start()
+        thread.withLock { $0 = watcher }
     }
 
     public func release() {
-        if watching.load(ordering: .relaxed), !stopping.exchange(true, ordering: .relaxed) { finished.wait() }
+        if watching.load(ordering: .relaxed), !stopping.exchange(true, ordering: .relaxed) {
+            let watcher = thread.withLock { $0 }
+            watcher?.requestStop()
+            watcher?.joinBlocking()
+        }
         guard !chips.isEmpty else { return }
         outputLock.withLock { _ in
             for output in config.outputs {

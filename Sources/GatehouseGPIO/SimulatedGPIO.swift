@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import GatehouseCore
+import GatehouseThreads
 import Logging
 import Synchronization
 
@@ -33,7 +34,8 @@ public final class SimulatedGPIO: GPIOPort, InputSimulatorPort {
     private let logger: Logger
     private let state: Mutex<State>
     private let stopping = Atomic<Bool>(false)
-    private let finished = DispatchSemaphore(value: 0)
+    /// The watching thread, once started.
+    private let thread = Mutex<DedicatedThread?>(nil)
     private let watching = Atomic<Bool>(false)
 
     public init(config: GatehouseConfig, stateFile: String? = nil, logger: Logger) {
@@ -57,19 +59,21 @@ public final class SimulatedGPIO: GPIOPort, InputSimulatorPort {
     public func watch(reporting report: @escaping @Sendable (InputChange) -> Void) {
         precondition(!watching.exchange(true, ordering: .relaxed), "the simulated GPIO is watched once")
         state.withLock { $0.report = report }
-        let thread = Thread { [self] in
+        let watcher = DedicatedThread(name: "gatehouse.gpio") { [self] stop in
             while !stopping.load(ordering: .relaxed) {
                 advance()
-                Thread.sleep(forTimeInterval: 0.01)
+                stop.pause(milliseconds: 10)
             }
-            finished.signal()
         }
-        thread.name = "gatehouse.gpio"
-        thread.start()
+        thread.withLock { $0 = watcher }
     }
 
     public func release() {
-        if watching.load(ordering: .relaxed), !stopping.exchange(true, ordering: .relaxed) { finished.wait() }
+        if watching.load(ordering: .relaxed), !stopping.exchange(true, ordering: .relaxed) {
+            let watcher = thread.withLock { $0 }
+            watcher?.requestStop()
+            watcher?.joinBlocking()
+        }
         let wasClaimed = state.withLock { state in
             defer { state.claimed = false }
             guard state.claimed else { return false }

@@ -1,6 +1,7 @@
 import CMosquitto
 import Foundation
 import GatehouseCore
+import GatehouseThreads
 import Synchronization
 
 /// A libmosquitto client with a network thread of its own, never Swift's cooperative pool.
@@ -32,7 +33,8 @@ public final class MQTTClient: BrokerPort {
     private let handle: MosquittoHandle
     private let callbacks: Callbacks
     private let started = Atomic<Bool>(false)
-    private let finished = DispatchSemaphore(value: 0)
+    /// The network thread, once started.
+    private let thread = Mutex<DedicatedThread?>(nil)
     public let options: MQTTClientOptions
 
     private static let libraryReady: Bool = mosquitto_lib_init() == MOSQ_ERR_SUCCESS.rawValue
@@ -116,12 +118,8 @@ public final class MQTTClient: BrokerPort {
     /// Starts the network thread, which connects and keeps reconnecting until ``stop()``.
     public func start() {
         precondition(!started.exchange(true, ordering: .relaxed), "an MQTT client starts once")
-        let thread = Thread { [handle, options, callbacks, finished] in
-            Self.run(handle, options, callbacks)
-            finished.signal()
-        }
-        thread.name = "gatehouse.mqtt"
-        thread.start()
+        let network = DedicatedThread(name: "gatehouse.mqtt") { [handle, options, callbacks] in Self.run(handle, options, callbacks) }
+        thread.withLock { $0 = network }
     }
 
     /// The network thread: connect, loop, back off, until stopped.
@@ -203,7 +201,7 @@ public final class MQTTClient: BrokerPort {
     public func stop(timeout: TimeInterval = 5) {
         guard started.load(ordering: .relaxed), !handle.stopping.exchange(true, ordering: .relaxed) else { return }
         mosquitto_disconnect(handle.pointer)
-        _ = finished.wait(timeout: .now() + timeout)
+        thread.withLock { $0 }?.joinBlocking(timeout: timeout)
     }
 
     private func check(_ status: Int32, _ code: String, _ what: String) throws(MQTTError) {

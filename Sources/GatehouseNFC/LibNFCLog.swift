@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseThreads
 import Logging
 import Synchronization
 
@@ -12,7 +13,17 @@ import Glibc
 /// with its category as `nfc.category`. So the daemon's log has one format, and libnfc's lines
 /// are filtered by the daemon's log level like every other.
 public enum LibNFCLog {
-    private static let installed = Mutex(false)
+    /// What ``forward(to:)`` changed, for ``stop()``: C's `stderr` stream as it was, the pipe's
+    /// stream that replaced it, and the thread reading the pipe.
+    private struct Installation: @unchecked Sendable {
+        // The two FILE pointers are only read and written under `installed`'s lock.
+        var original: UnsafeMutablePointer<FILE>?
+        var stream: UnsafeMutablePointer<FILE>?
+        var variable: UnsafeMutableRawPointer?
+        var thread: DedicatedThread?
+    }
+
+    private static let installed = Mutex<Installation?>(nil)
     /// The pipe's read end once installed, and whether the thread is between a read and the
     /// last of its lines, for ``drain()``.
     private static let readEnd = Atomic<Int32>(-1)
@@ -23,30 +34,47 @@ public enum LibNFCLog {
     /// handler then already holds the real standard error (it writes there, not through the
     /// pipe). Later calls do nothing.
     public static func forward(to logger: Logger) {
-        let descriptors: (read: Int32, write: Int32)? = installed.withLock { installed in
+        installed.withLock { installed in
             // C's `stderr` is a mutable global that Swift 6 will not touch, so it is reached by its
             // address, the one every library in the process reads it from. This runs once, under
             // `installed`'s lock, before any reader thread exists.
-            guard !installed, let variable = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "stderr") else { return nil }
+            guard installed == nil, let variable = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "stderr") else { return }
             var pipeEnds: [Int32] = [0, 0]
-            guard pipe(&pipeEnds) == 0 else { return nil }
+            guard pipe(&pipeEnds) == 0 else { return }
             guard let stream = fdopen(pipeEnds[1], "w") else {
                 close(pipeEnds[0])
                 close(pipeEnds[1])
-                return nil
+                return
             }
             setvbuf(stream, nil, _IOLBF, 0)
             fflush(nil)
-            // The pipe's write end now belongs to the stream; it stays open for the process's life.
-            variable.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee = stream
-            installed = true
-            return (pipeEnds[0], pipeEnds[1])
+            let slot = variable.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self)
+            let original = slot.pointee
+            // The pipe's write end now belongs to the stream, until ``stop()`` closes it.
+            slot.pointee = stream
+            let read = pipeEnds[0]
+            readEnd.store(read, ordering: .releasing)
+            let thread = DedicatedThread(name: "gatehouse.libnfc-log") {
+                pump(read, into: logger)
+                close(read)
+            }
+            installed = Installation(original: original, stream: stream, variable: variable, thread: thread)
         }
-        guard let descriptors else { return }
-        readEnd.store(descriptors.read, ordering: .releasing)
-        let thread = Thread { pump(descriptors.read, into: logger) }
-        thread.name = "gatehouse.libnfc-log"
-        thread.start()
+    }
+
+    /// Puts C's `stderr` back, closes the pipe (the thread logs what is left, then ends) and
+    /// waits for the thread. The daemon calls it as it stops; ``forward(to:)`` may be called again.
+    public static func stop() async {
+        let thread: DedicatedThread? = installed.withLock { installed in
+            guard let current = installed, let variable = current.variable else { return nil }
+            fflush(nil)
+            variable.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee = current.original
+            if let stream = current.stream { fclose(stream) }
+            readEnd.store(-1, ordering: .releasing)
+            installed = nil
+            return current.thread
+        }
+        await thread?.join()
     }
 
     /// Waits, up to 200 ms, until what libnfc wrote so far is logged: a command-line tool calls it

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GatehouseCore
+import GatehouseThreads
 
 /// How far an apply has come, for progress bars.
 public struct BundleProgress: Sendable, Equatable {
@@ -113,13 +114,13 @@ public struct BundleApplier: Sendable {
         if manifest.kind == .snapshot { try writer.clear() }
 
         // Decoding runs on the reading thread while this one writes: the two overlap.
-        let channel = BatchChannel<DecodedBatch>(capacity: 8)
+        let channel = BlockingQueue<DecodedBatch>(capacity: 8)
         let body = BundleBodyReader(manifest: manifest, reader: reader, bytesAlreadyRead: Int64(manifestLine.count + 1), channel: channel)
         body.start()
         var writeProblem: (line: Int, problem: MalformedRecord)?
         var reported: Int64 = 0
         do {
-            while let batch = channel.receive() {
+            while case .element(let batch) = channel.next() {
                 if batch.bytesRead - reported >= 1 << 20 {
                     reported = batch.bytesRead
                     progress(BundleProgress(bytesRead: batch.bytesRead, totalBytes: total, records: batch.records))

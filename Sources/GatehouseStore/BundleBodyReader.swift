@@ -1,6 +1,7 @@
 import Foundation
 import GatehouseCore
 import GatehouseGzip
+import GatehouseThreads
 
 /// Decoded body lines, handed from the reading thread to the writing one.
 struct DecodedBatch: Sendable {
@@ -23,15 +24,16 @@ struct BodyReadResult: Sendable {
 /// batches of operations to the writer through a bounded channel, so that decoding on one core
 /// and SQLite on the other overlap. After a malformed record it decodes no more, but still hashes
 /// to the end: a tampered body is reported as a hash mismatch, not as whatever broke first.
-// Safe to share across threads: the reading thread alone touches the mutable state until it signals
-// `done`; the writer reads `result` only after waiting for that signal.
+// Safe to share across threads: the reading thread alone touches the mutable state until it
+// returns; the writer reads `result` only after joining it, and `thread` is set by `start()`
+// before anyone joins.
 final class BundleBodyReader: @unchecked Sendable {
     static let batchSize = 512
 
     private let manifest: BundleManifest
     private let reader: ChunkReader
-    private let channel: BatchChannel<DecodedBatch>
-    private let done = DispatchSemaphore(value: 0)
+    private let channel: BlockingQueue<DecodedBatch>
+    private var thread: DedicatedThread?
     private var bytesRead: Int64
     private var result = BodyReadResult(check: BundleBodyCheck())
     private var splitter = LineSplitter(maximumLineLength: BundleApplier.maximumRecordLength)
@@ -40,7 +42,7 @@ final class BundleBodyReader: @unchecked Sendable {
     private var stopped = false
 
     /// `reader` is handed over: from `start()` on, only the reading thread uses it.
-    init(manifest: BundleManifest, reader: ChunkReader, bytesAlreadyRead: Int64, channel: BatchChannel<DecodedBatch>) {
+    init(manifest: BundleManifest, reader: ChunkReader, bytesAlreadyRead: Int64, channel: BlockingQueue<DecodedBatch>) {
         self.manifest = manifest
         self.reader = reader
         self.channel = channel
@@ -48,18 +50,16 @@ final class BundleBodyReader: @unchecked Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in
+        precondition(thread == nil, "a body is read once")
+        thread = DedicatedThread(name: "gatehouse.bundle-reader") { [self] in
             run()
             channel.close()
-            done.signal()
         }
-        thread.name = "gatehouse.bundle-reader"
-        thread.start()
     }
 
     /// Waits for the reading thread to finish and returns what it found.
     func waitUntilDone() -> BodyReadResult {
-        done.wait()
+        thread?.joinBlocking()
         return result
     }
 

@@ -74,11 +74,12 @@ public final class RunningDaemon: Sendable {
     }
 
     /// Someone walks through a door after a grant: its simulated contact opens, stays open for
-    /// `milliseconds` (longer than its debounce time, as a person takes), then closes
-    /// (`hardware.gpio = "simulated"`), through the control socket.
+    /// `milliseconds` (longer than its debounce time, as a person takes), then closes and stays
+    /// closed as long, so that the next opening is a new one (`hardware.gpio = "simulated"`),
+    /// through the control socket.
     public func walkThrough(contact: String, milliseconds: Int = 300) throws {
         for level in ["high", "low"] {
-            if level == "low" { Thread.sleep(forTimeInterval: Double(milliseconds) / 1000) }
+            defer { Thread.sleep(forTimeInterval: Double(milliseconds) / 1000) }
             let reply = try ControlClient.send(JSONObject([("op", .string("input")), ("name", .string(contact)), ("level", .string(level))]), to: socket)
             guard case .bool(true)? = reply["ok"] else { throw TestingError("input \(contact) \(level) refused: \(JSONValue.object(reply).serialized)") }
         }

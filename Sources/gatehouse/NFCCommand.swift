@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatehouseCore
 import GatehouseNFC
+import GatehouseThreads
 import Logging
 
 /// `gatehouse nfc`: tools for installers: which readers libnfc finds, and the UID of a card.
@@ -12,14 +13,9 @@ struct NFCCommand: AsyncParsableCommand {
 
     /// Runs libnfc's blocking calls on a thread of their own, never on Swift's cooperative pool.
     static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                let result = Result { try body() }
-                LibNFCLog.drain()  // libnfc's reasons before the command's own words
-                continuation.resume(with: result)
-            }
-            thread.name = "gatehouse.nfc"
-            thread.start()
+        try await DedicatedThread.run(name: "gatehouse.nfc") {
+            defer { LibNFCLog.drain() }  // libnfc's reasons before the command's own words
+            return try body()
         }
     }
 

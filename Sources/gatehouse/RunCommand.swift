@@ -24,8 +24,10 @@ struct RunCommand: AsyncParsableCommand {
             do {
                 try await daemon.run()
             } catch {
+                await LibNFCLog.stop()
                 throw CLIFailure.environment("the daemon stopped on an error: \(error)")
             }
+            await LibNFCLog.stop()
         }
     }
 }

@@ -6,6 +6,7 @@ import GatehouseGPIO
 import GatehouseMQTT
 import GatehouseStore
 import GatehouseTesting
+import GatehouseThreads
 import Logging
 import Synchronization
 import Testing
@@ -19,7 +20,7 @@ struct SimulatedLinkTests {
         let mqtt = try #require(config.mqtt)
         let database = try GatehouseDatabase(path: config.database)
         let inputs = MQTTLink.makeInputs()
-        let log = EventLog(database: database, site: config.site, device: config.device) { _ = inputs.push(.stored) }
+        let log = EventLog(database: database, site: config.site, device: config.device) { _ = inputs.offer(.stored) }
         let logger = Logger(label: "test")
         let controller = try AccessController(
             config: config, inviteKeys: inviteKeys, database: database, eventLog: log, outputs: SimulatedGPIO(config: config, logger: logger), software: "test",
