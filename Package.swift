@@ -147,7 +147,10 @@ let package = Package(
         // Fakes, fixtures and emulators shared by tests, the demo and the benchmarks.
         .target(
             name: "GatehouseTesting",
-            dependencies: ["GatehouseCore", "GatehouseStore", "GatehouseAdmin", "GatehouseDaemon", "GatehouseMQTT", "GatehouseQR"],
+            dependencies: [
+                "GatehouseCore", "GatehouseStore", "GatehouseAdmin", "GatehouseDaemon", "GatehouseMQTT", "GatehouseQR", "GatehouseThreads",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
 

@@ -27,7 +27,7 @@ public final class ControlServer: Sendable {
     /// The simulated GPIO lines, or nil when the device drives real ones.
     private let simulatedGPIO: (any InputSimulatorPort)?
     /// The file SIGHUP reloads, for `reload_plan`.
-    private let configPath: String
+    private let configPath: String?
     private let permissions: ControlPermissions
     private let logger: Logger
     private let stopping = Atomic<Bool>(false)
@@ -35,7 +35,7 @@ public final class ControlServer: Sendable {
 
     /// Binds the socket now, so that it exists before the daemon reports itself ready.
     public init(
-        path: String, configPath: String, controller: AccessController, simulatedGPIO: (any InputSimulatorPort)?, group: String?, logger: Logger
+        path: String, configPath: String?, controller: AccessController, simulatedGPIO: (any InputSimulatorPort)?, group: String?, logger: Logger
     ) throws(DaemonError) {
         self.configPath = configPath
         self.path = path
@@ -143,6 +143,7 @@ public final class ControlServer: Sendable {
             try controller.cacheChanged()
             return JSONObject([("ok", .bool(true))])
         case .reloadPlan:
+            guard let configPath else { throw DaemonError(.request, "this daemon was started without a configuration file to reload") }
             let loaded = try ConfigFile.loadForDaemon(configPath)
             let plan = ReloadPlan(running: controller.configuration, loaded: loaded.config)
             return JSONObject([

@@ -54,9 +54,6 @@ final class MQTTLink: @unchecked Sendable {
     /// A queue for ``init``'s `inputs`: large enough that no acknowledgement is ever refused.
     static func makeInputs() -> BlockingQueue<LinkInput> { BlockingQueue(capacity: 1 << 20) }
 
-    /// Makes the client the link talks through: libmosquitto's, or a simulated twin in tests.
-    typealias BrokerFactory = @Sendable (MQTTClientOptions, @escaping @Sendable (BrokerEvent) -> Void) throws -> any BrokerPort
-
     /// The real client.
     static let libmosquitto: BrokerFactory = { options, handler in try MQTTClient(options: options, handler: handler) }
 

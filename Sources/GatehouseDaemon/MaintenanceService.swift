@@ -3,7 +3,6 @@ import GatehouseStore
 import GatehouseThreads
 import Logging
 import ServiceLifecycle
-import Synchronization
 
 /// Housekeeping on a thread of its own, so that the access thread's commits never pay for it:
 /// a WAL checkpoint once a second (a last one at shutdown) and the outbox's upkeep every ten.
@@ -13,12 +12,13 @@ struct MaintenanceService: Service {
     let logger: Logger
 
     func run() async throws {
-        let stopping = Atomic<Bool>(false)
-        let thread = DedicatedThread(name: "gatehouse.maintenance") { [checkpointer, keeper, logger] in
+        let thread = DedicatedThread(name: "gatehouse.maintenance") { [checkpointer, keeper, logger] stop in
             var failing = false
             var second = 0
+            var going = true
             repeat {
-                Thread.sleep(forTimeInterval: 1)
+                // A stop cuts the second short; the last checkpoint below still runs.
+                going = stop.pause(milliseconds: 1000)
                 second += 1
                 if second % 10 == 0 { keeper.run() }
                 do throws(StoreError) {
@@ -29,10 +29,9 @@ struct MaintenanceService: Service {
                     if !failing { logger.error("WAL checkpoint failed", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"]) }
                     failing = true
                 }
-            } while !stopping.load(ordering: .relaxed)
+            } while going
         }
         try? await gracefulShutdown()
-        stopping.store(true, ordering: .relaxed)
-        await thread.join()
+        await thread.stopAndJoin()
     }
 }

@@ -37,7 +37,7 @@ struct ReloadService: Service {
         guard refused.isEmpty else {
             throw DaemonError(.config, refused.map { "\(configPath): \($0.key): cannot change while the daemon runs (\($0.reason))" }.joined(separator: "\n"))
         }
-        if let link { link.reconfigure(loaded.config, keys: try GatehouseDaemon.linkKeys(loaded.config, configPath: configPath)) }
+        if let link { link.reconfigure(loaded.config, keys: try DaemonFiles.linkKeys(loaded.config, configPath: configPath)) }
         controller.reconfigure(loaded.config, inviteKeys: loaded.inviteKeys)
         for change in plan.changes where change.verdict == .needsRestart {
             logger.warning("config change takes effect when the daemon restarts", metadata: ["config.file": "\(configPath)", "config.key": "\(change.key)", "config.reason": "\(change.reason)"])

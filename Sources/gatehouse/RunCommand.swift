@@ -15,9 +15,10 @@ struct RunCommand: AsyncParsableCommand {
         try await failing {
             let logger = Logger(label: "gatehouse")
             LibNFCLog.forward(to: Logger(label: "libnfc"))
-            let daemon: GatehouseDaemon.Parts
+            let daemon: Daemon
             do throws(DaemonError) {
-                daemon = try GatehouseDaemon.build(configPath: config, software: GatehouseVersion.software, logger: logger)
+                let loaded = try ConfigFile.loadForDaemon(config)
+                daemon = try buildDaemon(config: loaded.config, dependencies: DaemonDependencies(software: GatehouseVersion.software, logger: logger, configPath: config))
             } catch {
                 throw error.code == .config ? CLIFailure.refused(error.message) : CLIFailure.environment(error.description)
             }

@@ -1,13 +1,10 @@
 import Foundation
 import GatehouseAdmin
 import GatehouseCore
-@testable import GatehouseDaemon
-import GatehouseGPIO
+import GatehouseDaemon
 import GatehouseMQTT
 import GatehouseStore
 import GatehouseTesting
-import GatehouseThreads
-import Logging
 import Synchronization
 import Testing
 
@@ -16,62 +13,50 @@ struct SimulatedLinkTests {
     @Test("each event is published once, in seq order, and marked published; nothing goes out while disconnected; a command is acked")
     func earlyAcknowledgements() async throws {
         let fixture = try DaemonFixture(mqtt: "mqtt://127.0.0.1:1883")
-        let (config, inviteKeys) = try ConfigFile.loadForDaemon(fixture.config)
-        let mqtt = try #require(config.mqtt)
-        let database = try GatehouseDatabase(path: config.database)
-        let inputs = MQTTLink.makeInputs()
-        let log = EventLog(database: database, site: config.site, device: config.device) { _ = inputs.offer(.stored) }
-        let logger = Logger(label: "test")
-        let controller = try AccessController(
-            config: config, inviteKeys: inviteKeys, database: database, eventLog: log, outputs: SimulatedGPIO(config: config, logger: logger), software: "test",
-            logger: logger)
+        let config = try ConfigFile.loadForDaemon(fixture.config).config
         let twin = Mutex<SimulatedBroker?>(nil)
-        let link = try MQTTLink(
-            config: config, mqtt: mqtt, password: nil, keys: try GatehouseDaemon.linkKeys(config, configPath: fixture.config), inputs: inputs,
-            database: database, eventLog: log, controller: controller, software: "test", logger: logger, now: WallClock.now,
-            connect: { _, handler in
-                let broker = SimulatedBroker(handler: handler)
-                twin.withLock { $0 = broker }
-                return broker
-            })
-        let broker = try #require(twin.withLock { $0 })
-        controller.start()
-        link.start()
-
-        func seqs() -> [Int64] {
-            broker.published.filter { $0.topic.contains("/events/") }.compactMap { publication in
-                guard case .object(let event)? = try? JSONReader.parse(String(decoding: publication.payload, as: UTF8.self)) else { return nil }
-                return event.integer("seq")
+        var dependencies = DaemonDependencies.inProcess()
+        dependencies.broker = { _, handler in
+            let broker = SimulatedBroker(handler: handler)
+            twin.withLock { $0 = broker }
+            return broker
+        }
+        let broker = try await withDaemon(config: config, dependencies: dependencies) { daemon in
+            let broker = try #require(twin.withLock { $0 })
+            func seqs() -> [Int64] {
+                broker.published.filter { $0.topic.contains("/events/") }.compactMap { publication in
+                    guard case .object(let event)? = try? JSONReader.parse(String(decoding: publication.payload, as: UTF8.self)) else { return nil }
+                    return event.integer("seq")
+                }
             }
+            func store(_ count: Int) throws {
+                let time = WallClock.now()
+                try daemon.eventLog.commit((0..<count).map { _ in PendingEvent(id: EventID.make(at: time), type: .accessDenied, time: time, subject: "gate", data: JSONObject()) })
+            }
+
+            try store(300)  // more than one window
+            #expect(try waitUntil { seqs().count == 301 })
+            #expect(seqs() == Array(1...301))
+            let outbox = Outbox(database: try GatehouseDatabase(path: daemon.config.database))
+            #expect(try waitUntil { try outbox.unpublishedCount() == 0 })
+
+            broker.disconnect()
+            try store(3)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(seqs().count == 301)
+            broker.reconnect()
+            #expect(try waitUntil { seqs().count == 304 })
+            #expect(seqs() == Array(1...304))
+
+            let key = try SigningKey(contentsOf: fixture.site.directory.file("site/keys/private/command.jwk"))
+            let now = Double(WallClock.now().numericDate)
+            let ping = try await key.sign(CommandClaims(aud: Audience(["acme"]), jti: "ping-1", iat: now, exp: now + 60, sub: "test", cmd: "ping"))
+            broker.deliver(topic: "gatehouse/v1/acme/all/cmd/ping", payload: Array(ping.utf8))
+            #expect(try waitUntil { broker.published.contains { $0.topic.hasSuffix("/ack") && String(decoding: $0.payload, as: UTF8.self).contains("\"ping-1\"") } })
+            #expect(broker.published.first { $0.topic.hasSuffix("/status") }?.retain == true)
+            return broker
         }
-        func store(_ count: Int) throws {
-            let time = WallClock.now()
-            try log.commit((0..<count).map { _ in PendingEvent(id: EventID.make(at: time), type: .accessDenied, time: time, subject: "gate", data: JSONObject()) })
-        }
-
-        try store(300)  // more than one window
-        #expect(try waitUntil { seqs().count == 301 })
-        #expect(seqs() == Array(1...301))
-        let outbox = Outbox(database: database)
-        #expect(try waitUntil { try outbox.unpublishedCount() == 0 })
-
-        broker.disconnect()
-        try store(3)
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(seqs().count == 301)
-        broker.reconnect()
-        #expect(try waitUntil { seqs().count == 304 })
-        #expect(seqs() == Array(1...304))
-
-        let key = try SigningKey(contentsOf: fixture.site.directory.file("site/keys/private/command.jwk"))
-        let now = Double(WallClock.now().numericDate)
-        let ping = try await key.sign(CommandClaims(aud: Audience(["acme"]), jti: "ping-1", iat: now, exp: now + 60, sub: "test", cmd: "ping"))
-        broker.deliver(topic: "gatehouse/v1/acme/all/cmd/ping", payload: Array(ping.utf8))
-        #expect(try waitUntil { broker.published.contains { $0.topic.hasSuffix("/ack") && String(decoding: $0.payload, as: UTF8.self).contains("\"ping-1\"") } })
-        #expect(broker.published.first { $0.topic.hasSuffix("/status") }?.retain == true)
-
-        await controller.stop()
-        await link.stop()
+        // Shut down in order: the link said offline last.
         let offline = broker.published.last { $0.topic.hasSuffix("/status") }
         #expect(offline.map { String(decoding: $0.payload, as: UTF8.self).contains("\"offline\"") } == true)
     }

@@ -39,7 +39,9 @@ struct TapBench: AsyncParsableCommand {
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let outputs = TimedOutputs()
-        let daemon = try GatehouseDaemon.build(configPath: configPath, software: "bench", logger: logger, gpio: outputs)
+        var dependencies = DaemonDependencies(software: "bench", logger: logger, configPath: configPath)
+        dependencies.gpio = outputs
+        let daemon = try buildDaemon(config: try ConfigFile.loadForDaemon(configPath).config, dependencies: dependencies)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await daemon.run() }
             try await waitForPolls(emulator, 5)
@@ -50,7 +52,7 @@ struct TapBench: AsyncParsableCommand {
                 print("idle: \(idleMinutes) min, \(emulator.count(of: 0x4A) - before) polls")
                 try await report("after \(idleMinutes) min idle", measure(emulator, outputs))
             }
-            await daemon.group.triggerGracefulShutdown()
+            await daemon.shutdown()
             try await group.waitForAll()
         }
     }

@@ -1,0 +1,76 @@
+import GatehouseCore
+import GatehouseDaemon
+import GatehouseStore
+import GatehouseThreads
+import Logging
+
+/// Runs a daemon inside the test process, in the manner of ServiceLifecycleTestKit: built with
+/// the one wiring function `buildDaemon(config:dependencies:)`, its services running in a child
+/// task, handed to `body` once its access thread has stored `system.started`, and shut down
+/// gracefully, in order, when `body` returns or throws.
+public func withDaemon<T: Sendable>(
+    config: GatehouseConfig, dependencies: DaemonDependencies = .inProcess(), _ body: (Daemon) async throws -> T
+) async throws -> T {
+    let daemon = try buildDaemon(config: config, dependencies: dependencies)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await daemon.run() }
+        do {
+            while !daemon.isReady { try await Task.sleep(for: .milliseconds(5)) }
+            let result = try await body(daemon)
+            await daemon.shutdown()
+            try await group.waitForAll()
+            return result
+        } catch {
+            await daemon.shutdown()
+            try? await group.waitForAll()
+            throw error
+        }
+    }
+}
+
+extension DaemonDependencies {
+    /// A daemon for a test process: no signal handlers, no systemd, simulated readers only
+    /// (a test gives its own factory for others), a quiet logger.
+    public static func inProcess(logger: Logger = Logger(label: "gatehouse.test"), clock: DaemonClock = .system) -> DaemonDependencies {
+        var dependencies = DaemonDependencies(software: "test", logger: logger)
+        dependencies.clock = clock
+        dependencies.handlesSignals = false
+        dependencies.notifiesSystemd = false
+        dependencies.readers = { _ throws(DaemonError) in nil }
+        return dependencies
+    }
+}
+
+extension Daemon {
+    /// Presents a credential at a reader and waits for the outcome, from a thread of its own
+    /// (the access thread's reply is waited for there, never on the cooperative pool).
+    public func present(reader: String, uid: String) async throws -> AccessOutcome {
+        try await present(reader: reader, .credential(format: .uid, value: uid))
+    }
+
+    /// Presents anything at a reader: a badge, a code, a visitor token.
+    public func present(reader: String, _ presentation: Presentation) async throws -> AccessOutcome {
+        let controller = controller
+        return try await DedicatedThread.run(name: "test.present") { try controller.present(reader: reader, presentation).get() }
+    }
+
+    /// Sets a simulated input's raw level (the lines must be simulated).
+    public func setInput(_ name: String, high: Bool) {
+        guard let simulatedInputs else { preconditionFailure("setInput needs hardware.gpio = \"simulated\"") }
+        _ = simulatedInputs.setInput(name, high: high)
+    }
+
+    /// Every stored event, in `seq` order.
+    public func events() throws -> [StoredEvent] { try eventLog.events(after: 0, limit: 100_000) }
+
+    /// Waits until `condition` holds for the stored events, polling every 10 ms, for at most
+    /// `seconds`; false when it never did.
+    public func waitForEvents(seconds: Double = 10, _ condition: ([StoredEvent]) -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if condition(try events()) { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return condition(try events())
+    }
+}
