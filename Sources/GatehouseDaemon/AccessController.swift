@@ -63,7 +63,8 @@ public final class AccessController: @unchecked Sendable {
         policyReader = try PolicyReader(database)
         self.eventLog = eventLog
         let state = try eventLog.runtimeState()
-        let applied = try database.appliedBundle()
+        // The bundle in force, read as every decision reads it.
+        let applied = try policyReader.read { view in try view.appliedBundle() }
         machine = AccessMachine(settings: AccessSettings(config: config, inviteKeys: inviteKeys, timeZones: timeZones), state: state, applied: applied)
         // Known from the start, so that the first status the link publishes is right.
         published = Mutex((DeviceStatus(bundle: applied?.version, mode: state.mode), config))
@@ -243,8 +244,8 @@ public final class AccessController: @unchecked Sendable {
                     "events not stored", metadata: ["event.types": "\(step.events.map(\.type.rawValue))", "error.code": "\(error.code)", "error": "\(error.message)"])
             }
         }
-        let (mode, bundle) = (machine.state.mode, machine.applied?.version)
-        published.withLock { $0.status = DeviceStatus(bundle: bundle, mode: mode) }
+        let status = machine.status(at: moment)
+        published.withLock { $0.status = status }
         lastBeat.store(max(1, clock.monotonic()), ordering: .relaxed)
         return handled
     }

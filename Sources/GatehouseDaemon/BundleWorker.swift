@@ -26,11 +26,12 @@ final class BundleWorker: Sendable {
     private let logger: Logger
     private let now: @Sendable () -> Timestamp
     private let done: @Sendable (BundleReport) -> Void
-    private let applied: @Sendable (AppliedBundle?) -> Void
+    /// Told after each bundle applied, so the access path takes it as the one in force.
+    private let applied: @Sendable () -> Void
     private let thread = Mutex<DedicatedThread?>(nil)
 
     init(config: GatehouseConfig, trust: TrustSet, database: GatehouseDatabase, eventLog: EventLog, logger: Logger, now: @escaping @Sendable () -> Timestamp,
-        applied: @escaping @Sendable (AppliedBundle?) -> Void, done: @escaping @Sendable (BundleReport) -> Void
+        applied: @escaping @Sendable () -> Void, done: @escaping @Sendable (BundleReport) -> Void
     ) {
         self.database = database
         self.eventLog = eventLog
@@ -98,11 +99,7 @@ final class BundleWorker: Sendable {
             metadata["bundle.records"] = "\(manifest.records)"
             logger.info("bundle applied", metadata: metadata)
             commit(events.bundleApplied(manifest, via: origin, at: time, id: EventID.make(at: time)))
-            do {
-                applied(try database.appliedBundle())
-            } catch {
-                logger.error("cannot read the bundle just applied", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
-            }
+            applied()
         case .noop(let manifest):
             logger.debug("bundle already applied", metadata: metadata.merging(["bundle.version": "\(manifest.version)"]) { $1 })
         case .refused(let refusal):

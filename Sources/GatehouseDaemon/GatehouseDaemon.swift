@@ -73,7 +73,7 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
         link = try MQTTLink(
             config: config, mqtt: mqtt, password: try DaemonFiles.password(mqtt, configPath: configPath),
             keys: try DaemonFiles.linkKeys(config, configPath: configPath), inputs: linkInputs, database: database, eventLog: eventLog,
-            controller: controller, software: dependencies.software, logger: logger, now: dependencies.clock.wall,
+            controller: controller, software: dependencies.software, logger: logger, clock: dependencies.clock,
             connect: dependencies.broker ?? MQTTLink.libmosquitto)
     } else {
         logger.notice("no [mqtt] in the configuration: events stay in the outbox")

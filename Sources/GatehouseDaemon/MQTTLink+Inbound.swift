@@ -23,7 +23,7 @@ extension MQTTLink {
 
     private func command(name: String, token: String) {
         let settings = currentSettings
-        let time = now()
+        let time = clock.wall()
         let command: RemoteCommand
         switch settings.check.verify(token, topicName: name, trust: settings.commandKeys, now: time) {
         case .failure(let refusal):
@@ -104,6 +104,6 @@ extension MQTTLink {
 
     /// Acks a bundle or command with the version the cache holds now, after handling it.
     private func ack(_ subject: LinkMessage.AckSubject, id: JSONValue, result: LinkMessage.AckResult, reason: String?) {
-        publish(topics.ack, LinkMessage.ack(for: subject, id: id, result: result, reason: reason, version: heldVersion, at: now()))
+        publish(topics.ack, LinkMessage.ack(for: subject, id: id, result: result, reason: reason, version: heldVersion, at: clock.wall()))
     }
 }

@@ -14,13 +14,13 @@ struct NotifyService: Service {
         while controller.heartbeat == 0 {
             try await Task.sleep(for: .milliseconds(10))
         }
-        var shown = controller.status
+        var shown = controller.status.published
         notifier.send("READY=1", "STATUS=\(Self.describe(shown))")
         logger.info("ready", metadata: ["systemd.status": "\(Self.describe(shown))"])
         let interval = notifier.watchdogInterval.map { $0 / 2 } ?? .seconds(1)
         while !Task.isShuttingDownGracefully {
             try? await Task.sleep(for: min(interval, .seconds(1)))
-            let status = controller.status
+            let status = controller.status.published
             if status != shown {
                 shown = status
                 notifier.send("STATUS=\(Self.describe(status))")

@@ -11,6 +11,8 @@ import GatehouseCore
 public final class PolicyReader: Sendable {
     /// The connection; GRDB serialises the calls on it.
     private let queue: DatabaseQueue
+    /// Zones and schedules decoded once per bundle.
+    private let records = RecordCache()
     /// How much of the file the connection maps.
     static let mapBytes = 1 << 30
 
@@ -37,7 +39,7 @@ public final class PolicyReader: Sendable {
             return try queue.inDatabase { db in
                 var result: T?
                 try db.inTransaction(.deferred) {
-                    result = try body(PolicySnapshot(db: db))
+                    result = try body(PolicySnapshot(db: db, cache: records))
                     return .commit
                 }
                 // inTransaction runs the closure exactly once; it returned or threw.

@@ -5,9 +5,11 @@ import GatehouseCore
 /// store. Statements are prepared once per connection and bound through SQLite directly.
 ///
 /// Records are rebuilt from their columns. Zones and schedules go back through their record
-/// decoders, so that the JSON the writer stored is read by the same rules that admitted it.
+/// decoders, so that the JSON the writer stored is read by the same rules that admitted it,
+/// once per bundle: `cache` keeps them for the bundle this transaction sees.
 struct PolicySnapshot: PolicyView {
     let db: Database
+    var cache: RecordCache?
 
     private func statement(_ sql: String) throws -> BoundStatement {
         try BoundStatement(db, sql: sql)
@@ -46,6 +48,11 @@ struct PolicySnapshot: PolicyView {
     }
 
     func zone(_ id: String) throws -> Zone? {
+        guard let cache, let bundle = try appliedBundle() else { return try loadZone(id) }
+        return try cache.zone(id, bundle: bundle) { try loadZone(id) }
+    }
+
+    private func loadZone(_ id: String) throws -> Zone? {
         var lookup = try statement("SELECT name, level, requires, anti_passback, capacity, schedule FROM zone WHERE id = ?")
         lookup.bind(id)
         let fields = try lookup.row { columns in
@@ -60,6 +67,11 @@ struct PolicySnapshot: PolicyView {
     }
 
     func schedule(_ id: String) throws -> Schedule? {
+        guard let cache, let bundle = try appliedBundle() else { return try loadSchedule(id) }
+        return try cache.schedule(id, bundle: bundle) { try loadSchedule(id) }
+    }
+
+    private func loadSchedule(_ id: String) throws -> Schedule? {
         var lookup = try statement("SELECT tz, windows, exceptions FROM schedule WHERE id = ?")
         lookup.bind(id)
         let fields = try lookup.row { columns in

@@ -56,4 +56,18 @@ struct PolicySnapshotTests {
         }
         #expect(absent.allSatisfy { $0 })
     }
+
+    @Test("zones and schedules are decoded once per bundle: a reader that kept them sees a delta's change at once")
+    func recordsFollowTheBundle() async throws {
+        let store = try StoreFixture()
+        try store.apply(try await store.forge.bundle(version: 4, lines: Self.lines))
+        let reader = try PolicyReader(store.database)
+        #expect(try reader.read { try $0.zone("sub")?.antiPassback } == .hard)
+        #expect(try reader.read { try $0.zone("sub")?.antiPassback } == .hard, "from the cache")
+        let changed = Self.lines[3].replacingOccurrences(of: #""anti_passback":"hard""#, with: #""anti_passback":"soft""#)
+        let retimed = Self.lines[4].replacingOccurrences(of: "Europe/Berlin", with: "Europe/London")
+        try store.apply(try await store.forge.bundle(version: 5, lines: Self.lines.enumerated().map { $0.offset == 3 ? changed : $0.offset == 4 ? retimed : $0.element }))
+        #expect(try reader.read { try $0.zone("sub")?.antiPassback } == .soft)
+        #expect(try reader.read { try $0.schedule("work")?.timeZone } == "Europe/London")
+    }
 }

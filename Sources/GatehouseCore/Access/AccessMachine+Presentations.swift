@@ -32,7 +32,10 @@ extension AccessMachine {
             immediate = now
             drive(door, .granted(ticket), at: moment, into: &doorStep)
         }
-        step.events += settings.events.events(for: decision, request: request, effects: immediate, mode: state.mode, makeID: EventID.make)
+        // Hashed once, for the event and the log line.
+        let fingerprint = presentation.fingerprint(site: settings.config.site)
+        step.events += settings.events.events(
+            for: decision, request: request, effects: immediate, mode: state.mode, fingerprint: fingerprint, makeID: EventID.make)
         step.effects += immediate
         if let streak = streaks.on(reader: readerID, granted: decision.granted) {
             step.events.append(
@@ -41,7 +44,7 @@ extension AccessMachine {
         if request.checkpoint != nil, decision.isPatrolVisit {
             visit(decision, request, plans: plans, into: &step)
         }
-        step.note(decision.granted ? .info : .notice, decision.granted ? "access granted" : "access denied", Self.metadata(decision, request, site: settings.config.site))
+        step.note(decision.granted ? .info : .notice, decision.granted ? "access granted" : "access denied", Self.metadata(decision, request, fingerprint: fingerprint))
         step.outputs += doorStep.outputs
         step.events += doorStep.events
         step.effects += doorStep.effects
@@ -50,11 +53,10 @@ extension AccessMachine {
     }
 
     /// A decision's log line: the credential by its fingerprint only.
-    static func metadata(_ decision: AccessDecision, _ request: AccessRequest, site: String) -> [String: String] {
+    static func metadata(_ decision: AccessDecision, _ request: AccessRequest, fingerprint: String) -> [String: String] {
         var metadata = [
             "gate.reader": request.reader, "access.reason": decision.reason.rawValue,
-            "credential.format": request.presentation.formatName,
-            "credential.fingerprint": request.presentation.fingerprint(site: site),
+            "credential.format": request.presentation.formatName, "credential.fingerprint": fingerprint,
         ]
         if let door = request.door { metadata["gate.door"] = door.id }
         if let person = decision.person { metadata["access.person"] = person }

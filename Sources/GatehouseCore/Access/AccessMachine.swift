@@ -74,6 +74,12 @@ public struct AccessMachine: Sendable {
         return step
     }
 
+    /// The bundle in force, the mode, and whether the policy is stale at `moment`.
+    public func status(at moment: Moment) -> DeviceStatus {
+        let stale = applied.flatMap { applied in applied.expires.map { moment.wall >= $0 } == true ? applied.version : nil }
+        return DeviceStatus(bundle: applied?.version, mode: state.mode, staleBundle: stale)
+    }
+
     /// The step's events and effects are stored: the runtime state follows them.
     public mutating func stored(_ step: AccessStep) {
         for effect in step.effects { state.apply(effect) }

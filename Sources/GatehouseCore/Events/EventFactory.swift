@@ -10,23 +10,27 @@ public struct EventFactory: Sendable {
     }
 
     /// The access event of a decision, then the visitor events its effects imply.
-    public func events(for decision: AccessDecision, request: AccessRequest, effects: [RuntimeEffect], mode: DeviceMode, makeID: (Timestamp) -> String) -> [PendingEvent] {
+    /// `fingerprint` is the presentation's, when the caller already has it.
+    public func events(
+        for decision: AccessDecision, request: AccessRequest, effects: [RuntimeEffect], mode: DeviceMode, fingerprint: String? = nil,
+        makeID: (Timestamp) -> String
+    ) -> [PendingEvent] {
         let subject = request.door?.id ?? request.checkpoint ?? request.reader
         var events = [
             PendingEvent(
                 id: makeID(request.time), type: decision.granted ? .accessGranted : .accessDenied, time: request.time,
-                subject: subject, data: accessData(decision, request: request, mode: mode))
+                subject: subject, data: accessData(decision, request: request, mode: mode, fingerprint: fingerprint))
         ]
         events += visitorEvents(for: effects, kind: decision.kind, door: request.door, reader: request.reader, makeID: makeID)
         return events
     }
 
     /// `data` of an access event.
-    public func accessData(_ decision: AccessDecision, request: AccessRequest, mode: DeviceMode) -> JSONObject {
+    public func accessData(_ decision: AccessDecision, request: AccessRequest, mode: DeviceMode, fingerprint: String? = nil) -> JSONObject {
         var credential: [(key: String, value: JSONValue)] = [
             ("format", .string(request.presentation.formatName)),
             ("id", decision.credential.map(JSONValue.string) ?? .null),
-            ("fingerprint", .string(request.presentation.fingerprint(site: site))),
+            ("fingerprint", .string(fingerprint ?? request.presentation.fingerprint(site: site))),
         ]
         if case .token = request.presentation { credential[1] = ("id", .null) }
         var members: [(key: String, value: JSONValue)] = [

@@ -1,0 +1,131 @@
+/// The link to the site broker as a state machine: the connection's life, the outbox's drain
+/// (``OutboxDrain``), the acknowledged events waiting to be marked, the retained status, the
+/// snapshot requests, the offline message at shutdown. It is driven by what the broker and the
+/// device say (``Input``) and returns what to do (``Action``); the link thread carries that out
+/// and reads and publishes the outbox through ``drain``. It reads no database: the bundle in
+/// force and its staleness come from the access path with each input, as a ``DeviceStatus``.
+public struct LinkMachine: Sendable {
+    public enum Input: Sendable, Equatable {
+        /// The broker accepted the connection; the outbox's next `seq` splits live from backlog.
+        case connected(nextSeq: Int64)
+        /// An attempt to connect failed (no route, a refused handshake).
+        case connectFailed(message: String)
+        /// The connection dropped.
+        case disconnected(code: Int32)
+        /// The broker acknowledged a message.
+        case acknowledged(messageID: Int32)
+        /// New events were stored.
+        case stored
+        /// A second passed, with the access path's status; `nextSeq` is the outbox's, for a
+        /// drain that paused after a failed publish.
+        case tick(DeviceStatus, nextSeq: Int64?)
+        /// Shutting down: say offline, then stop.
+        case stop(DeviceStatus)
+    }
+
+    public enum Action: Sendable, Equatable {
+        /// Publish the retained status; report the message id with ``statusPublished(_:online:messageID:)``.
+        case publishStatus(DeviceStatus, online: Bool)
+        /// Ask the platform for a snapshot, saying which version the device holds.
+        case requestSnapshot(LinkMessage.SnapshotReason, have: Int64?)
+        case log(AccessNote)
+    }
+
+    public private(set) var drain: OutboxDrain
+    public private(set) var isConnected = false
+    public private(set) var isStopping = false
+    /// The offline status's message id, until the broker acknowledges it.
+    public private(set) var offlineMessageID: Int32?
+    /// Events the broker acknowledged, to mark published after this run of inputs.
+    public private(set) var acknowledgedSeqs: [Int64] = []
+    private var everConnected = false
+    private var connectFailures = 0
+    private var lastStatus: DeviceStatus?
+    private var staleRequested: Int64?
+    /// The status as the access path last said it.
+    private var status: DeviceStatus
+
+    public init(window: Int, status: DeviceStatus) {
+        drain = OutboxDrain(window: window)
+        self.status = status
+    }
+
+    public mutating func handle(_ input: Input) -> [Action] {
+        switch input {
+        case .connected(let nextSeq):
+            isConnected = true
+            connectFailures = 0
+            drain.connected(nextSeq: nextSeq)
+            var actions: [Action] = [.log(AccessNote(.info, "connected to the broker")), .publishStatus(status.published, online: true)]
+            if !everConnected {
+                everConnected = true
+                if status.bundle == nil { actions.append(.requestSnapshot(.noPolicy, have: nil)) }
+            }
+            return actions + staleRequest()
+        case .connectFailed(let message):
+            connectFailures += 1
+            // Loud once per outage, quiet while it lasts.
+            return [
+                .log(AccessNote(connectFailures == 1 ? .warning : .debug, "cannot reach the broker; retrying with back-off", ["mqtt.error": message, "mqtt.attempts": "\(connectFailures)"]))
+            ]
+        case .disconnected(let code):
+            let wasConnected = isConnected
+            isConnected = false
+            drain.disconnected()
+            guard wasConnected, !isStopping else { return [] }
+            return [.log(AccessNote(.warning, "connection to the broker lost; events wait in the outbox", ["mqtt.code": "\(code)"]))]
+        case .acknowledged(let messageID):
+            if let seq = drain.acknowledged(messageID: messageID) {
+                acknowledgedSeqs.append(seq)
+            } else if messageID == offlineMessageID {
+                offlineMessageID = nil
+            }
+            return []
+        case .stored:
+            drain.stored()
+            return []
+        case .tick(let now, let nextSeq):
+            status = now
+            guard isConnected, !isStopping else { return [] }
+            if drain.isPaused, let nextSeq { drain.retry(nextSeq: nextSeq) }
+            var actions: [Action] = []
+            if status.published != lastStatus { actions.append(.publishStatus(status.published, online: true)) }
+            return actions + staleRequest()
+        case .stop(let now):
+            status = now
+            isStopping = true
+            return isConnected ? [.publishStatus(status.published, online: false)] : []
+        }
+    }
+
+    /// A status was published (`messageID` nil: libmosquitto refused it, and it is tried again).
+    public mutating func statusPublished(_ published: DeviceStatus, online: Bool, messageID: Int32?) {
+        guard let messageID else { return }
+        if online { lastStatus = published } else { offlineMessageID = messageID }
+    }
+
+    /// The acknowledged events were marked published.
+    public mutating func marked() { acknowledgedSeqs.removeAll(keepingCapacity: true) }
+
+    /// What to read from the outbox next, if anything (nothing while stopping).
+    public func nextFetch() -> OutboxDrain.Fetch? { isStopping ? nil : drain.nextFetch() }
+
+    /// What was read for `fetch`; returns the `seq`s to publish.
+    public mutating func accept(fetched seqs: [Int64], for fetch: OutboxDrain.Fetch) -> [Int64] { drain.accept(fetched: seqs, for: fetch) }
+
+    /// An event went out as message `messageID`.
+    public mutating func sent(seq: Int64, messageID: Int32) { drain.sent(seq: seq, messageID: messageID) }
+
+    /// A read or a publish failed: the drain pauses until the next tick.
+    public mutating func publishFailed() { drain.publishFailed() }
+
+    /// Whether the drain may read and publish now.
+    public var mayPublishEvents: Bool { !isStopping }
+
+    /// A snapshot request once per stale version, while connected.
+    private mutating func staleRequest() -> [Action] {
+        guard let stale = status.staleBundle, staleRequested != stale else { return [] }
+        staleRequested = stale
+        return [.requestSnapshot(.policyStale, have: status.bundle)]
+    }
+}

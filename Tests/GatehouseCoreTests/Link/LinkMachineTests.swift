@@ -1,0 +1,79 @@
+import GatehouseCore
+import Testing
+
+@Suite("The link machine")
+struct LinkMachineTests {
+    static let fresh = DeviceStatus(bundle: 7, mode: .normal)
+
+    func publishes(_ actions: [LinkMachine.Action]) -> [String] {
+        actions.compactMap { action in
+            switch action {
+            case .publishStatus(let status, let online): "status \(online ? "online" : "offline") \(status.bundle.map(String.init) ?? "none") \(status.mode.kind.rawValue)"
+            case .requestSnapshot(let reason, let have): "request \(reason.rawValue) \(have.map(String.init) ?? "none")"
+            case .log: nil
+            }
+        }
+    }
+
+    @Test("the first connection without a policy asks for a snapshot, once; a later one only says online")
+    func noPolicy() {
+        var link = LinkMachine(window: 16, status: DeviceStatus(bundle: nil, mode: .normal))
+        #expect(publishes(link.handle(.connected(nextSeq: 1))) == ["status online none normal", "request no_policy none"])
+        link.statusPublished(DeviceStatus(bundle: nil, mode: .normal), online: true, messageID: 1)
+        _ = link.handle(.disconnected(code: 7))
+        #expect(publishes(link.handle(.connected(nextSeq: 1))) == ["status online none normal"])
+    }
+
+    @Test("a changed status is republished at the next tick, an unchanged one is not; a refused publish is tried again")
+    func status() {
+        var link = LinkMachine(window: 16, status: Self.fresh)
+        _ = link.handle(.connected(nextSeq: 1))
+        #expect(publishes(link.handle(.tick(Self.fresh, nextSeq: nil))) == ["status online 7 normal"], "never acknowledged as published: again")
+        link.statusPublished(Self.fresh, online: true, messageID: 3)
+        #expect(publishes(link.handle(.tick(Self.fresh, nextSeq: nil))).isEmpty)
+        let lockdown = DeviceStatus(bundle: 8, mode: DeviceMode(.lockdown))
+        #expect(publishes(link.handle(.tick(lockdown, nextSeq: nil))) == ["status online 8 lockdown"])
+    }
+
+    @Test("a stale policy asks for a snapshot once per version, only while connected")
+    func stale() {
+        var link = LinkMachine(window: 16, status: Self.fresh)
+        let stale = DeviceStatus(bundle: 7, mode: .normal, staleBundle: 7)
+        #expect(publishes(link.handle(.tick(stale, nextSeq: nil))).isEmpty, "not connected")
+        let connected = publishes(link.handle(.connected(nextSeq: 1)))
+        #expect(connected == ["status online 7 normal", "request policy_stale 7"])
+        link.statusPublished(stale.published, online: true, messageID: 1)
+        #expect(publishes(link.handle(.tick(stale, nextSeq: nil))).isEmpty, "once per version")
+        let newer = DeviceStatus(bundle: 9, mode: .normal, staleBundle: 9)
+        #expect(publishes(link.handle(.tick(newer, nextSeq: nil))) == ["status online 9 normal", "request policy_stale 9"])
+    }
+
+    @Test("events acknowledged wait to be marked; the offline status at stop is awaited by its id; nothing is read while stopping")
+    func acknowledgementsAndStop() {
+        var link = LinkMachine(window: 16, status: Self.fresh)
+        _ = link.handle(.connected(nextSeq: 1))
+        _ = link.handle(.stored)
+        let fetch = try! #require(link.nextFetch())
+        #expect(link.accept(fetched: [1, 2], for: fetch) == [1, 2])
+        link.sent(seq: 1, messageID: 10)
+        link.sent(seq: 2, messageID: 11)
+        _ = link.handle(.acknowledged(messageID: 11))
+        _ = link.handle(.acknowledged(messageID: 10))
+        #expect(link.acknowledgedSeqs == [2, 1])
+        link.marked()
+        #expect(link.acknowledgedSeqs.isEmpty)
+        #expect(publishes(link.handle(.stop(Self.fresh))) == ["status offline 7 normal"])
+        link.statusPublished(Self.fresh, online: false, messageID: 12)
+        #expect(link.offlineMessageID == 12 && link.nextFetch() == nil)
+        _ = link.handle(.acknowledged(messageID: 12))
+        #expect(link.offlineMessageID == nil)
+        #expect(link.handle(.disconnected(code: 0)).isEmpty, "no warning for the drop we asked for")
+    }
+
+    @Test("an outage is loud once, quiet while it lasts")
+    func outage() {
+        var link = LinkMachine(window: 16, status: Self.fresh)
+        let levels = (0..<3).flatMap { _ in link.handle(.connectFailed(message: "refused")) }.compactMap { if case .log(let note) = $0 { note.level } else { nil } }
+        #expect(levels == [.warning, .debug, .debug])
+    }
+}
