@@ -76,7 +76,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "GatehouseMQTT", dependencies: ["CMosquitto", "GatehouseCore", "GatehouseThreads"], swiftSettings: strictSettings),
-        .target(name: "GatehouseGzip", dependencies: ["CZlib"], swiftSettings: strictSettings),
+        .target(name: "GatehouseGzip", dependencies: ["CZlib", "GatehouseCore"], swiftSettings: strictSettings),
 
         // The SQLite policy cache and event outbox.
         .target(
@@ -197,7 +197,7 @@ let package = Package(
             name: "GatehouseCLITests",
             dependencies: [
                 "gatehouse", "GatehouseTesting", "GatehouseDaemon", "GatehouseThreads", "GatehouseCore", "GatehouseMQTT", "GatehouseAdmin", "GatehouseGPIO", "GatehouseQR", "GatehouseNFC",
-                "GatehouseStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+                "GatehouseStore", "GatehouseGzip", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -53,37 +53,37 @@ public struct BundleBuilder {
             try FileManager.default.moveItem(atPath: temporary, toPath: output)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
-            throw AdminError(code: "admin.io", message: "\(output): cannot write the bundle: \(error.localizedDescription)")
+            throw AdminError(.io, "\(output): cannot write the bundle: \(error.localizedDescription)")
         }
         return body
     }
 
     private func checkRequest() throws(AdminError) {
         guard Identifier.isValid(request.site) else {
-            throw AdminError(code: "admin.input", message: "--site: \"\(request.site)\" is not an id")
+            throw AdminError(.input, "--site: \"\(request.site)\" is not an id")
         }
-        guard request.version >= 1 else { throw AdminError(code: "admin.input", message: "--version must be 1 or more") }
+        guard request.version >= 1 else { throw AdminError(.input, "--version must be 1 or more") }
         switch request.kind {
         case .delta:
             guard let base = request.base, base >= 1, base < request.version else {
-                throw AdminError(code: "admin.input", message: "--kind delta needs --base, a version lower than --version")
+                throw AdminError(.input, "--kind delta needs --base, a version lower than --version")
             }
         case .snapshot:
-            guard request.base == nil else { throw AdminError(code: "admin.input", message: "--base goes with --kind delta only") }
+            guard request.base == nil else { throw AdminError(.input, "--base goes with --kind delta only") }
         }
     }
 
     /// Streams every input's records into the body file, gzipped if asked, hashing as it goes.
     private func writeBody(to path: String) throws(AdminError) -> Result {
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw AdminError(code: "admin.io", message: "\(path): cannot create a temporary file")
+            throw AdminError(.io, "\(path): cannot create a temporary file")
         }
         defer { try? handle.close() }
         let encoder: GzipEncoder?
         do {
             encoder = request.gzip ? try GzipEncoder() : nil
         } catch {
-            throw AdminError(code: "admin.io", message: "gzip: \(error)")
+            throw AdminError(.io, "gzip: \(error)")
         }
         var sink = BodySink(handle: handle, gzip: encoder)
         var problems: [String] = []
@@ -106,15 +106,15 @@ public struct BundleBuilder {
         } catch let error as AdminError {
             throw error
         } catch {
-            throw AdminError(code: "admin.io", message: "\(path): \(error)")
+            throw AdminError(.io, "\(path): \(error)")
         }
         if !problems.isEmpty {
             var lines = Array(problems.prefix(Self.problemsListed))
             if problems.count > Self.problemsListed { lines.append("... and \(problems.count - Self.problemsListed) more problems") }
-            throw AdminError(code: "admin.input", message: lines.joined(separator: "\n"))
+            throw AdminError(.input, lines.joined(separator: "\n"))
         }
         if records == 0 && request.kind == .snapshot && !request.allowEmpty {
-            throw AdminError(code: "admin.input", message: "the inputs hold no records; a device refuses an empty snapshot unless --allow-empty is given")
+            throw AdminError(.input, "the inputs hold no records; a device refuses an empty snapshot unless --allow-empty is given")
         }
         return Result(records: records, bodyBytes: sink.check.bytesSeen, sha256: sink.check.digestHex())
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseCore
 
 /// Writes files that must not be lost or exposed: never over an existing file, private keys
 /// with mode 0600 from the moment they exist.
@@ -10,14 +11,14 @@ public enum SecretFile {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
-                throw AdminError(code: "admin.io", message: "\(directory): cannot create the directory: \(error.localizedDescription)")
+                throw AdminError(.io, "\(directory): cannot create the directory: \(error.localizedDescription)")
             }
         }
         let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL)
         let descriptor = open(path, flags, mode)
         guard descriptor >= 0 else {
             let reason = errno == EEXIST ? "exists already; refusing to overwrite it" : String(cString: strerror(errno))
-            throw AdminError(code: errno == EEXIST ? "admin.exists" : "admin.io", message: "\(path): \(reason)")
+            throw AdminError(errno == EEXIST ? .exists : .io, "\(path): \(reason)")
         }
         defer { close(descriptor) }
         // open() applies the umask; set the mode exactly.
@@ -27,7 +28,7 @@ public enum SecretFile {
         while written < bytes.count {
             let result = bytes[written...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
             guard result > 0 else {
-                throw AdminError(code: "admin.io", message: "\(path): write failed: \(String(cString: strerror(errno)))")
+                throw AdminError(.io, "\(path): write failed: \(String(cString: strerror(errno)))")
             }
             written += result
         }

@@ -13,7 +13,7 @@ public struct SigningKey: Sendable {
     /// A new random key.
     public static func generate(kid: String) throws(AdminError) -> SigningKey {
         guard Identifier.isValid(kid) else {
-            throw AdminError(code: "admin.key", message: "--kid: expected an id of 1 to 64 characters from [A-Za-z0-9._:-], got \"\(kid)\"")
+            throw AdminError(.key, "--kid: expected an id of 1 to 64 characters from [A-Za-z0-9._:-], got \"\(kid)\"")
         }
         return SigningKey(kid: kid, privateKey: Curve25519.Signing.PrivateKey())
     }
@@ -26,15 +26,15 @@ public struct SigningKey: Sendable {
     /// Reads a private JWK file.
     public init(contentsOf path: String) throws(AdminError) {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw AdminError(code: "admin.io", message: "\(path): cannot read the key file")
+            throw AdminError(.io, "\(path): cannot read the key file")
         }
         guard let jwk = try? JSONDecoder().decode(JWK.self, from: data), jwk.keyType == .octetKeyPair,
             jwk.curve == .eddsa(.ed25519), let d = jwk.privateExponent, let kid = jwk.keyIdentifier?.string
         else {
-            throw AdminError(code: "admin.key", message: "\(path): not an Ed25519 private JWK (kty OKP, crv Ed25519, d, kid)")
+            throw AdminError(.key, "\(path): not an Ed25519 private JWK (kty OKP, crv Ed25519, d, kid)")
         }
         guard let raw = Base64URL.decode(d), let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else {
-            throw AdminError(code: "admin.key", message: "\(path): d is not a base64url Ed25519 private key")
+            throw AdminError(.key, "\(path): d is not a base64url Ed25519 private key")
         }
         self.init(kid: kid, privateKey: key)
     }
@@ -73,7 +73,7 @@ public struct SigningKey: Sendable {
         do {
             return try await collection.sign(claims, kid: JWKIdentifier(string: kid), header: header)
         } catch {
-            throw AdminError(code: "admin.sign", message: "signing failed: \(error)")
+            throw AdminError(.sign, "signing failed: \(error)")
         }
     }
 }

@@ -20,17 +20,17 @@ public struct SiteInitializer {
 
     /// Writes the directory; refuses to overwrite any file that exists. Returns the paths written.
     public func write(to directory: String) throws(AdminError) -> [String] {
-        guard Identifier.isValid(site) else { throw AdminError(code: "admin.input", message: "--site: \"\(site)\" is not an id (1 to 64 characters from [A-Za-z0-9._:-])") }
+        guard Identifier.isValid(site) else { throw AdminError(.input, "--site: \"\(site)\" is not an id (1 to 64 characters from [A-Za-z0-9._:-])") }
         guard Identifier.isValid(device), device != "all" else {
-            throw AdminError(code: "admin.input", message: "--device: \"\(device)\" is not a device id (an id other than \"all\")")
+            throw AdminError(.input, "--device: \"\(device)\" is not a device id (an id other than \"all\")")
         }
         if let mqttURL, MQTTConfig.parseURL(mqttURL) == nil {
-            throw AdminError(code: "admin.input", message: "--mqtt: expected mqtt://HOST:PORT or mqtts://HOST:PORT, got \"\(mqttURL)\"")
+            throw AdminError(.input, "--mqtt: expected mqtt://HOST:PORT or mqtts://HOST:PORT, got \"\(mqttURL)\"")
         }
         let config = ConfigTemplate.render(site: site, device: device, mqttURL: mqttURL, nfcConnection: nfcConnection)
         let configPath = directory + "/" + Self.configFile
         guard !FileManager.default.fileExists(atPath: configPath) else {
-            throw AdminError(code: "admin.exists", message: "\(configPath): exists already; refusing to overwrite it")
+            throw AdminError(.exists, "\(configPath): exists already; refusing to overwrite it")
         }
         var written: [String] = []
         for purpose in KeyPurpose.allCases {
@@ -45,7 +45,7 @@ public struct SiteInitializer {
         do {
             try FileManager.default.createDirectory(atPath: directory + "/state", withIntermediateDirectories: true)
         } catch {
-            throw AdminError(code: "admin.io", message: "\(directory)/state: \(error.localizedDescription)")
+            throw AdminError(.io, "\(directory)/state: \(error.localizedDescription)")
         }
         try SecretFile.write(config, to: configPath, mode: 0o644)
         return [configPath] + written

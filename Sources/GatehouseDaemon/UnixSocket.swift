@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseCore
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import CGPIOD
+import GatehouseCore
 import Glibc
 
 /// One open GPIO chip: the single owner of its `gpiod_chip` handle, closed (and every line
@@ -12,7 +13,7 @@ final class GPIODChip {
     /// `user` says which line wanted it, for the error.
     init(name: String, for user: String) throws(GPIOError) {
         guard let pointer = gpiod_chip_open_lookup(name) else {
-            throw GPIOError(code: "gpio.open", message: "cannot open GPIO chip \"\(name)\" for \(user): \(String(cString: strerror(errno)))")
+            throw GPIOError(.open, "cannot open GPIO chip \"\(name)\" for \(user): \(String(cString: strerror(errno)))")
         }
         self.name = name
         self.pointer = pointer
@@ -22,7 +23,7 @@ final class GPIODChip {
     /// and never freed on its own.
     func line(_ offset: Int, for user: String) throws(GPIOError) -> OpaquePointer {
         guard let line = gpiod_chip_get_line(pointer, UInt32(offset)) else {
-            throw GPIOError(code: "gpio.line", message: "GPIO chip \"\(name)\" has no line \(offset) (\(user)): \(String(cString: strerror(errno)))")
+            throw GPIOError(.line, "GPIO chip \"\(name)\" has no line \(offset) (\(user)): \(String(cString: strerror(errno)))")
         }
         return line
     }

@@ -47,7 +47,7 @@ public final class GPIODLines: GPIOPort, @unchecked Sendable {
                 let line = try chip(output.address.chip, for: user).line(output.address.line, for: user)
                 let level: Int32 = config.runningState(of: output) ? 1 : 0
                 guard gpiod_line_request_output_flags(line, Self.consumer, Self.flags(output.address), level) == 0 else {
-                    throw GPIOError(code: "gpio.request", message: "cannot claim line \(output.address.line) of \"\(output.address.chip)\" for \(user): \(Self.lastError())")
+                    throw GPIOError(.request, "cannot claim line \(output.address.line) of \"\(output.address.chip)\" for \(user): \(Self.lastError())")
                 }
                 outputLines[output.id] = line
             }
@@ -55,7 +55,7 @@ public final class GPIODLines: GPIOPort, @unchecked Sendable {
                 let user = "input \(input.id), line \(input.address.line)"
                 let line = try chip(input.address.chip, for: user).line(input.address.line, for: user)
                 guard gpiod_line_request_both_edges_events_flags(line, Self.consumer, Self.flags(input.address)) == 0 else {
-                    throw GPIOError(code: "gpio.request", message: "cannot watch line \(input.address.line) of \"\(input.address.chip)\" for \(user): \(Self.lastError())")
+                    throw GPIOError(.request, "cannot watch line \(input.address.line) of \"\(input.address.chip)\" for \(user): \(Self.lastError())")
                 }
                 let level = gpiod_line_get_value(line)
                 book.withLock { $0.settle(input.id, level: level == 1) }

@@ -1,13 +1,19 @@
+import GatehouseCore
 /// A GPIO failure with a stable code (`gpio.open`, `gpio.line`, `gpio.request`, `gpio.input`),
 /// translated from libgpiod's errno at the C boundary.
-public struct GPIOError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var code: String
-    public var message: String
+public typealias GPIOError = CodedError<GPIOErrors>
 
-    public init(code: String, message: String) {
-        self.code = code
-        self.message = message
-    }
+/// The codes of `GPIOError`.
+public enum GPIOErrors: ErrorDomain {
+    public static let name = "gpio"
+    public static let codes: [ErrorCode<GPIOErrors>] = [.line, .open, .request]
+}
 
-    public var description: String { "\(code): \(message)" }
+extension ErrorCode where Domain == GPIOErrors {
+    /// A line number the chip does not have.
+    public static let line = ErrorCode("line")
+    /// A GPIO chip cannot be opened.
+    public static let open = ErrorCode("open")
+    /// A line cannot be claimed (another program holds it).
+    public static let request = ErrorCode("request")
 }

@@ -1,4 +1,5 @@
 import CZlib
+import GatehouseCore
 
 /// Streaming gzip decompression: feed compressed chunks, receive decompressed chunks. Memory
 /// stays at one output buffer whatever the input's size. Concatenated gzip members are read
@@ -17,7 +18,7 @@ public final class GzipDecoder {
         let status = gatehouse_inflateInit2(stream, 16 + MAX_WBITS)
         guard status == Z_OK else {
             stream.deallocate()
-            throw GzipError(code: "gzip.internal", message: "inflateInit2 failed with \(status)")
+            throw GzipError(.`internal`, "inflateInit2 failed with \(status)")
         }
     }
 
@@ -54,7 +55,7 @@ public final class GzipDecoder {
             case Z_OK: continue
             case Z_STREAM_END: memberEnded = true
             case Z_BUF_ERROR where stream.pointee.avail_in == 0: return
-            default: throw GzipError(code: "gzip.corrupt", message: zlibMessage(status))
+            default: throw GzipError(.corrupt, zlibMessage(status))
             }
         }
     }
@@ -62,7 +63,7 @@ public final class GzipDecoder {
     /// Ends the stream: throws when it stopped in the middle of a gzip member.
     public func finish() throws(GzipError) {
         guard memberEnded else {
-            throw GzipError(code: "gzip.truncated", message: "the gzip data ends before its trailer")
+            throw GzipError(.truncated, "the gzip data ends before its trailer")
         }
     }
 

@@ -1,4 +1,5 @@
 import CZlib
+import GatehouseCore
 
 /// Streaming gzip compression, for building bundles.
 public final class GzipEncoder {
@@ -12,7 +13,7 @@ public final class GzipEncoder {
         let status = gatehouse_deflateInit2(stream, level, 16 + MAX_WBITS)
         guard status == Z_OK else {
             stream.deallocate()
-            throw GzipError(code: "gzip.internal", message: "deflateInit2 failed with \(status)")
+            throw GzipError(.`internal`, "deflateInit2 failed with \(status)")
         }
     }
 
@@ -46,7 +47,7 @@ public final class GzipEncoder {
                 return status
             }
             guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
-                throw GzipError(code: "gzip.internal", message: "deflate failed with \(status)")
+                throw GzipError(.`internal`, "deflate failed with \(status)")
             }
             if flush == Z_FINISH ? status == Z_STREAM_END : stream.pointee.avail_in == 0 && stream.pointee.avail_out > 0 {
                 return

@@ -1,8 +1,18 @@
+import GatehouseCore
 /// A zlib failure, with zlib's own return code and message.
-public struct GzipError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// Stable code: `gzip.corrupt`, `gzip.truncated` or `gzip.internal`.
-    public var code: String
-    public var message: String
+public typealias GzipError = CodedError<GzipErrors>
 
-    public var description: String { "\(code): \(message)" }
+/// The codes of `GzipError`.
+public enum GzipErrors: ErrorDomain {
+    public static let name = "gzip"
+    public static let codes: [ErrorCode<GzipErrors>] = [.corrupt, .`internal`, .truncated]
+}
+
+extension ErrorCode where Domain == GzipErrors {
+    /// The compressed data is damaged.
+    public static let corrupt = ErrorCode("corrupt")
+    /// Zlib failed (out of memory).
+    public static let `internal` = ErrorCode("internal")
+    /// The compressed data ends too early.
+    public static let truncated = ErrorCode("truncated")
 }

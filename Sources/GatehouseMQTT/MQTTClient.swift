@@ -43,7 +43,7 @@ public final class MQTTClient: BrokerPort {
     /// nothing connects until ``start()``. After each accepted connection the client subscribes
     /// to `options.subscriptions` at QoS 1.
     public init(options: MQTTClientOptions, handler: @escaping @Sendable (Event) -> Void) throws(MQTTError) {
-        guard Self.libraryReady else { throw MQTTError(code: "mqtt.setup", message: "libmosquitto failed to initialise") }
+        guard Self.libraryReady else { throw MQTTError(.setup, "libmosquitto failed to initialise") }
         let callbacks = Callbacks(handler: handler, subscriptions: options.subscriptions)
         // The user pointer is unretained: `callbacks` lives as long as this client, and the
         // callbacks run only inside mosquitto_loop on the network thread, which ends first.
@@ -61,33 +61,33 @@ public final class MQTTClient: BrokerPort {
     private func configure() throws(MQTTError) {
         let mosq = handle.pointer
         let version = options.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
-        try check(mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, Int32(version)), "mqtt.setup", "protocol version")
-        try check(mosquitto_int_option(mosq, MOSQ_OPT_SEND_MAXIMUM, Int32(options.maximumInflight)), "mqtt.setup", "in-flight maximum")
-        try check(mosquitto_int_option(mosq, MOSQ_OPT_TCP_NODELAY, 1), "mqtt.setup", "TCP_NODELAY")
-        try check(mosquitto_threaded_set(mosq, true), "mqtt.setup", "threading")
+        try check(mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, Int32(version)), .setup, "protocol version")
+        try check(mosquitto_int_option(mosq, MOSQ_OPT_SEND_MAXIMUM, Int32(options.maximumInflight)), .setup, "in-flight maximum")
+        try check(mosquitto_int_option(mosq, MOSQ_OPT_TCP_NODELAY, 1), .setup, "TCP_NODELAY")
+        try check(mosquitto_threaded_set(mosq, true), .setup, "threading")
         if options.protocolVersion == .v5 && options.persistentSession {
             // MQTT 5 ends a session with its connection unless the client asks for longer.
             try check(
                 mosquitto_property_add_int32(handle.connectProperties, Int32(MQTT_PROP_SESSION_EXPIRY_INTERVAL.rawValue), options.sessionExpirySeconds),
-                "mqtt.setup", "session expiry")
+                .setup, "session expiry")
         }
         if options.username != nil || options.password != nil {
-            try check(mosquitto_username_pw_set(mosq, options.username, options.password), "mqtt.setup", "username and password")
+            try check(mosquitto_username_pw_set(mosq, options.username, options.password), .setup, "username and password")
         }
         if options.usesTLS {
             // Without a CA file, the system's CA directory; libmosquitto checks that the files
             // can be read, and verifies the broker's certificate and host name when it connects.
             let capath = options.caFile == nil ? "/etc/ssl/certs" : nil
             try check(
-                mosquitto_tls_set(mosq, options.caFile, capath, options.certificateFile, options.keyFile, nil), "mqtt.setup",
+                mosquitto_tls_set(mosq, options.caFile, capath, options.certificateFile, options.keyFile, nil), .setup,
                 "TLS files (ca \(options.caFile ?? "system"), cert \(options.certificateFile ?? "none"), key \(options.keyFile ?? "none"))")
-            try check(mosquitto_tls_opts_set(mosq, 1, nil, nil), "mqtt.setup", "TLS peer verification")
-            try check(mosquitto_tls_insecure_set(mosq, false), "mqtt.setup", "TLS host name verification")
+            try check(mosquitto_tls_opts_set(mosq, 1, nil, nil), .setup, "TLS peer verification")
+            try check(mosquitto_tls_insecure_set(mosq, false), .setup, "TLS host name verification")
         }
         if let will = options.will {
             try check(
                 will.payload.withUnsafeBytes { mosquitto_will_set(mosq, will.topic, Int32($0.count), $0.baseAddress, 1, will.retain) },
-                "mqtt.setup", "will message")
+                .setup, "will message")
         }
         mosquitto_connect_callback_set(mosq) { mosq, user, code in
             guard let user else { return }
@@ -183,7 +183,7 @@ public final class MQTTClient: BrokerPort {
         // disconnected; it sends the message after the next connection (seen with 2.0.11), so
         // "not connected" with an id is a queued message, not a lost one.
         if status == MOSQ_ERR_NO_CONN.rawValue && messageID != 0 { return messageID }
-        try check(status, "mqtt.publish", topic)
+        try check(status, .publish, topic)
         return messageID
     }
 
@@ -191,7 +191,7 @@ public final class MQTTClient: BrokerPort {
     @discardableResult
     public func subscribe(_ topic: String) throws(MQTTError) -> Int32 {
         var messageID: Int32 = 0
-        try check(mosquitto_subscribe(handle.pointer, &messageID, topic, 1), "mqtt.subscribe", topic)
+        try check(mosquitto_subscribe(handle.pointer, &messageID, topic, 1), .subscribe, topic)
         return messageID
     }
 
@@ -204,9 +204,9 @@ public final class MQTTClient: BrokerPort {
         thread.withLock { $0 }?.joinBlocking(timeout: timeout)
     }
 
-    private func check(_ status: Int32, _ code: String, _ what: String) throws(MQTTError) {
+    private func check(_ status: Int32, _ code: ErrorCode<MQTTErrors>, _ what: String) throws(MQTTError) {
         guard status != MOSQ_ERR_SUCCESS.rawValue else { return }
-        throw MQTTError(code: code, message: "\(what): \(Self.describe(status))")
+        throw MQTTError(code, "\(what): \(Self.describe(status))")
     }
 
     /// The broker's words for a refused CONNECT: an MQTT 5 reason code or a 3.1.1 CONNACK code.

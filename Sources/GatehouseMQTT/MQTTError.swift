@@ -1,13 +1,18 @@
+import GatehouseCore
 /// A failure of the MQTT link, with a stable code, translated from libmosquitto's errors.
-public struct MQTTError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// `mqtt.setup` (options refused), `mqtt.connect`, `mqtt.publish`, `mqtt.subscribe`.
-    public var code: String
-    public var message: String
+public typealias MQTTError = CodedError<MQTTErrors>
 
-    public init(code: String, message: String) {
-        self.code = code
-        self.message = message
-    }
+/// The codes of `MQTTError`.
+public enum MQTTErrors: ErrorDomain {
+    public static let name = "mqtt"
+    public static let codes: [ErrorCode<MQTTErrors>] = [.publish, .setup, .subscribe]
+}
 
-    public var description: String { "\(code): \(message)" }
+extension ErrorCode where Domain == MQTTErrors {
+    /// Libmosquitto refused a message.
+    public static let publish = ErrorCode("publish")
+    /// The client cannot be made (options, TLS files).
+    public static let setup = ErrorCode("setup")
+    /// The broker subscription cannot be sent.
+    public static let subscribe = ErrorCode("subscribe")
 }

@@ -1,4 +1,5 @@
 import CMosquitto
+import GatehouseCore
 import Synchronization
 
 /// The one owner of a `struct mosquitto` and of the CONNECT properties libmosquitto keeps a
@@ -17,7 +18,7 @@ final class MosquittoHandle: @unchecked Sendable {
 
     init(clientID: String, cleanSession: Bool, user: UnsafeMutableRawPointer) throws(MQTTError) {
         guard let pointer = mosquitto_new(clientID, cleanSession, user) else {
-            throw MQTTError(code: "mqtt.setup", message: "cannot create a client for \"\(clientID)\"")
+            throw MQTTError(.setup, "cannot create a client for \"\(clientID)\"")
         }
         self.pointer = pointer
         connectProperties = .allocate(capacity: 1)

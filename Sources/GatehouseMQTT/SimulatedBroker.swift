@@ -31,7 +31,7 @@ public final class SimulatedBroker: BrokerPort {
     /// Records the message and acknowledges it at once; refused while disconnected.
     public func publish(_ topic: String, _ payload: [UInt8], retain: Bool) throws -> Int32 {
         let messageID = try state.withLock { state throws(MQTTError) -> Int32 in
-            guard state.connected else { throw MQTTError(code: "mqtt.publish", message: "\(topic): the simulated broker is disconnected") }
+            guard state.connected else { throw MQTTError(.publish, "\(topic): the simulated broker is disconnected") }
             defer { state.nextMessageID += 1 }
             state.published.append(Publication(topic: topic, payload: payload, retain: retain))
             return state.nextMessageID

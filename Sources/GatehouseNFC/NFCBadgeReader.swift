@@ -42,7 +42,7 @@ public final class NFCBadgeReader: CredentialReaderPort {
             state.withLock { $0.cardWasInField = card != nil }
             return card?.uid
         } catch {
-            throw ReaderFault(error.code == "nfc.aborted" ? .aborted : .ioError, error.message)
+            throw ReaderFault(error.code == .aborted ? .aborted : .ioError, error.message)
         }
     }
 

@@ -1,4 +1,5 @@
 import CNFC
+import GatehouseCore
 
 /// libnfc's library context: it reads `/etc/nfc/libnfc.conf` and the `LIBNFC_*` environment.
 /// One per process is enough; devices keep theirs alive for as long as they are open.
@@ -12,7 +13,7 @@ public final class NFCContext: @unchecked Sendable {
     public init() throws(NFCError) {
         var context: OpaquePointer?
         nfc_init(&context)
-        guard let context else { throw NFCError(code: "nfc.open", message: "libnfc could not be initialised (out of memory?)") }
+        guard let context else { throw NFCError(.open, "libnfc could not be initialised (out of memory?)") }
         pointer = context
     }
 

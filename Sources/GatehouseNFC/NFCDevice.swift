@@ -25,14 +25,14 @@ public final class NFCDevice: @unchecked Sendable {
     /// `commandTimeoutMilliseconds`.
     public init(context: NFCContext, connection: String, commandTimeoutMilliseconds: Int32 = 500) throws(NFCError) {
         guard let device = nfc_open(context.pointer, connection) else {
-            throw NFCError(code: "nfc.open", message: "\(connection): no reader answered (check the connection string, the cable and the device's permissions)")
+            throw NFCError(.open, "\(connection): no reader answered (check the connection string, the cable and the device's permissions)")
         }
         self.connection = connection
         self.context = context
         pointer = device
-        try check(nfc_initiator_init(pointer), "initialising it as a reader", code: "nfc.open")
-        try check(nfc_device_set_property_int(pointer, NP_TIMEOUT_COMMAND, commandTimeoutMilliseconds), "setting the command timeout", code: "nfc.open")
-        try check(nfc_device_set_property_bool(pointer, NP_INFINITE_SELECT, false), "limiting activation to one attempt", code: "nfc.open")
+        try check(nfc_initiator_init(pointer), "initialising it as a reader", code: .open)
+        try check(nfc_device_set_property_int(pointer, NP_TIMEOUT_COMMAND, commandTimeoutMilliseconds), "setting the command timeout", code: .open)
+        try check(nfc_device_set_property_bool(pointer, NP_INFINITE_SELECT, false), "limiting activation to one attempt", code: .open)
     }
 
     deinit {
@@ -50,7 +50,7 @@ public final class NFCDevice: @unchecked Sendable {
         var target = nfc_target()
         let modulation = nfc_modulation(nmt: NMT_ISO14443A, nbr: NBR_106)
         let found = nfc_initiator_select_passive_target(pointer, modulation, nil, 0, &target)
-        try check(found, "selecting a card", code: "nfc.io")
+        try check(found, "selecting a card", code: .io)
         guard found > 0 else { return nil }
         // Copied out of libnfc's target structure before it goes out of scope.
         let info = target.nti.nai
@@ -61,8 +61,8 @@ public final class NFCDevice: @unchecked Sendable {
     /// Switches the RF field off and on again, so that every card in it starts over and answers
     /// the next select, also one that was selected before.
     public func resetField() throws(NFCError) {
-        try check(nfc_device_set_property_bool(pointer, NP_ACTIVATE_FIELD, false), "switching the field off", code: "nfc.io")
-        try check(nfc_device_set_property_bool(pointer, NP_ACTIVATE_FIELD, true), "switching the field on", code: "nfc.io")
+        try check(nfc_device_set_property_bool(pointer, NP_ACTIVATE_FIELD, false), "switching the field off", code: .io)
+        try check(nfc_device_set_property_bool(pointer, NP_ACTIVATE_FIELD, true), "switching the field on", code: .io)
     }
 
     /// Interrupts the command in progress, from any thread. Safe after ``close()``.
@@ -81,11 +81,10 @@ public final class NFCDevice: @unchecked Sendable {
         }
     }
 
-    private func check(_ result: Int32, _ doing: String, code: String) throws(NFCError) {
+    private func check(_ result: Int32, _ doing: String, code: ErrorCode<NFCErrors>) throws(NFCError) {
         guard result < 0 else { return }
         // nfc_strerror returns a static string owned by libnfc; it is copied, never freed.
         let reason = String(cString: nfc_strerror(pointer))
-        let errorCode = result == NFC_EOPABORTED ? "nfc.aborted" : code
-        throw NFCError(code: errorCode, message: "\(connection): \(doing): \(reason)")
+        throw NFCError(result == NFC_EOPABORTED ? .aborted : code, "\(connection): \(doing): \(reason)")
     }
 }

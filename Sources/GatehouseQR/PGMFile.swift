@@ -1,11 +1,12 @@
 import Foundation
+import GatehouseCore
 
 /// Reads binary PGM (`P5`) files, the greyscale format V4L2 tools and ImageMagick write.
 public enum PGMFile {
     /// Reads an 8-bit (`maxval` up to 255) binary PGM file.
     public static func read(_ path: String) throws(QRError) -> GreyImage {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw QRError(code: "qr.pgm_read", message: "\(path): cannot read the file")
+            throw QRError(.pgmRead, "\(path): cannot read the file")
         }
         return try parse(Array(data), name: path)
     }
@@ -13,7 +14,7 @@ public enum PGMFile {
     /// Parses the bytes of a binary PGM file; `name` goes into the error messages.
     public static func parse(_ bytes: [UInt8], name: String) throws(QRError) -> GreyImage {
         var index = 0
-        func fail(_ why: String) -> QRError { QRError(code: "qr.pgm_read", message: "\(name): \(why)") }
+        func fail(_ why: String) -> QRError { QRError(.pgmRead, "\(name): \(why)") }
         /// The next header field: skips whitespace and `#` comments, then reads up to whitespace.
         func field() -> String? {
             while index < bytes.count {

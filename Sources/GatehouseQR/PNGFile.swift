@@ -1,4 +1,5 @@
 import CPNG
+import GatehouseCore
 
 /// Reads and writes greyscale PNG files through libpng's simplified API.
 public enum PNGFile {
@@ -13,7 +14,7 @@ public enum PNGFile {
             png_image_write_to_file(&header, path, 0, buffer.baseAddress, png_int_32(image.width), nil)
         }
         defer { png_image_free(&header) }
-        guard ok != 0 else { throw QRError(code: "qr.png_write", message: "\(path): \(message(of: header))") }
+        guard ok != 0 else { throw QRError(.pngWrite, "\(path): \(message(of: header))") }
     }
 
     /// Reads a PNG of any colour type as 8-bit greyscale.
@@ -23,7 +24,7 @@ public enum PNGFile {
         // png_image_begin_read_from_file allocates libpng state that png_image_free releases.
         defer { png_image_free(&header) }
         guard png_image_begin_read_from_file(&header, path) != 0 else {
-            throw QRError(code: "qr.png_read", message: "\(path): \(message(of: header))")
+            throw QRError(.pngRead, "\(path): \(message(of: header))")
         }
         header.format = png_uint_32(PNG_FORMAT_GRAY)
         let width = Int(header.width), height = Int(header.height)
@@ -31,7 +32,7 @@ public enum PNGFile {
         let ok = pixels.withUnsafeMutableBytes { buffer in
             png_image_finish_read(&header, nil, buffer.baseAddress, png_int_32(width), nil)
         }
-        guard ok != 0 else { throw QRError(code: "qr.png_read", message: "\(path): \(message(of: header))") }
+        guard ok != 0 else { throw QRError(.pngRead, "\(path): \(message(of: header))") }
         return GreyImage(width: width, height: height, pixels: pixels)
     }
 

@@ -1,4 +1,5 @@
 import CQREncode
+import GatehouseCore
 
 /// Renders text as a QR code image through libqrencode.
 public enum QRCodeRenderer {
@@ -7,7 +8,7 @@ public enum QRCodeRenderer {
     public static func render(_ text: String, scale: Int = 4) throws(QRError) -> GreyImage {
         precondition(scale >= 1, "a QR module is at least one pixel")
         guard let symbol = EncodedSymbol(text) else {
-            throw QRError(code: "qr.encode", message: "libqrencode could not encode \(text.utf8.count) bytes (a QR code holds at most 2,953 bytes at level M)")
+            throw QRError(.encode, "libqrencode could not encode \(text.utf8.count) bytes (a QR code holds at most 2,953 bytes at level M)")
         }
         // The symbol must outlive every read of its modules.
         return withExtendedLifetime(symbol) {

@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseCore
 import Synchronization
 
 /// The camera's simulated twin: it plays the PNG and PGM files of a directory, in name order and
@@ -20,13 +21,13 @@ public final class SimulatedCamera: FrameSource {
     public func open() throws(QRError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: name, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw QRError(code: "qr.camera", message: "\(name): no such directory of frames")
+            throw QRError(.camera, "\(name): no such directory of frames")
         }
         isOpen.withLock { $0 = true }
     }
 
     public func nextFrame(waitingMilliseconds: Int32) throws(QRError) -> GreyImage? {
-        guard isOpen.withLock({ $0 }) else { throw QRError(code: "qr.camera", message: "\(name): the camera is not open") }
+        guard isOpen.withLock({ $0 }) else { throw QRError(.camera, "\(name): the camera is not open") }
         // A frame is due every 1/fps seconds; a wait shorter than that may end without one.
         let interval = Duration.milliseconds(1000 / max(1, framesPerSecond))
         let due = nextDue.withLock { $0 }
@@ -36,7 +37,7 @@ public final class SimulatedCamera: FrameSource {
         nextDue.withLock { $0 = max(due + interval, .now) }
         played.withLock { $0 += 1 }
         guard let files = try? FileManager.default.contentsOfDirectory(atPath: name) else {
-            throw QRError(code: "qr.camera", message: "\(name): the directory of frames is gone")
+            throw QRError(.camera, "\(name): the directory of frames is gone")
         }
         let frames = files.filter { $0.hasSuffix(".png") || $0.hasSuffix(".pgm") }.sorted()
         guard !frames.isEmpty else { return GreyImage(width: 320, height: 240, pixels: [UInt8](repeating: 200, count: 320 * 240)) }

@@ -1,5 +1,6 @@
 import CZBar
 import Foundation
+import GatehouseCore
 
 #if canImport(Glibc)
 import Glibc
@@ -30,20 +31,20 @@ public final class V4L2Camera: FrameSource, @unchecked Sendable {
 
     public func open() throws(QRError) {
         close()
-        guard let handle = zbar_video_create() else { throw QRError(code: "qr.camera", message: "\(name): zbar could not make a video object") }
+        guard let handle = zbar_video_create() else { throw QRError(.camera, "\(name): zbar could not make a video object") }
         zbar_video_request_size(handle, UInt32(width), UInt32(height))
         guard zbar_video_open(handle, name) == 0, zbar_video_init(handle, gatehouse_zbar_format_y800()) == 0, setFrameRate(handle),
             zbar_video_enable(handle, 1) == 0
         else {
             let reason = Self.errorText(handle)
             zbar_video_destroy(handle)
-            throw QRError(code: "qr.camera", message: "\(name): cannot open the camera: \(reason)")
+            throw QRError(.camera, "\(name): cannot open the camera: \(reason)")
         }
         video = handle
     }
 
     public func nextFrame(waitingMilliseconds: Int32) throws(QRError) -> GreyImage? {
-        guard let handle = video else { throw QRError(code: "qr.camera", message: "\(name): the camera is not open") }
+        guard let handle = video else { throw QRError(.camera, "\(name): the camera is not open") }
         let descriptor = zbar_video_get_fd(handle)
         guard Self.readable(descriptor, waitingMilliseconds) else { return nil }
         var newest: OpaquePointer?
@@ -52,7 +53,7 @@ public final class V4L2Camera: FrameSource, @unchecked Sendable {
         repeat {
             guard let image = zbar_video_next_image(handle) else {
                 if let newest { zbar_image_destroy(newest) }
-                throw QRError(code: "qr.camera", message: "\(name): the camera stopped delivering frames: \(Self.errorText(handle))")
+                throw QRError(.camera, "\(name): the camera stopped delivering frames: \(Self.errorText(handle))")
             }
             if let newest { zbar_image_destroy(newest) }
             newest = image

@@ -130,7 +130,7 @@ extension BoundStatement {
             switch sqlite3_step(statement.sqliteStatement) {
             case SQLITE_ROW: results.append(try read(Columns(statement: statement.sqliteStatement)))
             case SQLITE_DONE: return results
-            default: throw StoreError(code: "store.sqlite", message: String(cString: sqlite3_errmsg(connection)))
+            default: throw StoreError(.sqlite, String(cString: sqlite3_errmsg(connection)))
             }
         }
     }
@@ -145,7 +145,7 @@ extension BoundStatement {
         switch sqlite3_step(statement.sqliteStatement) {
         case SQLITE_ROW: return read(Columns(statement: statement.sqliteStatement))
         case SQLITE_DONE: return nil
-        default: throw StoreError(code: "store.sqlite", message: String(cString: sqlite3_errmsg(connection)))
+        default: throw StoreError(.sqlite, String(cString: sqlite3_errmsg(connection)))
         }
     }
 }

@@ -86,7 +86,7 @@ public struct BundleApplier: Sendable {
         } catch let error as StoreError {
             throw .store(error)
         } catch {
-            throw .store(StoreError(code: "store.sqlite", message: "\(error)"))
+            throw .store(StoreError(.sqlite, "\(error)"))
         }
     }
 
@@ -133,7 +133,7 @@ public struct BundleApplier: Sendable {
                         writeProblem = (line, MalformedRecord(field: "", problem: "clashes with another record: \(failed.message)"))
                         break
                     } catch let failed as BoundStatementError {
-                        throw StoreError(code: "store.sqlite", message: failed.message)
+                        throw StoreError(.sqlite, failed.message)
                     }
                 }
             }

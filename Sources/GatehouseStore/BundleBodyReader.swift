@@ -95,7 +95,7 @@ final class BundleBodyReader: @unchecked Sendable {
         } catch let error as StoreError {
             result.readError = error
         } catch {
-            result.readError = StoreError(code: "store.io", message: "\(error)")
+            result.readError = StoreError(.io, "\(error)")
         }
     }
 

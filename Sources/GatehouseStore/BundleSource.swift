@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseCore
 
 /// Where a bundle's bytes come from: a file (offline provisioning) or memory (an MQTT message).
 public enum BundleSource: Sendable {
@@ -18,14 +19,14 @@ public enum BundleSource: Sendable {
         switch self {
         case .file(let path):
             guard let handle = FileHandle(forReadingAtPath: path) else {
-                throw StoreError(code: "store.io", message: "cannot read \(path): no such file, or not readable")
+                throw StoreError(.io, "cannot read \(path): no such file, or not readable")
             }
             return ChunkReader(next: { () throws(StoreError) -> [UInt8]? in
                 do {
                     guard let data = try handle.read(upToCount: 256 * 1024), !data.isEmpty else { return nil }
                     return [UInt8](data)
                 } catch {
-                    throw StoreError(code: "store.io", message: "reading \(path): \(error.localizedDescription)")
+                    throw StoreError(.io, "reading \(path): \(error.localizedDescription)")
                 }
             })
         case .bytes(let bytes):

@@ -21,7 +21,7 @@ public struct CommandReplayMemory: Sendable {
                 return db.changesCount == 1
             }
         } catch {
-            throw StoreError(code: "store.sqlite", message: "\(error)")
+            throw StoreError(.sqlite, "\(error)")
         }
     }
 }

@@ -48,9 +48,9 @@ public final class EventLog: Sendable {
         } catch let error as StoreError {
             throw error
         } catch let error as BoundStatementError {
-            throw StoreError(code: "store.sqlite", message: error.message)
+            throw StoreError(.sqlite, error.message)
         } catch {
-            throw StoreError(code: "store.sqlite", message: "\(error)")
+            throw StoreError(.sqlite, "\(error)")
         }
     }
 

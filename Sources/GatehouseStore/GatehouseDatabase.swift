@@ -28,7 +28,7 @@ public final class GatehouseDatabase: Sendable {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
-                throw StoreError(code: "store.open", message: "cannot create \(directory): \(error.localizedDescription)")
+                throw StoreError(.open, "cannot create \(directory): \(error.localizedDescription)")
             }
         }
         var configuration = Configuration()
@@ -43,12 +43,12 @@ public final class GatehouseDatabase: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
-            throw StoreError(code: "store.open", message: "cannot open \(path): \(error)")
+            throw StoreError(.open, "cannot open \(path): \(error)")
         }
         do {
             try Self.migrator.migrate(pool)
         } catch {
-            throw StoreError(code: "store.migration", message: "\(path): \(error)")
+            throw StoreError(.migration, "\(path): \(error)")
         }
     }
 
@@ -72,7 +72,7 @@ public final class GatehouseDatabase: Sendable {
         do {
             return try pool.write(body)
         } catch {
-            throw StoreError(code: "store.sqlite", message: "\(error)")
+            throw StoreError(.sqlite, "\(error)")
         }
     }
 
@@ -81,7 +81,7 @@ public final class GatehouseDatabase: Sendable {
         do {
             return try pool.read(body)
         } catch {
-            throw StoreError(code: "store.sqlite", message: "\(error)")
+            throw StoreError(.sqlite, "\(error)")
         }
     }
 }

@@ -29,7 +29,7 @@ public final class PolicyReader: Sendable {
         do {
             queue = try DatabaseQueue(path: database.path, configuration: configuration)
         } catch {
-            throw StoreError(code: "store.open", message: "cannot open \(database.path) for reading: \(error)")
+            throw StoreError(.open, "cannot open \(database.path) for reading: \(error)")
         }
     }
 
@@ -43,13 +43,13 @@ public final class PolicyReader: Sendable {
                     return .commit
                 }
                 // inTransaction runs the closure exactly once; it returned or threw.
-                guard let result else { throw StoreError(code: "store.sqlite", message: "the read transaction gave no result") }
+                guard let result else { throw StoreError(.sqlite, "the read transaction gave no result") }
                 return result
             }
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError(code: "store.sqlite", message: "\(error)")
+            throw StoreError(.sqlite, "\(error)")
         }
     }
 

@@ -1,13 +1,20 @@
+import GatehouseCore
 /// A failure of the store, with a stable code.
-public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// `store.open`, `store.io`, `store.sqlite` or `store.migration`.
-    public var code: String
-    public var message: String
+public typealias StoreError = CodedError<StoreErrors>
 
-    public init(code: String, message: String) {
-        self.code = code
-        self.message = message
-    }
+/// The codes of `StoreError`.
+public enum StoreErrors: ErrorDomain {
+    public static let name = "store"
+    public static let codes: [ErrorCode<StoreErrors>] = [.io, .migration, .open, .sqlite]
+}
 
-    public var description: String { "\(code): \(message)" }
+extension ErrorCode where Domain == StoreErrors {
+    /// A file of the store cannot be read or written (a full disk, a removed file).
+    public static let io = ErrorCode("io")
+    /// A migration of the database failed.
+    public static let migration = ErrorCode("migration")
+    /// The database cannot be opened.
+    public static let open = ErrorCode("open")
+    /// SQLite refused a statement.
+    public static let sqlite = ErrorCode("sqlite")
 }

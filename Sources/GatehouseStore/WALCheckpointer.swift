@@ -1,4 +1,5 @@
 import GRDB
+import GatehouseCore
 
 /// Copies committed pages from the write-ahead log back into the database file, on a
 /// connection of its own. A passive checkpoint takes no write lock: commits go on while it
@@ -14,7 +15,7 @@ public final class WALCheckpointer: Sendable {
         do {
             queue = try DatabaseQueue(path: database.path, configuration: configuration)
         } catch {
-            throw StoreError(code: "store.open", message: "cannot open \(database.path) for checkpoints: \(error)")
+            throw StoreError(.open, "cannot open \(database.path) for checkpoints: \(error)")
         }
     }
 
@@ -28,7 +29,7 @@ public final class WALCheckpointer: Sendable {
                 return (row?[1] ?? 0, row?[2] ?? 0)
             }
         } catch {
-            throw StoreError(code: "store.sqlite", message: "checkpoint: \(error)")
+            throw StoreError(.sqlite, "checkpoint: \(error)")
         }
     }
 }

@@ -76,7 +76,7 @@ struct CameraReaderTests {
             try camera.open()
             Issue.record("a camera was opened where there is none")
         } catch {
-            #expect(error.code == "qr.camera" && error.message.hasPrefix("\(directory.file("video0")): cannot open the camera"))
+            #expect(error.code == .camera && error.message.hasPrefix("\(directory.file("video0")): cannot open the camera"))
         }
         let reader = CameraReader(source: SimulatedCamera(directory: directory.file("no-such-frames"), framesPerSecond: 15))
         #expect(throws: ReaderFault(.openFailed, "\(directory.file("no-such-frames")): no such directory of frames")) { try reader.open() }

@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseCore
 import GatehouseQR
 import GatehouseTesting
 import Testing
@@ -80,7 +81,7 @@ struct QRDecoderTests {
             _ = try PGMFile.parse(Array("P5 4 4 255\n".utf8) + [1, 2, 3], name: "short.pgm")
             Issue.record("a truncated PGM was read")
         } catch {
-            #expect(error.code == "qr.pgm_read" && error.message == "short.pgm: 4×4 pixels announced, 3 bytes present")
+            #expect(error.code == .pgmRead && error.message == "short.pgm: 4×4 pixels announced, 3 bytes present")
         }
     }
 }
