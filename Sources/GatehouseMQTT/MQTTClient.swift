@@ -163,9 +163,11 @@ public final class MQTTClient: BrokerPort {
 
     /// Sleeps in slices of 50 ms, so that a stop is noticed quickly.
     private static func pause(milliseconds: Int64, unless handle: MosquittoHandle) {
-        let deadline = Date(timeIntervalSinceNow: Double(milliseconds) / 1000)
-        while Date() < deadline, !handle.stopping.load(ordering: .relaxed) {
-            Thread.sleep(forTimeInterval: min(0.05, max(0, deadline.timeIntervalSinceNow)))
+        // On the monotonic clock: a step of the wall clock does not change the back-off.
+        let deadline = DispatchTime.now() + .milliseconds(Int(milliseconds))
+        while DispatchTime.now() < deadline, !handle.stopping.load(ordering: .relaxed) {
+            let left = Double(deadline.uptimeNanoseconds - min(deadline.uptimeNanoseconds, DispatchTime.now().uptimeNanoseconds)) / 1e9
+            Thread.sleep(forTimeInterval: min(0.05, left))
         }
     }
 

@@ -5,7 +5,8 @@ import Foundation
 /// behind the door); ``send(_:)`` waits for room (a bundle's batches, which must all arrive).
 /// ``close()`` refuses new elements and lets the queued ones drain; ``cancel()`` drops them and
 /// wakes every waiter, which is the receiver's way of giving up.
-// NSCondition guards every stored property, so the queue is shared across threads safely.
+// The condition's mutex guards every stored property, so the queue is shared across threads
+// safely. Timed waits run on the monotonic clock.
 public final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     public enum Next {
         case element(Element)
@@ -14,7 +15,7 @@ public final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
         case closed
     }
 
-    private let condition = NSCondition()
+    private let condition = MonotonicCondition()
     private var elements: [Element] = []
     private var head = 0
     private var isClosed = false
@@ -54,7 +55,7 @@ public final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     public func next(timeout: TimeInterval? = nil) -> Next {
         condition.lock()
         defer { condition.unlock() }
-        let deadline = timeout.map { Date(timeIntervalSinceNow: $0) }
+        let deadline = timeout.map { MonotonicCondition.now() + UInt64(max(0, $0) * 1_000_000_000) }
         while count == 0 || isCancelled {
             if isClosed || isCancelled { return .closed }
             if let deadline {

@@ -67,8 +67,8 @@ struct NFCCommand: AsyncParsableCommand {
                 let reader = try NFCDevice(context: try NFCContext(), connection: device)
                 defer { reader.close() }
                 printError("waiting up to \(timeout) s for a card on \(reader.name)…")
-                let deadline = Date().addingTimeInterval(TimeInterval(timeout))
-                while Date() < deadline {
+                let deadline = DispatchTime.now() + .seconds(timeout)
+                while DispatchTime.now() < deadline {
                     if let card = try reader.selectCard() { return card }
                     Thread.sleep(forTimeInterval: 0.05)
                 }

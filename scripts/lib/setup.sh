@@ -4,7 +4,7 @@
 GATEHOUSE_APT_PACKAGES=(
     pkg-config libsqlite3-dev zlib1g-dev libpng-dev
     libnfc-dev libzbar-dev libgpiod-dev libmosquitto-dev libqrencode-dev
-    mosquitto mosquitto-clients openssl python3 python3-cryptography time
+    mosquitto mosquitto-clients openssl python3 python3-cryptography time faketime
 )
 
 as_root() {
