@@ -4,58 +4,11 @@ import GatehouseGPIO
 import GatehouseTesting
 import Testing
 
-/// Doors, turnstiles, alarms and emergency modes through the running daemon, on simulated GPIO
-/// lines set with `gatehouse simulate … input`.
+/// Emergency modes, fail modes across a restart, the muster list and the mode's permissions
+/// through the running daemon, on simulated GPIO lines set with `gatehouse simulate … input`.
+/// A door's and a turnstile's life are tested in-process (DoorInProcessTests).
 @Suite("Doors, alarms and emergency modes end to end")
 struct DoorTests {
-    @Test("a passage, an unused grant, a forced door, an exit request, a door held open with its pre-alarm, tamper")
-    func doorLife() throws {
-        let doors = try DoorFixture()
-        let daemon = try doors.start()
-        #expect(try doors.lines() == (true, ["exit-relay": "inactive", "gate-buzzer": "inactive", "gate-relay": "inactive", "turnstile-relay": "inactive"]))
-
-        // Anna is let in and opens the door: her passage.
-        #expect(try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna).status == 0)
-        try doors.input("gate-contact", "high")
-        let passage = try #require(try doors.wait(.accessPassage).first?.object("data"))
-        #expect(passage.string("person") == "anna" && passage.string("door") == "gate" && passage.string("reader") == "gate-in")
-        try doors.input("gate-contact", "low")
-
-        // Granted on the way out, but the door stays shut: no_passage once the pulse is over.
-        #expect(try daemon.simulate(reader: "gate-out", "uid", DaemonFixture.anna).status == 0)
-        let unused = try #require(try doors.wait(.accessNoPassage).first?.object("data"))
-        #expect(unused.string("person") == "anna" && unused.string("direction") == "out")
-
-        // Opened with no grant: forced.
-        try doors.input("gate-contact", "high")
-        try doors.wait(.alarmDoorForced)
-        try doors.input("gate-contact", "low")
-
-        // The exit button, then the door: no alarm. The tamper switch, after it, shows that the
-        // access thread has handled both.
-        try doors.input("gate-exit", "high")
-        try doors.input("gate-contact", "high")
-        try doors.input("gate-exit", "low")
-        try doors.input("gate-contact", "low")
-        try doors.input("gate-tamper", "high")
-        let tamper = try #require(try doors.wait(.alarmTamper).first?.object("data"))
-        #expect(tamper.string("input") == "gate-tamper" && tamper.string("state") == "tampered")
-        #expect(try doors.events(.alarmDoorForced).count == 1, "the exit request opened the door without an alarm")
-        try doors.input("gate-tamper", "low")
-        #expect(try doors.wait(for: 2, .alarmTamper).last?.object("data")?.string("state") == "restored")
-
-        // Let in, and the door stands open: the buzzer first, then door_held; closing silences it.
-        #expect(try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna).status == 0)
-        try doors.input("gate-contact", "high")
-        #expect(doors.waitForOutput("gate-buzzer", "active"), "the pre-alarm sounds the buzzer")
-        let held = try #require(try doors.wait(.alarmDoorHeld).first?.object("data"))
-        #expect(held.string("door") == "gate" && held.integer("held_open_s") == 2)
-        try doors.input("gate-contact", "low")
-        #expect(doors.waitForOutput("gate-buzzer", "inactive"))
-        #expect(daemon.log.contains("door open too long: pre-alarm"))
-        #expect(daemon.stop() == 0)
-    }
-
     @Test("the fire alarm starts an evacuation with its muster list; fail modes across a stop and a restart")
     func evacuationAndFailModes() throws {
         let doors = try DoorFixture()
@@ -93,26 +46,6 @@ struct DoorTests {
         #expect(try doors.events(.emergencyModeChanged).last?.object("data")?.string("origin") == "cli:root")
         // Secured again, an opening without a grant is forced once more.
         try doors.press("exit-contact")
-        try doors.wait(.alarmDoorForced)
-        #expect(daemon.stop() == 0)
-    }
-
-    @Test("a turnstile counts people in when it turns: a grant nobody uses leaves the count alone")
-    func turnstileOccupancy() throws {
-        let doors = try DoorFixture()
-        let daemon = try doors.start()
-        #expect(try daemon.simulate(reader: "turnstile-in", "uid", DaemonFixture.anna).status == 0)
-        #expect((try doors.base.site.status()["inside"] as? [String: Any])?["plant"] == nil, "granted, not yet through")
-        try doors.press("turn-rotation")
-        let passage = try #require(try doors.wait(.accessPassage).first?.object("data"))
-        #expect(passage.string("person") == "anna" && passage.string("kind") == "turnstile")
-        #expect(waitUntil { (try? doors.base.site.status()["inside"] as? [String: Any])?["plant"] as? Int == 1 })
-
-        #expect(try daemon.simulate(reader: "turnstile-in", "uid", DoorFixture.bob).status == 0)
-        #expect(try doors.wait(.accessNoPassage).first?.object("data")?.string("person") == "bob")
-        #expect((try doors.base.site.status()["inside"] as? [String: Any])?["plant"] as? Int == 1, "Bob never turned it")
-        // A second turn with no grant waiting is forced.
-        try doors.press("turn-rotation")
         try doors.wait(.alarmDoorForced)
         #expect(daemon.stop() == 0)
     }
