@@ -70,6 +70,10 @@ public struct DoorMachine<Ticket: Sendable & Equatable>: Sendable, Equatable {
     }
 
     public let kind: DoorConfig.Kind
+    /// Whether the door reports passages (a door's contact, a turnstile's rotation sensor).
+    /// One that does not can tell neither a passage nor its absence: its grants end without
+    /// `no_passage`, since the grant counted as the passage.
+    public let sensesPassages: Bool
     public let pulseMilliseconds: Int64
     public let heldOpenMilliseconds: Int64
     /// How long before `door_held` the pre-alarm sounds: a tenth of the held-open time, at least
@@ -89,6 +93,7 @@ public struct DoorMachine<Ticket: Sendable & Equatable>: Sendable, Equatable {
 
     public init(door: DoorConfig) {
         kind = door.kind
+        sensesPassages = door.sensesPassages
         pulseMilliseconds = Int64(door.pulseMilliseconds)
         heldOpenMilliseconds = Int64(door.heldOpenSeconds) * 1000
     }
@@ -163,19 +168,19 @@ public struct DoorMachine<Ticket: Sendable & Equatable>: Sendable, Equatable {
         grantsWaiting = []
         if case .grant(let ticket)? = unlocked?.by { actions.append(.noPassage(ticket)) }
         unlocked = nil
-        return actions
+        return sensesPassages ? actions : []
     }
 
     /// What the passing of time has brought: unused grants and held-open alarms.
     private mutating func expire(at now: Int64) -> [Action] {
         var actions: [Action] = []
         if let window = unlocked, now >= window.until {
-            if case .grant(let ticket) = window.by { actions.append(.noPassage(ticket)) }
+            if case .grant(let ticket) = window.by, sensesPassages { actions.append(.noPassage(ticket)) }
             unlocked = nil
         }
         while let waiting = grantsWaiting.first, now >= waiting.deadline {
             grantsWaiting.removeFirst()
-            actions.append(.noPassage(waiting.ticket))
+            if sensesPassages { actions.append(.noPassage(waiting.ticket)) }
         }
         if let openedAt, !isReleased {
             if !preAlarmed, now - openedAt >= heldOpenMilliseconds - preAlarmLeadMilliseconds {

@@ -22,6 +22,7 @@ struct AccessMachineTests {
         #expect(granted.decision?.reason == .granted && granted.types == [.accessGranted])
         #expect(granted.outputs == [.pulse("gate-relay", milliseconds: 3000)])
         #expect(s.isInside("anna", "site"), "no contact at the gate: the grant is the passage")
+        #expect(s.feed(.tick, after: 5000).events.isEmpty, "and no no_passage follows it")
         #expect(s.tap(AccessScenario.eve, at: "gate-in").decision?.reason == .noGrant)
         #expect(s.tap("DEADBEEF", at: "gate-in").decision?.reason == .unknownCredential)
         let third = s.tap("DEADBEEF", at: "gate-in")

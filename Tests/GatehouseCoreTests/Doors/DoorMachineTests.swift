@@ -76,6 +76,14 @@ struct DoorMachineTests {
         #expect(run(steps, Self.turnstile) == expected, "\(what)")
     }
 
+    @Test("a door or turnstile without a sensor pulses for each grant and reports no passage either way: the grant counted as one")
+    func withoutSensors() {
+        let plain = DoorConfig(id: "d", zone: "z", relay: "r", pulseMilliseconds: 3000)
+        #expect(run([(0, .granted(1)), (1000, .granted(2)), (5000, .tick)], plain) == [Self.pulse, Self.pulse])
+        let free = DoorConfig(id: "t", kind: .turnstile, zone: "z", relay: "r", pulseMilliseconds: 5000)
+        #expect(run([(0, .granted(1)), (6000, .tick)], free) == [Self.turnPulse])
+    }
+
     @Test("the pre-alarm lead is a tenth of the held-open time, from one to ten seconds")
     func preAlarmLead() {
         func lead(_ seconds: Int) -> Int64 {
