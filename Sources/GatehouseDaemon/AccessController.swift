@@ -49,6 +49,10 @@ public final class AccessController: @unchecked Sendable {
     let timeZones = TimeZoneCatalog()
     let jobs = BlockingQueue<Job>(capacity: 256)
     private let published: Mutex<(status: DeviceStatus, config: GatehouseConfig)>
+    /// What other threads hand the access thread besides jobs, kept until it takes them before
+    /// its next input, so that neither is lost when the queue is full: a reloaded configuration
+    /// and the bundle found in force.
+    private let pending = Mutex<(settings: AccessSettings?, bundle: AppliedBundle??)>((nil, nil))
     private let lastBeat = Atomic<Int64>(0)
     private var thread: DedicatedThread?
 
@@ -132,16 +136,15 @@ public final class AccessController: @unchecked Sendable {
         }
     }
 
-    /// A bundle was applied to the cache: the machine takes it as the one in force.
+    /// A bundle was applied to the cache: the machine takes it as the one in force before its
+    /// next input (at once if the access thread is idle).
     public func bundleApplied(_ bundle: AppliedBundle?) {
-        published.withLock { $0.status.bundle = bundle?.version }
-        if !jobs.offer(Job(input: .bundleApplied(bundle))) {
-            logger.error("bundle version not handed to the access thread: its queue is full or shutting down")
-        }
+        pending.withLock { $0.bundle = .some(bundle) }
+        _ = jobs.offer(Job(input: .tick))  // a wake-up; a full queue is woken anyway
     }
 
-    /// Another process (`gatehouse bundle apply`) changed the cache: the bundle in force is
-    /// read and handed to the machine. Call it from a thread of your own.
+    /// Another process (`gatehouse bundle apply`) or the bundle thread changed the cache: the
+    /// bundle in force is read and handed to the machine. Call it from a thread of your own.
     public func cacheChanged() throws(DaemonError) {
         do {
             bundleApplied(try policyReader.read { view in try view.appliedBundle() })
@@ -155,9 +158,8 @@ public final class AccessController: @unchecked Sendable {
     public func reconfigure(_ config: GatehouseConfig, inviteKeys: TrustSet) {
         published.withLock { $0.config = config }
         let settings = AccessSettings(config: config, inviteKeys: inviteKeys, timeZones: timeZones)
-        if !jobs.offer(Job(input: .reconfigured(settings))) {
-            logger.error("reloaded configuration not handed to the access thread: its queue is full or shutting down")
-        }
+        pending.withLock { $0.settings = settings }
+        _ = jobs.offer(Job(input: .tick))
     }
 
     /// The bundle version and mode, for systemd's STATUS= line and the link's status.
@@ -215,8 +217,19 @@ public final class AccessController: @unchecked Sendable {
         }
     }
 
-    /// One input through the machine, and its step carried out.
+    /// One input through the machine, and its step carried out; first what other threads left
+    /// pending.
     private func carryOut(_ input: AccessInput) -> Handled {
+        let (settings, bundle) = pending.withLock { pending in
+            defer { pending = (nil, nil) }
+            return pending
+        }
+        if let settings { _ = step(.reconfigured(settings)) }
+        if let bundle { _ = step(.bundleApplied(bundle)) }
+        return step(input)
+    }
+
+    private func step(_ input: AccessInput) -> Handled {
         let moment = clock.moment()
         var result: AccessStep?
         do {
@@ -240,6 +253,7 @@ public final class AccessController: @unchecked Sendable {
                 machine.stored(step)
             } catch {
                 handled.storeFailed = true
+                machine.notStored(step)
                 logger.critical(
                     "events not stored", metadata: ["event.types": "\(step.events.map(\.type.rawValue))", "error.code": "\(error.code)", "error": "\(error.message)"])
             }

@@ -1,4 +1,5 @@
 import GatehouseCore
+import GatehouseThreads
 import ServiceLifecycle
 
 /// Watches the GPIO inputs for as long as the daemon runs, handing each change to the access
@@ -11,6 +12,7 @@ struct GPIOService: Service {
     func run() async throws {
         gpio.watch { [controller] change in controller.inputChanged(change) }
         try? await gracefulShutdown()
-        gpio.release()
+        // Releasing joins the GPIO thread: a blocking wait, kept off the cooperative pool.
+        try? await DedicatedThread.run(name: "gatehouse.gpio-release") { [gpio] in gpio.release() }
     }
 }

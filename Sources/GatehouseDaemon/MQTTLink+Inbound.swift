@@ -85,9 +85,11 @@ extension MQTTLink {
     func bundleDone(_ report: BundleReport) {
         switch report {
         case .applied(let manifest):
-            ack(.bundle, id: .integer(manifest.version), result: .applied, reason: nil)
+            // The version now held is the manifest's, whether or not the access thread has
+            // taken it yet.
+            ack(.bundle, id: .integer(manifest.version), result: .applied, reason: nil, version: manifest.version)
         case .noop(let manifest):
-            ack(.bundle, id: .integer(manifest.version), result: .noop, reason: nil)
+            ack(.bundle, id: .integer(manifest.version), result: .noop, reason: nil, version: manifest.version)
         case .refused(let refusal):
             ack(.bundle, id: refusal.manifest.map { .integer($0.version) } ?? .null, result: .rejected, reason: refusal.reason.rawValue)
             if refusal.reason == .baseMismatch { requestSnapshot(.baseMismatch) }
@@ -103,7 +105,7 @@ extension MQTTLink {
     static let deviceBusy = "device_busy"
 
     /// Acks a bundle or command with the version the cache holds now, after handling it.
-    private func ack(_ subject: LinkMessage.AckSubject, id: JSONValue, result: LinkMessage.AckResult, reason: String?) {
-        publish(topics.ack, LinkMessage.ack(for: subject, id: id, result: result, reason: reason, version: heldVersion, at: clock.wall()))
+    private func ack(_ subject: LinkMessage.AckSubject, id: JSONValue, result: LinkMessage.AckResult, reason: String?, version: Int64? = nil) {
+        publish(topics.ack, LinkMessage.ack(for: subject, id: id, result: result, reason: reason, version: version ?? heldVersion, at: clock.wall()))
     }
 }

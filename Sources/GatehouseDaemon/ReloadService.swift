@@ -37,12 +37,14 @@ struct ReloadService: Service {
         guard refused.isEmpty else {
             throw DaemonError(.config, refused.map { "\(configPath): \($0.key): cannot change while the daemon runs (\($0.reason))" }.joined(separator: "\n"))
         }
-        if let link { link.reconfigure(loaded.config, keys: try DaemonFiles.linkKeys(loaded.config, configPath: configPath)) }
-        controller.reconfigure(loaded.config, inviteKeys: loaded.inviteKeys)
+        // The parts that need a restart stay as they run, in every part of the daemon.
+        let effective = ReloadPlan.effective(running: current, loaded: loaded.config)
+        if let link { link.reconfigure(effective, keys: try DaemonFiles.linkKeys(effective, configPath: configPath)) }
+        controller.reconfigure(effective, inviteKeys: loaded.inviteKeys)
         for change in plan.changes where change.verdict == .needsRestart {
             logger.warning("config change takes effect when the daemon restarts", metadata: ["config.file": "\(configPath)", "config.key": "\(change.key)", "config.reason": "\(change.reason)"])
         }
         logger.info("config reloaded", metadata: ["config.file": "\(configPath)", "config.changes": "\(plan.changes.count)"])
-        return loaded.config
+        return effective
     }
 }

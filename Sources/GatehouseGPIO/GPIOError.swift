@@ -1,5 +1,5 @@
 import GatehouseCore
-/// A GPIO failure with a stable code (`gpio.open`, `gpio.line`, `gpio.request`, `gpio.input`),
+/// A GPIO failure with a stable code (`gpio.open`, `gpio.line`, `gpio.request`),
 /// translated from libgpiod's errno at the C boundary.
 public typealias GPIOError = CodedError<GPIOErrors>
 

@@ -10,12 +10,26 @@ import GatehouseCore
 struct PolicySnapshot: PolicyView {
     let db: Database
     var cache: RecordCache?
+    /// The applied bundle, read once per transaction however often it is asked for.
+    private let applied = AppliedMemo()
+
+    init(db: Database, cache: RecordCache? = nil) {
+        self.db = db
+        self.cache = cache
+    }
 
     private func statement(_ sql: String) throws -> BoundStatement {
         try BoundStatement(db, sql: sql)
     }
 
     func appliedBundle() throws -> AppliedBundle? {
+        if let known = applied.value { return known }
+        let bundle = try readAppliedBundle()
+        applied.value = .some(bundle)
+        return bundle
+    }
+
+    private func readAppliedBundle() throws -> AppliedBundle? {
         var lookup = try statement("SELECT version, kind, sha256, applied_at, expires FROM bundle_state WHERE id = 1")
         return try lookup.row { columns in
             AppliedBundle(
@@ -155,4 +169,10 @@ struct PolicySnapshot: PolicyView {
                 graceSeconds: columns.integer(4) ?? 0, schedule: columns.optionalText(5))
         }
     }
+}
+
+/// One transaction's applied bundle, once read.
+// Used only inside one read transaction, on the one thread running it.
+private final class AppliedMemo: @unchecked Sendable {
+    var value: AppliedBundle??
 }

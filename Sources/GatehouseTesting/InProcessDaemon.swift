@@ -3,6 +3,7 @@ import GatehouseDaemon
 import GatehouseStore
 import GatehouseThreads
 import Logging
+import Synchronization
 
 /// Runs a daemon inside the test process, in the manner of ServiceLifecycleTestKit: built with
 /// the one wiring function `buildDaemon(config:dependencies:)`, its services running in a child
@@ -12,10 +13,20 @@ public func withDaemon<T: Sendable>(
     config: GatehouseConfig, dependencies: DaemonDependencies = .inProcess(), _ body: (Daemon) async throws -> T
 ) async throws -> T {
     let daemon = try buildDaemon(config: config, dependencies: dependencies)
+    let stopped = StoppedFlag()
     return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await daemon.run() }
+        group.addTask {
+            defer { stopped.value.store(true, ordering: .releasing) }
+            try await daemon.run()
+        }
         do {
-            while !daemon.isReady { try await Task.sleep(for: .milliseconds(5)) }
+            while !daemon.isReady {
+                if stopped.value.load(ordering: .acquiring) {
+                    try await group.waitForAll()  // rethrows why it stopped
+                    throw TestingError("the daemon stopped before its access thread started")
+                }
+                try await Task.sleep(for: .milliseconds(5))
+            }
             let result = try await body(daemon)
             await daemon.shutdown()
             try await group.waitForAll()
@@ -26,6 +37,11 @@ public func withDaemon<T: Sendable>(
             throw error
         }
     }
+}
+
+/// Whether the daemon's run has returned.
+private final class StoppedFlag: Sendable {
+    let value = Atomic<Bool>(false)
 }
 
 extension DaemonDependencies {

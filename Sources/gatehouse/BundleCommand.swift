@@ -151,7 +151,11 @@ struct BundleCommand: ParsableCommand {
                         // A daemon running on this cache takes the new version at once; none running, nothing to tell.
                         let socket = ControlServer.path(forDatabase: settings.database)
                         if FileManager.default.fileExists(atPath: socket) {
-                            _ = try? ControlClient.send(JSONObject([("op", .string("bundle_applied"))]), to: socket)
+                            do throws(DaemonError) {
+                                _ = try ControlClient.send(JSONObject([("op", .string("bundle_applied"))]), to: socket)
+                            } catch {
+                                printError("warning: the daemon on this cache was not told (\(error.code)); it takes the new version within a second of its next decision")
+                            }
                         }
                     case .noop(let manifest):
                         print("no change: version \(manifest.version) is already applied")

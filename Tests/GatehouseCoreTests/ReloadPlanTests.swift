@@ -47,4 +47,19 @@ struct ReloadPlanTests {
         let readers = try plan { $0 += "\n[readers.side]\ntype = \"simulated\"\ndoor = \"gate\"\n[readers.badge]\ntype = \"nfc\"\nconnection = \"pn532_uart:/dev/ttyS1\"\ndoor = \"gate\"\n" }
         #expect(readers.changes.map(\.key) == ["readers.badge", "readers.side"] && readers.changes.map(\.verdict) == [.needsRestart, .appliesNow] && !readers.isRefused, "\(readers.changes)")
     }
+
+    @Test("what runs after a reload: the new file, but what needs a restart as it runs; the next plan still shows it")
+    func effective() throws {
+        let running = try GatehouseConfig.parse(toml: Self.base, file: "gatehouse.toml")
+        var text = Self.base.replacingOccurrences(of: "pn532_uart:/dev/ttyUSB0", with: "pn532_uart:/dev/ttyUSB1")
+        text = text.replacingOccurrences(of: "broker.acme.example", with: "broker2.acme.example")
+        text = text.replacingOccurrences(of: "checkpoint = \"north\"", with: "checkpoint = \"south\"")
+        let loaded = try GatehouseConfig.parse(toml: text, file: "gatehouse.toml")
+        let effective = ReloadPlan.effective(running: running, loaded: loaded)
+        #expect(effective.reader("gate-in") == running.reader("gate-in"), "its thread runs the old device until a restart")
+        #expect(effective.mqtt == running.mqtt)
+        #expect(effective.reader("cp-north")?.checkpoint == "south", "what applies now, applies")
+        let next = ReloadPlan(running: effective, loaded: loaded)
+        #expect(next.changes.map(\.key) == ["[mqtt]", "readers.gate-in"] && next.changes.allSatisfy { $0.verdict == .needsRestart })
+    }
 }

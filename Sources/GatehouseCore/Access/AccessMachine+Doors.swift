@@ -55,9 +55,14 @@ extension AccessMachine {
     /// turnstile in its zones) and secures the others.
     mutating func applyMode(_ mode: DeviceMode, at moment: Moment, into step: inout AccessStep) {
         for door in settings.config.doors {
-            let released = mode.is(.evacuation, for: door.zone) && (door.failMode == .safe || door.kind == .turnstile)
-            drive(door, released ? .release : .secure, at: moment, into: &step)
+            drive(door, Self.releases(door, in: mode) ? .release : .secure, at: moment, into: &step)
         }
+    }
+
+    /// Whether `mode` holds `door` open: an evacuation of its zone frees fail-safe doors and
+    /// every turnstile.
+    static func releases(_ door: DoorConfig, in mode: DeviceMode) -> Bool {
+        mode.is(.evacuation, for: door.zone) && (door.failMode == .safe || door.kind == .turnstile)
     }
 
     /// Changes the mode: `mode_changed` (and, when an evacuation starts, the muster list as it

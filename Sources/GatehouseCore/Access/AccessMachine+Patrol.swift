@@ -25,7 +25,16 @@ extension AccessMachine {
             step.note(.error, "cannot read the patrol routes", ["error": "\(error)"])
             return
         }
-        let outcome = state.patrol.follow(plans, local: checkpoints, at: moment.wall)
+        // Against the rounds as this step leaves them: a guard's visit in the same step has
+        // already ended its round.
+        var patrol = state.patrol
+        for effect in step.effects {
+            switch effect {
+            case .patrolRoundStarted, .patrolStopped: patrol.apply(effect)
+            default: continue
+            }
+        }
+        let outcome = patrol.follow(plans, local: checkpoints, at: moment.wall)
         step.events += missedEvents(outcome, at: moment.wall, into: &step)
         step.effects += outcome.effects
         for case .patrolStopped(let key) in outcome.effects {

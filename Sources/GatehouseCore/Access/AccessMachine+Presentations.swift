@@ -12,6 +12,9 @@ extension AccessMachine {
         var plans: [PatrolTracker.Plan] = []
         do {
             decision = try settings.engine.decide(request, in: policy, state: state)
+            // The bundle in force as this decision saw it (one read per transaction): a bundle
+            // applied by another process is taken here even if no one said so.
+            try noteApplied(policy.appliedBundle(), at: moment, into: &step)
             // A guard at a checkpoint: the routes through it, read in the same transaction.
             if let checkpoint = request.checkpoint, decision.isPatrolVisit {
                 plans = try patrolPlans(in: policy, checkpoints: [checkpoint])
@@ -27,6 +30,9 @@ extension AccessMachine {
         if decision.granted, let door = request.door {
             // The door's machine pulses the relay now; where the door senses passages, the
             // entry or exit waits in the ticket for its passage.
+            // Held open for an evacuation, the door's machine hears no passage: the grant counts
+            // as it (never leave a person who went in off the muster list). A door standing open
+            // already reports the grant as its passage at once.
             let released = doors[door.id].map { $0.config == door && $0.machine.isReleased } ?? false
             let (ticket, now) = PassageTicket.forGrant(decision, request: request, effects: effects, countsPassages: door.sensesPassages && !released)
             immediate = now

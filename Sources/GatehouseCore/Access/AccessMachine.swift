@@ -59,15 +59,14 @@ public struct AccessMachine: Sendable {
             step.events.append(settings.events.muster(state, orderedBy: origin, command: nil, at: moment.wall, id: EventID.make(at: moment.wall)))
             step.reply = .carriedOut
         case .bundleApplied(let bundle):
-            applied = bundle
-            checkFreshness(at: moment, into: &step)
+            noteApplied(bundle, at: moment, into: &step)
         case .reconfigured(let new):
-            settings = new
-            streaks.threshold = new.config.policy.repeatedDenialsThreshold
+            reconfigure(new, at: moment, into: &step)
         }
         tickDoors(at: moment, into: &step)
         if lastHousekeeping.map({ moment.monotonic - $0 >= Self.housekeepingMilliseconds }) ?? true {
             lastHousekeeping = moment.monotonic
+            if let bundle = try? policy.appliedBundle() { noteApplied(bundle, at: moment, into: &step) }
             checkFreshness(at: moment, into: &step)
             followPatrol(at: moment, policy: policy, into: &step)
         }
@@ -83,6 +82,14 @@ public struct AccessMachine: Sendable {
     /// The step's events and effects are stored: the runtime state follows them.
     public mutating func stored(_ step: AccessStep) {
         for effect in step.effects { state.apply(effect) }
+    }
+
+    /// The step could not be stored: the runtime state stays as the store has it, but for the
+    /// mode. Its doors have moved already (an evacuation's fail-safe doors are released, and a
+    /// full disk must not lock them again), so the mode they are in is the machine's, and a
+    /// later mode change finds it.
+    public mutating func notStored(_ step: AccessStep) {
+        for case .modeChanged(let mode) in step.effects { state.mode = mode }
     }
 
     /// Handles one input and takes its effects as stored: for tests, and for an executor
@@ -108,6 +115,31 @@ public struct AccessMachine: Sendable {
         lastHousekeeping = moment.monotonic
         checkFreshness(at: moment, into: &step)
         followPatrol(at: moment, policy: policy, into: &step)
+    }
+
+    /// Takes `bundle` as the one in force, when it is another than the one the machine knew.
+    mutating func noteApplied(_ bundle: AppliedBundle?, at moment: Moment, into step: inout AccessStep) {
+        guard bundle != applied else { return }
+        applied = bundle
+        step.note(.info, "bundle in force", ["bundle.version": bundle.map { String($0.version) } ?? "none"])
+        checkFreshness(at: moment, into: &step)
+    }
+
+    /// A reloaded configuration: doors whose configuration changed start a new machine, so what
+    /// the old one held (a relay released for an evacuation, a sounding buzzer) is let go and
+    /// the mode in force applied to the new one.
+    private mutating func reconfigure(_ new: AccessSettings, at moment: Moment, into step: inout AccessStep) {
+        settings = new
+        streaks.threshold = new.config.policy.repeatedDenialsThreshold
+        for (id, slot) in doors where new.config.door(id) != slot.config {
+            let door = new.config.door(id)
+            let released = door.map { Self.releases($0, in: state.mode) } ?? false
+            if slot.machine.isAlarming, let buzzer = slot.config.buzzer { step.outputs.append(.hold(buzzer, active: false)) }
+            // A relay held for the evacuation is let go only when the new door is not held on it.
+            if slot.machine.isReleased, !released || door?.relay != slot.config.relay { step.outputs.append(.hold(slot.config.relay, active: false)) }
+            doors[id] = nil
+            if let door { drive(door, released ? .release : .secure, at: moment, into: &step) }
+        }
     }
 
     /// Raises `policy_stale` once per bundle version whose `expires` has passed.

@@ -64,6 +64,25 @@ public struct ReloadPlan: Sendable, Equatable {
         self.changes = changes
     }
 
+    /// What the daemon runs with after reloading `loaded` over `running`: the new file, but the
+    /// parts that need a restart as they run (`[mqtt]`, `[outbox]`, `[patrol]`, and each reader
+    /// with a thread whose device settings changed, or that was added or removed), so that a
+    /// reader waiting for a restart keeps deciding as before, and the next plan still shows
+    /// what waits.
+    public static func effective(running: GatehouseConfig, loaded: GatehouseConfig) -> GatehouseConfig {
+        var config = loaded
+        config.mqtt = running.mqtt
+        config.outbox = running.outbox
+        config.patrol = running.patrol
+        let waiting = Set(ReloadPlan(running: running, loaded: loaded).changes.filter { $0.verdict == .needsRestart && $0.key.hasPrefix("readers.") }.map {
+            String($0.key.dropFirst("readers.".count))
+        })
+        var readers = loaded.readers.compactMap { reader in waiting.contains(reader.id) ? running.reader(reader.id) : reader }
+        for reader in running.readers where waiting.contains(reader.id) && loaded.reader(reader.id) == nil { readers.append(reader) }
+        config.readers = readers
+        return config
+    }
+
     /// Whether the reader has a thread of its own (any but a simulated one).
     private static func hasThread(_ reader: ReaderConfig?) -> Bool {
         guard let reader else { return false }

@@ -90,6 +90,8 @@ public struct DoorMachine<Ticket: Sendable & Equatable>: Sendable, Equatable {
     private var grantsWaiting: [Waiting] = []
     /// Whether the door is held open for an evacuation.
     public private(set) var isReleased = false
+    /// Whether the buzzer sounds for a door held open (a pre-alarm or `door_held`).
+    public var isAlarming: Bool { preAlarmed || held }
 
     public init(door: DoorConfig) {
         kind = door.kind
@@ -111,11 +113,16 @@ public struct DoorMachine<Ticket: Sendable & Equatable>: Sendable, Equatable {
             let pulse = milliseconds.map(Int64.init) ?? pulseMilliseconds
             if kind == .turnstile {
                 grantsWaiting.append(Waiting(deadline: now + pulse, ticket: ticket))
+                actions.append(.pulseRelay(milliseconds: Int(pulse)))
+            } else if openedAt != nil {
+                // The door stands open already: the holder walks through it, and no opening of
+                // the contact will tell. The grant is its passage.
+                actions += unusedGrants() + [.pulseRelay(milliseconds: Int(pulse)), .passage(ticket)]
             } else {
                 actions += unusedGrants()  // an earlier grant, never used
                 unlocked = Window(until: now + pulse, by: .grant(ticket))
+                actions.append(.pulseRelay(milliseconds: Int(pulse)))
             }
-            actions.append(.pulseRelay(milliseconds: Int(pulse)))
         case (.door, .exitRequested):
             if unlocked == nil || unlocked?.by == .exitRequest { unlocked = Window(until: now + pulseMilliseconds, by: .exitRequest) }
             actions.append(.pulseRelay(milliseconds: Int(pulseMilliseconds)))

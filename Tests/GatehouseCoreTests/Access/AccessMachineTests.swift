@@ -189,10 +189,57 @@ struct AccessMachineTests {
         s.feed(.reconfigured(AccessSettings(config: config, inviteKeys: TestKeys(kid: "i", purpose: .invite).trust, timeZones: TimeZoneCatalog())))
         #expect(s.tap("DEADBEEF", at: "gate-in").types == [.accessDenied, .alarmRepeatedDenials])
         let expiring = AppliedBundle(version: 7, kind: .snapshot, sha256: "", appliedAt: s.now.wall, expires: s.now.wall.adding(seconds: 2))
+        s.policy.applied = expiring  // the cache holds it, as the bundle thread just wrote it
         #expect(s.feed(.bundleApplied(expiring)).events.isEmpty && s.machine.applied?.version == 7)
         var stale: [EventType] = []
         for _ in 0..<5 { stale += s.feed(.tick, after: 1000).types }
         #expect(stale == [.alarmPolicyStale] && s.machine.state.staleAlarmVersion == 7)
+    }
+
+    @Test("a bundle applied by another process that said nothing is found in the next read, and taken")
+    func bundleFoundInTheCache() throws {
+        var s = try AccessScenario()
+        s.feed(.started(software: "test"))
+        s.policy.applied = AppliedBundle(version: 9, kind: .snapshot, sha256: "", appliedAt: s.now.wall)
+        s.tap(AccessScenario.anna, at: "gate-in", after: 10)
+        #expect(s.machine.applied?.version == 9 && s.machine.status(at: s.now).bundle == 9)
+    }
+
+    @Test("a grant at a door that already stands open is its passage at once: the contact cannot show it")
+    func doorAlreadyOpen() throws {
+        var s = try AccessScenario()
+        s.input("lab-button", true)
+        s.input("lab-contact", true, after: 200)  // someone leaves by the button and holds the door
+        let grant = s.tap(AccessScenario.anna, at: "lab-in", after: 500)
+        #expect(grant.decision?.reason == .granted && grant.types == [.accessGranted, .accessPassage] && s.isInside("anna", "lab"))
+        #expect(s.feed(.tick, after: 3000).events.isEmpty, "no window waits for an opening")
+        s.input("lab-contact", false, after: 100)
+        #expect(s.input("lab-contact", true, after: 100).types == [.alarmDoorForced], "closed, the door is guarded again")
+    }
+
+    @Test("a mode change whose events cannot be stored still holds: the doors moved, and a later change finds them so")
+    func modeNotStored() throws {
+        var s = try AccessScenario()
+        let step = s.machine.handle(.modeRequested(DeviceMode(.evacuation), origin: "cli:root"), at: s.now, policy: s.policy)
+        #expect(step.outputs.contains(.hold("exit-relay", active: true)))
+        s.machine.notStored(step)
+        #expect(s.machine.state.mode.kind == .evacuation && s.machine.state.zonesByOccupant.isEmpty)
+        let back = s.feed(.modeRequested(.normal, origin: "cli:root"))
+        #expect(back.reply == .carriedOut && back.outputs.contains(.hold("exit-relay", active: false)))
+    }
+
+    @Test("a reload that changes a door held open for an evacuation keeps it held; one that moves its relay lets the old one go")
+    func reloadDuringEvacuation() throws {
+        var s = try AccessScenario()
+        s.feed(.modeRequested(DeviceMode(.evacuation), origin: "cli:root"))
+        var config = s.machine.settings.config
+        let index = try #require(config.doors.firstIndex { $0.id == "fire-exit" })
+        config.doors[index].heldOpenSeconds = 60
+        let reload = s.feed(.reconfigured(AccessSettings(config: config, inviteKeys: TestKeys(kid: "i", purpose: .invite).trust, timeZones: TimeZoneCatalog())))
+        #expect(!reload.outputs.contains(.hold("exit-relay", active: false)) && reload.outputs.contains(.hold("exit-relay", active: true)))
+        config.doors[index].relay = "lab-buzzer"
+        let moved = s.feed(.reconfigured(AccessSettings(config: config, inviteKeys: TestKeys(kid: "i", purpose: .invite).trust, timeZones: TimeZoneCatalog())))
+        #expect(moved.outputs.contains(.hold("exit-relay", active: false)) && moved.outputs.contains(.hold("lab-buzzer", active: true)))
     }
 
     @Test("effects wait for the store: a step not stored leaves the state as it was")

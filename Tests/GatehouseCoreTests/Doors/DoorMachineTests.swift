@@ -20,6 +20,8 @@ struct DoorMachineTests {
     static let pulse = Machine.Action.pulseRelay(milliseconds: 3000)
 
     @Test("door sequences", arguments: [
+        ("a grant while the door stands open (left by the button): its passage at once",
+         [(0, .exitRequested), (100, .contactOpened), (500, .granted(1)), (4000, .tick)], [pulse, pulse, .passage(1)]),
         ("a grant, then the door opens and closes: one passage",
          [(0, .granted(1)), (1200, .contactOpened), (4000, .contactClosed), (9000, .tick)], [pulse, .passage(1)]),
         ("a grant nobody uses: no_passage once its pulse is over",
