@@ -39,8 +39,6 @@ final class ReaderLoop: Sendable {
     private let events: EventFactory
     private let logger: Logger
     private let now: @Sendable () -> Timestamp
-    private let running = Atomic<Bool>(true)
-    private let wake = DispatchSemaphore(value: 0)
     private let thread = Mutex<DedicatedThread?>(nil)
 
     init(
@@ -62,21 +60,21 @@ final class ReaderLoop: Sendable {
     func start() {
         thread.withLock { thread in
             precondition(thread == nil, "a reader loop starts once")
-            thread = DedicatedThread(name: "gatehouse.reader.\(reader.id)") { [self] in run() }
+            thread = DedicatedThread(name: "gatehouse.reader.\(reader.id)") { [self] stop in run(stop) }
         }
     }
 
     /// Ends the loop: a sleep is cut short and a command in progress is aborted.
     func stop() async {
-        running.store(false, ordering: .relaxed)
-        wake.signal()
+        let thread = thread.withLock { $0 }
+        thread?.requestStop()
         port.interrupt()
-        await thread.withLock { $0 }?.join()
+        await thread?.join()
     }
 
-    private var isRunning: Bool { running.load(ordering: .relaxed) }
-
-    private func run() {
+    private func run(_ stop: StopSignal) {
+        var isRunning: Bool { !stop.isRequested }
+        func pause(milliseconds: Int) { stop.pause(milliseconds: milliseconds) }
         var health = ReaderHealth()
         var taps = TapDetector(removalMilliseconds: style.removalMilliseconds, repeatMilliseconds: reader.repeatAfterSeconds.map { Int64($0) * 1000 })
         var backoff = ReconnectBackoff(initialMilliseconds: 500, maximumMilliseconds: 30_000)
@@ -144,12 +142,6 @@ final class ReaderLoop: Sendable {
         } catch {
             logger.critical("event not stored", metadata: ["event.type": "\(event.type.rawValue)", "error.code": "\(error.code)", "error": "\(error.message)"])
         }
-    }
-
-    /// Sleeps, unless ``stop()`` comes first.
-    private func pause(milliseconds: Int) {
-        guard isRunning else { return }
-        _ = wake.wait(timeout: .now() + .milliseconds(milliseconds))
     }
 
     private static func monotonicMilliseconds() -> Int64 {
