@@ -76,6 +76,15 @@ extension Daemon {
         _ = simulatedInputs.setInput(name, high: high)
     }
 
+    /// Someone walks through a door after a grant: its simulated contact opens, stays open for
+    /// `milliseconds` (longer than its debounce time), then closes and stays closed as long.
+    public func walkThrough(contact: String, milliseconds: Int = 300) async throws {
+        setInput(contact, high: true)
+        try await Task.sleep(for: .milliseconds(milliseconds))
+        setInput(contact, high: false)
+        try await Task.sleep(for: .milliseconds(milliseconds))
+    }
+
     /// Every stored event, in `seq` order.
     public func events() throws -> [StoredEvent] { try eventLog.events(after: 0, limit: 100_000) }
 
