@@ -112,29 +112,6 @@ struct DaemonTests {
         #expect(events.last?.string("type") == "gatehouse.access.denied")
     }
 
-    @Test("alarms: policy_stale once per bundle version, across a restart; repeated_denials once per streak")
-    func alarms() throws {
-        let stale = try DaemonFixture(expires: "2026-01-01T00:00:00Z")
-        var daemon = try stale.start()
-        let refused = try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna)
-        #expect(refused.status == 1 && refused.reply?.string("reason") == "policy_stale")
-        daemon.stop()
-        daemon = try stale.start()
-        daemon.stop()
-        let staleTypes = try stale.events().compactMap { $0.string("type") }
-        #expect(staleTypes.filter { $0 == "gatehouse.alarm.policy_stale" }.count == 1)
-
-        let fresh = try DaemonFixture()
-        daemon = try fresh.start()
-        for _ in 0..<6 { _ = try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.carla) }
-        _ = try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna)
-        for _ in 0..<5 { _ = try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.carla) }
-        daemon.stop()
-        let alarms = try fresh.events().filter { $0.string("type") == "gatehouse.alarm.repeated_denials" }
-        #expect(alarms.count == 2)
-        #expect(alarms.first?.object("data")?.integer("count") == 5 && alarms.first?.object("data")?.string("reader") == "gate-in")
-    }
-
     @Test("events --follow prints events as they are stored")
     func follow() throws {
         let fixture = try DaemonFixture()

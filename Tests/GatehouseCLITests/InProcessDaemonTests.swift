@@ -52,4 +52,27 @@ struct InProcessDaemonTests {
         let events = try EventLog(database: try GatehouseDatabase(path: config.database), site: "acme", device: "gate-01").events(after: 0)
         #expect(events.map(\.seq) == Array(1...Int64(events.count)))
     }
+
+    @Test("alarms: policy_stale once per bundle version, across a restart; repeated_denials once per streak")
+    func alarms() async throws {
+        let stale = try DaemonFixture(expires: "2026-01-01T00:00:00Z")
+        let staleConfig = try ConfigFile.loadForDaemon(stale.config).config
+        try await withDaemon(config: staleConfig) { (daemon: Daemon) async throws in
+            #expect(try await daemon.present(reader: "gate-in", uid: DaemonFixture.anna).decision.reason == .policyStale)
+        }
+        try await withDaemon(config: staleConfig) { _ in }  // restarted: the alarm is not raised again
+        let staleTypes = try stale.events().compactMap { $0.string("type") }
+        #expect(staleTypes.filter { $0 == "gatehouse.alarm.policy_stale" }.count == 1)
+        #expect(staleTypes.filter { $0 == "gatehouse.system.started" }.count == 2)
+
+        let fresh = try DaemonFixture()
+        try await withDaemon(config: try ConfigFile.loadForDaemon(fresh.config).config) { daemon in
+            for _ in 0..<6 { _ = try await daemon.present(reader: "gate-in", uid: DaemonFixture.carla) }
+            _ = try await daemon.present(reader: "gate-in", uid: DaemonFixture.anna)
+            for _ in 0..<5 { _ = try await daemon.present(reader: "gate-in", uid: DaemonFixture.carla) }
+        }
+        let alarms = try fresh.events().filter { $0.string("type") == "gatehouse.alarm.repeated_denials" }
+        #expect(alarms.count == 2)
+        #expect(alarms.first?.object("data")?.integer("count") == 5 && alarms.first?.object("data")?.string("reader") == "gate-in")
+    }
 }
