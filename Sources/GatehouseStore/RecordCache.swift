@@ -16,23 +16,23 @@ final class RecordCache: Sendable {
 
     /// The cached zone for `bundle`, or what `load` decodes (then kept).
     func zone(_ id: String, bundle: AppliedBundle, load: () throws -> Zone?) throws -> Zone? {
-        if let hit = entries.withLock({ $0.bundle == bundle ? $0.zones[id] : nil }) { return hit }
-        let zone = try load()
-        entries.withLock { entries in
-            if entries.bundle != bundle { entries = Entries(bundle: bundle) }
-            entries.zones[id] = .some(zone)
-        }
-        return zone
+        try cached(id, bundle: bundle, in: \.zones, load: load)
     }
 
     /// The cached schedule for `bundle`, or what `load` decodes (then kept).
     func schedule(_ id: String, bundle: AppliedBundle, load: () throws -> Schedule?) throws -> Schedule? {
-        if let hit = entries.withLock({ $0.bundle == bundle ? $0.schedules[id] : nil }) { return hit }
-        let schedule = try load()
+        try cached(id, bundle: bundle, in: \.schedules, load: load)
+    }
+
+    private func cached<Record: Sendable>(
+        _ id: String, bundle: AppliedBundle, in records: WritableKeyPath<Entries, [String: Record?]>, load: () throws -> Record?
+    ) throws -> Record? {
+        if let hit = entries.withLock({ $0.bundle == bundle ? $0[keyPath: records][id] : nil }) { return hit }
+        let record = try load()
         entries.withLock { entries in
             if entries.bundle != bundle { entries = Entries(bundle: bundle) }
-            entries.schedules[id] = .some(schedule)
+            entries[keyPath: records][id] = .some(record)
         }
-        return schedule
+        return record
     }
 }
