@@ -30,6 +30,34 @@ public enum ConfigFile {
         }
     }
 
+    /// The three trust sets the file names, each loaded, and checked apart: a key (by `kid` or
+    /// by its public bytes) in two of them is a problem naming both files, since whoever holds
+    /// it for one purpose could act for the other (a visitor-token key opening doors).
+    public static func trustSets(_ config: GatehouseConfig, configPath: String) throws(ConfigError) -> [KeyPurpose: TrustSet] {
+        var sets: [KeyPurpose: TrustSet] = [:]
+        var problems: [ConfigProblem] = []
+        for purpose in KeyPurpose.allCases {
+            do {
+                sets[purpose] = try trust(config, purpose, configPath: configPath)
+            } catch {
+                problems += error.problems
+            }
+        }
+        let purposes = KeyPurpose.allCases
+        for (index, first) in purposes.enumerated() {
+            for second in purposes[(index + 1)...] {
+                guard let a = sets[first], let b = sets[second] else { continue }
+                for key in a.sharedKeys(with: b) {
+                    problems.append(ConfigProblem(
+                        file: configPath, key: "trust",
+                        message: "\(config.trust.path(for: first)) (\(first.rawValue) keys) and \(config.trust.path(for: second)) (\(second.rawValue) keys) both trust key \(key); a key is trusted for one purpose only"))
+                }
+            }
+        }
+        guard problems.isEmpty else { throw ConfigError(problems: problems) }
+        return sets
+    }
+
     /// Every problem with the file and the trust files it names; empty when all is well.
     public static func problems(_ path: String) -> [ConfigProblem] {
         let config: GatehouseConfig
@@ -45,12 +73,10 @@ public enum ConfigFile {
                 problems.append(ConfigProblem(file: path, key: "mqtt.\(key)", message: "\(file): cannot read the file"))
             }
         }
-        for purpose in KeyPurpose.allCases {
-            do {
-                _ = try trust(config, purpose, configPath: path)
-            } catch {
-                problems += error.problems
-            }
+        do {
+            _ = try trustSets(config, configPath: path)
+        } catch {
+            problems += error.problems
         }
         return problems
     }
@@ -60,7 +86,8 @@ public enum ConfigFile {
     public static func loadForDaemon(_ path: String) throws(DaemonError) -> (config: GatehouseConfig, inviteKeys: TrustSet) {
         do {
             let config = try load(path)
-            return (config, try trust(config, .invite, configPath: path))
+            guard let invite = try trustSets(config, configPath: path)[.invite] else { preconditionFailure("every purpose has its set") }
+            return (config, invite)
         } catch {
             throw DaemonError(.config, error.problems.map(\.description).joined(separator: "\n"))
         }

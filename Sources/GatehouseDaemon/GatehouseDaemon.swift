@@ -45,7 +45,8 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     if let database = dependencies.database { config.database = database }
     let logger = dependencies.logger
     let configPath = dependencies.configPath ?? "the configuration"
-    let inviteKeys = try DaemonFiles.trust(config, .invite, configPath: configPath)
+    // All three sets, checked apart, whether or not the link runs.
+    guard let inviteKeys = try DaemonFiles.trustSets(config, configPath: configPath)[.invite] else { preconditionFailure("every purpose has its set") }
     let database: GatehouseDatabase
     do {
         database = try GatehouseDatabase(path: config.database, checkpoints: .background)
@@ -116,6 +117,15 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
 
 /// The files the daemon reads beside its configuration.
 enum DaemonFiles {
+    /// The three trust sets, checked apart (no key in two), as `daemon.config` errors.
+    static func trustSets(_ config: GatehouseConfig, configPath: String) throws(DaemonError) -> [KeyPurpose: TrustSet] {
+        do {
+            return try ConfigFile.trustSets(config, configPath: configPath)
+        } catch {
+            throw DaemonError(.config, error.problems.map(\.description).joined(separator: "\n"))
+        }
+    }
+
     /// One trust set, its problems as a `daemon.config` error.
     static func trust(_ config: GatehouseConfig, _ purpose: KeyPurpose, configPath: String) throws(DaemonError) -> TrustSet {
         do {

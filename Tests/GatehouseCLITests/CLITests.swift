@@ -44,6 +44,19 @@ struct CLITests {
         #expect(broker.standardOutput.contains("mqtt.ca_file: \(site.directory.file("site/tls/no-ca.pem")): cannot read the file"))
         #expect(broker.standardOutput.contains("mqtt.password_file:"))
 
+        // One key in two trust sets: whoever can mint visitor codes could open doors.
+        let invite = site.directory.file("site/keys/invite.jwks"), command = site.directory.file("site/keys/command.jwks")
+        let commandKeys = try String(contentsOfFile: command, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: command)
+        try FileManager.default.copyItem(atPath: invite, toPath: command)
+        let shared = try site.run(["check-config", site.config])
+        #expect(shared.status == 1 && shared.standardOutput.contains("trust:") && shared.standardOutput.contains("invite.jwks (invite keys) and "))
+        #expect(shared.standardOutput.contains("command.jwks (command keys) both trust key") && shared.standardOutput.contains("a key is trusted for one purpose only"))
+        let refusedStart = try site.run(["run", "--config", site.config])
+        #expect(refusedStart.status == 1 && refusedStart.standardError.contains("both trust key"), "\(refusedStart.standardError)")
+        try commandKeys.write(toFile: command, atomically: true, encoding: .utf8)
+        #expect(try site.run(["check-config", site.config]).standardOutput == "ok\n")
+
         let syntax = site.directory.write("site/syntax.toml", "site = \"acme\"\n[trust\n")
         let syntaxOutput = try site.run(["check-config", syntax])
         #expect(syntaxOutput.status == 1 && syntaxOutput.standardOutput.hasPrefix("\(syntax):2: TOML syntax"))

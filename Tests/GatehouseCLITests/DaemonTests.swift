@@ -176,6 +176,15 @@ struct DaemonTests {
         #expect(refused.standardOutput.hasSuffix("a reload would be refused: the running configuration would stay\n"))
         daemon.signal(SIGHUP)
         #expect(try poll { daemon.log.contains("[outputs] (or a door's fail_mode): cannot change while the daemon runs") })
+
+        // The same key for visitor codes and commands: refused at reload as at start.
+        try original.write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let invite = fixture.site.directory.file("site/keys/invite.jwks"), command = fixture.site.directory.file("site/keys/command.jwks")
+        try FileManager.default.removeItem(atPath: command)
+        try FileManager.default.copyItem(atPath: invite, toPath: command)
+        daemon.signal(SIGHUP)
+        #expect(try poll { daemon.log.contains("both trust key") })
+        #expect(daemon.isRunning)
         #expect(daemon.stop() == 0)
     }
 

@@ -58,6 +58,18 @@ struct TrustSetTests {
         #expect(failure(commandKeys.trust.verify(signed, as: CommandClaims.self)) == (.unknownKey("k1")))
     }
 
+    @Test("two sets share a key by its id, or by its public bytes under another id; distinct sets share none")
+    func sharedKeys() throws {
+        let x = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
+        func set(_ kid: String, _ x: String, _ purpose: KeyPurpose) throws -> TrustSet {
+            try TrustSet(jwks: Data(#"{"keys":[{"kty":"OKP","crv":"Ed25519","kid":"\#(kid)","x":"\#(x)"}]}"#.utf8), purpose: purpose)
+        }
+        let invite = try set("inv-1", x, .invite)
+        #expect(invite.sharedKeys(with: try set("inv-1", x, .command)) == [#""inv-1""#])
+        #expect(invite.sharedKeys(with: try set("ops-1", x, .command)) == [#""inv-1" (the key of "ops-1")"#])
+        #expect(invite.sharedKeys(with: TestKeys(kid: "ops-2", purpose: .command).trust).isEmpty)
+    }
+
     @Test(
         "refuses JWKS documents that are not a set of Ed25519 public keys",
         arguments: [

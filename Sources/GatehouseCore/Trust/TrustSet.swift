@@ -14,7 +14,7 @@ public struct TrustSet: Sendable {
     public static let acceptedAlgorithms: Set<String> = ["EdDSA", "Ed25519"]
 
     public let purpose: KeyPurpose
-    private let keys: [String: Curve25519.Signing.PublicKey]
+    let keys: [String: Curve25519.Signing.PublicKey]
 
     /// The key ids, sorted.
     public var keyIDs: [String] { keys.keys.sorted() }
