@@ -110,14 +110,14 @@ public struct BundleApplier: Sendable {
         case .success(.apply(let admitted)): manifest = admitted
         }
 
-        let writer = try PolicyCacheWriter(db)
+        let writer = try PolicyCacheWriter(db, replacing: manifest.kind == .delta)
         if manifest.kind == .snapshot { try writer.clear() }
 
         // Decoding runs on the reading thread while this one writes: the two overlap.
         let channel = BlockingQueue<DecodedBatch>(capacity: 8)
         let body = BundleBodyReader(manifest: manifest, reader: reader, bytesAlreadyRead: Int64(manifestLine.count + 1), channel: channel)
         body.start()
-        var writeProblem: (line: Int, problem: MalformedRecord)?
+        var writeProblem: (line: Int, reason: BundleRefusalReason, detail: String)?
         var reported: Int64 = 0
         do {
             while case .element(let batch) = channel.next() {
@@ -130,7 +130,11 @@ public struct BundleApplier: Sendable {
                     do {
                         try writer.apply(operation)
                     } catch let failed as BoundStatementError where failed.isConstraint {
-                        writeProblem = (line, MalformedRecord(field: "", problem: "clashes with another record: \(failed.message)"))
+                        if let duplicate = try writer.duplicate(of: operation) {
+                            writeProblem = (line, .duplicateRecord, duplicate)
+                        } else {
+                            writeProblem = (line, .malformed, "\(MalformedRecord(field: "", problem: "clashes with another record: \(failed.message)"))")
+                        }
                         break
                     } catch let failed as BoundStatementError {
                         throw StoreError(.sqlite, failed.message)
@@ -148,9 +152,9 @@ public struct BundleApplier: Sendable {
         progress(BundleProgress(bytesRead: read.check.bytesSeen + Int64(manifestLine.count + 1), totalBytes: total, records: read.check.recordsSeen))
 
         if let refusal = read.check.integrityRefusal(for: manifest) { throw refusal }
-        let problems = [read.firstProblem, writeProblem].compactMap { $0 }
-        if let (line, problem) = problems.min(by: { $0.line < $1.line }) {
-            throw BundleRefusal(.malformed, line > 0 ? "body line \(line): \(problem)" : "body: \(problem)", manifest: manifest)
+        let problems = [read.firstProblem.map { (line: $0.line, reason: BundleRefusalReason.malformed, detail: "\($0.problem)") }, writeProblem].compactMap { $0 }
+        if let first = problems.min(by: { $0.line < $1.line }) {
+            throw BundleRefusal(first.reason, first.line > 0 ? "body line \(first.line): \(first.detail)" : "body: \(first.detail)", manifest: manifest)
         }
         if let refusal = read.check.countRefusal(for: manifest) { throw refusal }
         try record(manifest, db: db)

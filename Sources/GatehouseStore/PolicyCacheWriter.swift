@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GatehouseCore
 
@@ -8,13 +9,35 @@ struct PolicyCacheWriter {
     /// SQL text for every row costs more than binding them.
     private let upserts: [RecordType: Statement]
 
-    init(_ db: Database) throws {
+    /// `replacing`: a put of an id already in the cache replaces it (a delta); without it, the
+    /// put fails (a snapshot, where a repeated id is a duplicate record, never a silent
+    /// last-wins).
+    init(_ db: Database, replacing: Bool) throws {
         self.db = db
         var upserts: [RecordType: Statement] = [:]
         for type in RecordType.allCases {
-            upserts[type] = try db.makeStatement(sql: Self.upsertSQL(for: type))
+            var sql = Self.upsertSQL(for: type)
+            if !replacing, let conflict = sql.range(of: " ON CONFLICT(id)") { sql = String(sql[..<conflict.lowerBound]) }
+            upserts[type] = try db.makeStatement(sql: sql)
         }
         self.upserts = upserts
+    }
+
+    /// Why `operation`, which just failed on a unique key, is a duplicate: the records it
+    /// repeats, by type and id (never a credential's value); nil when it clashed otherwise.
+    func duplicate(of operation: BundleOperation) throws -> String? {
+        guard case .put(let record) = operation else { return nil }
+        let table = GatehouseDatabase.table(for: record.type)
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM \(table) WHERE id = ?", arguments: [record.id]) == true {
+            return "\(record.type.rawValue) \"\(record.id)\" appears twice"
+        }
+        if case .credential(let credential) = record,
+            let other = try String.fetchOne(
+                db, sql: "SELECT id FROM credential WHERE format = ? AND value = ? AND id != ?", arguments: [credential.format.rawValue, credential.value, credential.id])
+        {
+            return "credential \"\(credential.id)\" has the format and value of credential \"\(other)\""
+        }
+        return nil
     }
 
     /// Empties every cache table, for a snapshot.

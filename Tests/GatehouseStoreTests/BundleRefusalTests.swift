@@ -103,19 +103,51 @@ struct BundleRefusalTests {
     }
 
     @Test(
-        "malformed: bad records, a del in a snapshot, an unknown type, a clash, broken gzip",
+        "malformed: bad records, a del in a snapshot, an unknown type, broken gzip",
         arguments: [
             #"{"op":"put","type":"person","id":"p-9","kind":"robot","status":"active"}"#,
             #"{"op":"del","type":"person","id":"p-0"}"#,
             #"{"op":"put","type":"spaceship","id":"x"}"#,
-            #"{"op":"put","type":"credential","id":"c-9","person":"p-9","format":"uid","value":"04000000000000","status":"active"}"#,
             "not json at all",
         ])
     func malformed(_ badLine: String) async throws {
         try await assertRefused(.malformed) { store in
-            // c-9's value is c-0's, which the snapshot puts first: a unique-index clash.
             try await store.forge.bundle(version: 4, lines: Records.staff(2) + [badLine])
         }
+    }
+
+    @Test(
+        "duplicate_record: one badge under two ids, one id twice in a snapshot, a delta giving a badge's value to another; named by ids, never by the UID",
+        arguments: [
+            // c-9's value is c-0's, which the snapshot puts first.
+            (4, BundleManifest.Kind.snapshot, #"{"op":"put","type":"credential","id":"c-9","person":"p-1","format":"uid","value":"04000000000000","status":"active"}"#,
+             #"body line 5: credential "c-9" has the format and value of credential "c-0""#),
+            // p-1 twice: once from the staff list, once more: never a silent last-wins.
+            (4, .snapshot, #"{"op":"put","type":"person","id":"p-1","kind":"contractor","status":"active"}"#, #"body line 5: person "p-1" appears twice"#),
+            (4, .delta, #"{"op":"put","type":"credential","id":"c-new","person":"p-1","format":"uid","value":"04000000000000","status":"active"}"#,
+             #"credential "c-new" has the format and value of credential "c-0""#),
+        ] as [(Int64, BundleManifest.Kind, String, String)])
+    func duplicates(_ version: Int64, _ kind: BundleManifest.Kind, _ line: String, _ words: String) async throws {
+        var refusal: BundleRefusal?
+        try await assertRefused(.duplicateRecord) { store in
+            let bytes = try await kind == .snapshot
+                ? store.forge.bundle(version: version, lines: Records.staff(2) + [line])
+                : store.forge.bundle(version: version, kind: .delta, base: 3, lines: [line])
+            refusal = store.refusal(bytes)
+            return bytes
+        }
+        #expect(refusal?.detail.contains(words) == true, "\(String(describing: refusal))")
+        #expect(refusal?.detail.contains("04000000000000") == false, "a UID never appears in a refusal")
+    }
+
+    @Test("a delta that puts an id the cache holds replaces the record, as before")
+    func deltaReplaces() async throws {
+        let store = try StoreFixture()
+        try store.apply(try await store.forge.bundle(version: 3, lines: Records.staff(3)))
+        let outcome = try store.apply(try await store.forge.bundle(version: 4, kind: .delta, base: 3, lines: [Records.person("p-1", kind: "contractor")]))
+        guard case .applied(let manifest) = outcome else { Issue.record("the delta was not applied: \(outcome)"); return }
+        #expect(manifest.version == 4)
+        #expect(try PolicyReader(store.database).read { try $0.person("p-1")?.kind } == .contractor)
     }
 
     @Test("malformed: a gzip body that is not gzip")

@@ -9,6 +9,9 @@ public enum BundleRefusalReason: String, Sendable, CaseIterable, Codable {
     case countMismatch = "count_mismatch"
     case emptySnapshot = "empty_snapshot"
     case malformed
+    /// Two records of one type with one `id`, or two credentials with one `format` and `value`,
+    /// in one snapshot or after a delta (protocol section 7.4).
+    case duplicateRecord = "duplicate_record"
 }
 
 /// A refused bundle: the reason code, a sentence for the administrator, and the manifest
