@@ -87,13 +87,16 @@ public struct BundleBuilder {
         }
         var sink = BodySink(handle: handle, gzip: encoder)
         var problems: [String] = []
+        var duplicates = DuplicateRecords()
+        var found: [String] = []
         var records: Int64 = 0
         do {
             for input in request.inputs {
-                func emit(_ line: String) throws {
+                func emit(_ line: String, _ number: Int) throws {
                     // Written even after a problem (the file is discarded then): `problems` is
                     // being changed by the reader that calls this.
                     records += 1
+                    if let duplicate = duplicates.note(line, at: "\(input):\(number)") { found.append(duplicate) }
                     try sink.write(line + "\n")
                 }
                 if input.lowercased().hasSuffix(".csv") {
@@ -108,6 +111,7 @@ public struct BundleBuilder {
         } catch {
             throw AdminError(.io, "\(path): \(error)")
         }
+        problems += found
         if !problems.isEmpty {
             var lines = Array(problems.prefix(Self.problemsListed))
             if problems.count > Self.problemsListed { lines.append("... and \(problems.count - Self.problemsListed) more problems") }
@@ -119,7 +123,7 @@ public struct BundleBuilder {
         return Result(records: records, bodyBytes: sink.check.bytesSeen, sha256: sink.check.digestHex())
     }
 
-    private func readJSONLines(_ path: String, problems: inout [String], emit: (String) throws -> Void) throws {
+    private func readJSONLines(_ path: String, problems: inout [String], emit: (String, Int) throws -> Void) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             problems.append("\(path): cannot read the file")
             return
@@ -132,7 +136,7 @@ public struct BundleBuilder {
                 if case .delete = operation, request.kind == .snapshot {
                     throw MalformedRecord(field: "op", problem: "a snapshot holds only puts; use --kind delta for del")
                 }
-                try emit(String(decoding: line, as: UTF8.self))
+                try emit(String(decoding: line, as: UTF8.self), number)
             } catch let problem as MalformedRecord {
                 problems.append("\(path):\(number): \(problem)")
             }

@@ -15,9 +15,9 @@ public struct CSVImporter {
         self.site = site
     }
 
-    /// Reads `path`, calling `emit` with each record's NDJSON line. Problems are appended to
-    /// `problems` as `file:line: message`.
-    public func read(_ path: String, problems: inout [String], emit: (String) throws -> Void) throws {
+    /// Reads `path`, calling `emit` with each record's NDJSON line and the file's line it came
+    /// from. Problems are appended to `problems` as `file:line: message`.
+    public func read(_ path: String, problems: inout [String], emit: (String, Int) throws -> Void) throws {
         // The whole file is read first: on Linux, Foundation's InputStream answers -1 to a read
         // at its end, which CSV.swift's stream reader reports as an error. Staff exports are
         // small; JSON Lines inputs stream.
@@ -53,8 +53,8 @@ public struct CSVImporter {
             }
             do {
                 switch kind {
-                case .people: try emit(try person(fields))
-                case .badges: try emit(try badge(fields))
+                case .people: try emit(try person(fields), rowLine)
+                case .badges: try emit(try badge(fields), rowLine)
                 }
             } catch let problem as CSVRowProblem {
                 problems.append("\(path):\(rowLine): \(problem.message)")

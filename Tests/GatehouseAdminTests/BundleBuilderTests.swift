@@ -31,6 +31,27 @@ struct BundleBuilderTests {
         #expect(try PolicyReader(database).credential(format: .uid, value: "04A1B2C3")?.person == "p-1")
     }
 
+    @Test("refuses duplicates with both files and lines, and writes nothing: one badge for two people, one person id twice, one id in two files")
+    func refusesDuplicates() async throws {
+        let people = directory.write("people.csv", "id,kind\nemp-1,employee\nctr-2,contractor\nemp-1,visitor\n")
+        let badges = directory.write("badges.csv", "uid,person\n04:10:20:30:40:50:60,emp-1\n04-10-20-30-40-50-60,ctr-2\n")
+        let more = directory.write("more.jsonl", Records.badge("b1", person: "emp-1", uid: "0A0B0C0D") + "\n" + Records.badge("b2", person: "ctr-2", uid: "0A0B0C0D") + "\n")
+        let output = directory.file("dup.bundle")
+        do {
+            _ = try await BundleBuilder(request: BundleBuildRequest(site: "acme", version: 1, inputs: [people, badges, more]), key: keys.key)
+                .build(to: output, issuedAt: Timestamp(millisecondsSinceEpoch: 0))
+            Issue.record("built a bundle with duplicates")
+        } catch {
+            #expect(error.code == .input)
+            #expect(error.message.contains("\(people):4: person \"emp-1\" again, first at \(people):2"), "\(error.message)")
+            #expect(error.message.contains("\(badges):3: the same uid as \(badges):2 (credential \"badge-"), "\(error.message)")
+            #expect(error.message.contains("of person \"emp-1\"), here credential") && error.message.contains("of person \"ctr-2\""))
+            #expect(error.message.contains("\(more):2: the same uid as \(more):1 (credential \"b1\" of person \"emp-1\"), here credential \"b2\" of person \"ctr-2\""))
+            #expect(!error.message.contains("04102030405060") && !error.message.contains("0A0B0C0D"), "a badge's value is never printed")
+        }
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
     @Test("refuses to sign input a device would refuse, naming every bad line, and writes nothing")
     func refusesBadInput() async throws {
         let records = directory.write("records.jsonl", [Records.person("p-1"), #"{"op":"put","type":"person","id":"p-2","kind":"robot","status":"active"}"#, Records.delete("person", "p-1")].joined(separator: "\n"))

@@ -12,7 +12,7 @@ struct CSVImportTests {
         let path = directory.write(name, text)
         var problems: [String] = []
         var lines: [String] = []
-        try CSVImporter(site: "acme").read(path, problems: &problems) { lines.append($0) }
+        try CSVImporter(site: "acme").read(path, problems: &problems) { line, _ in lines.append(line) }
         let records = try lines.map { try BundleOperation.decode(line: Array($0.utf8), isKnownTimeZone: { _ in true }) }
         return (records, problems)
     }
