@@ -98,7 +98,8 @@ public final class AccessController: @unchecked Sendable {
             case .decided(let request, let decision):
                 return .success(AccessOutcome(request: request, decision: decision, events: handled.stored))
             case .unknownReader(let id):
-                return .failure(DaemonError(.request, "no reader \"\(id)\" in the configuration"))
+                let known = configuration.readers.map(\.id).sorted().joined(separator: ", ")
+                return .failure(DaemonError(.request, "no reader \"\(id)\" in the configuration; its readers: \(known.isEmpty ? "none" : known)"))
             default:
                 preconditionFailure("a presentation is decided or refused")
             }

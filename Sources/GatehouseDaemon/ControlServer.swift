@@ -132,7 +132,8 @@ public final class ControlServer: Sendable {
                 throw DaemonError(.request, "inputs can be simulated only with hardware.gpio = \"simulated\"")
             }
             guard let input = controller.configuration.input(name) else {
-                throw DaemonError(.request, "no input \"\(name)\" in the configuration")
+                let known = controller.configuration.inputs.map(\.id).sorted().joined(separator: ", ")
+                throw DaemonError(.request, "no input \"\(name)\" in the configuration; its inputs: \(known.isEmpty ? "none" : known)")
             }
             let changed = simulatedGPIO.setInput(name, high: high)
             return JSONObject([

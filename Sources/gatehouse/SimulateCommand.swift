@@ -33,6 +33,7 @@ struct SimulateCommand: AsyncParsableCommand {
             if reader == nil { return "--reader is required to present a \(kind.rawValue)" }
             if let level { return "unexpected argument \"\(level)\" after the \(kind.rawValue)" }
         case .input:
+            if let reader { return "--reader \(reader) does not go with input: an input is named by its own id (simulate --config C input NAME high|low)" }
             if level != "high" && level != "low" { return "input \(value) needs a level: high or low" }
         }
         return nil

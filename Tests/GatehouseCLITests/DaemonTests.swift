@@ -40,7 +40,12 @@ struct DaemonTests {
         #expect(try fixture.site.run(["simulate", "--config", fixture.config, "input", "gate-contact", "sideways"]).status == 2)
         #expect(try fixture.site.run(["simulate", "--config", fixture.config, "uid", DaemonFixture.anna]).status == 2)
 
-        #expect(try daemon.simulate(reader: "nowhere", "uid", DaemonFixture.anna).status == 2)
+        let nowhere = try fixture.site.run(["simulate", "--config", fixture.config, "--reader", "gate-inn", "uid", DaemonFixture.anna])
+        #expect(nowhere.status == 2 && nowhere.standardError.contains("no reader \"gate-inn\" in the configuration; its readers: gate-in, gate-out"), "\(nowhere.standardError)")
+        let readerInput = try fixture.site.run(["simulate", "--config", fixture.config, "--reader", "gate-in", "input", "gate-contact", "high"])
+        #expect(readerInput.status == 2 && readerInput.standardError.contains("--reader gate-in does not go with input"))
+        let noInput = try fixture.site.run(["simulate", "--config", fixture.config, "input", "gate-contakt", "high"])
+        #expect(noInput.standardError.contains("no input \"gate-contakt\" in the configuration; its inputs: "), "\(noInput.standardError)")
         #expect(try daemon.simulate(reader: "gate-in", "uid", "not-hex").status == 2)
         #expect(daemon.stop() == 0)
 
