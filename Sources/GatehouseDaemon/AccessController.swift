@@ -266,14 +266,6 @@ public final class AccessController: @unchecked Sendable {
     }
 
     private func log(_ note: AccessNote) {
-        let level: Logger.Level =
-            switch note.level {
-            case .debug: .debug
-            case .info: .info
-            case .notice: .notice
-            case .warning: .warning
-            case .error: .error
-            }
-        logger.log(level: level, "\(note.message)", metadata: note.metadata.mapValues { .string($0) })
+        logger.log(level: Logger.Level(note.level), "\(note.message)", metadata: note.metadata.mapValues { .string($0) })
     }
 }

@@ -81,6 +81,16 @@ public enum ConfigFile {
         return problems
     }
 
+    /// The configuration alone, its problems as a `daemon.config` error, one per line; the
+    /// daemon reads and checks the trust files itself (`buildDaemon`, a reload).
+    public static func loadForDaemonConfig(_ path: String) throws(DaemonError) -> GatehouseConfig {
+        do {
+            return try load(path)
+        } catch {
+            throw DaemonError(.config, error.problems.map(\.description).joined(separator: "\n"))
+        }
+    }
+
     /// The configuration and the invite keys the daemon decides with; every problem is in the
     /// error's message, one per line.
     public static func loadForDaemon(_ path: String) throws(DaemonError) -> (config: GatehouseConfig, inviteKeys: TrustSet) {

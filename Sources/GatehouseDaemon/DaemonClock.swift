@@ -1,8 +1,8 @@
-import Dispatch
 import GatehouseCore
+import GatehouseThreads
 
 /// The daemon's two clocks: the wall clock for timestamps, schedules and validity, and a
-/// monotonic clock (CLOCK_MONOTONIC, through Dispatch) for every duration. Tests replace
+/// monotonic clock (``MonotonicClock``) for every duration. Tests replace
 /// either.
 public struct DaemonClock: Sendable {
     public var wall: @Sendable () -> Timestamp
@@ -15,13 +15,8 @@ public struct DaemonClock: Sendable {
     }
 
     /// The system's clocks.
-    public static let system = DaemonClock(wall: WallClock.now, monotonic: DaemonClock.monotonicMilliseconds)
+    public static let system = DaemonClock(wall: WallClock.now, monotonic: MonotonicClock.milliseconds)
 
     /// Now, on both clocks.
     public func moment() -> Moment { Moment(wall: wall(), monotonic: monotonic()) }
-
-    /// CLOCK_MONOTONIC in milliseconds.
-    public static func monotonicMilliseconds() -> Int64 {
-        Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000)
-    }
 }

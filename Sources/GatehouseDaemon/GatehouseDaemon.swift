@@ -45,8 +45,8 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     if let database = dependencies.database { config.database = database }
     let logger = dependencies.logger
     let configPath = dependencies.configPath ?? "the configuration"
-    // All three sets, checked apart, whether or not the link runs.
-    guard let inviteKeys = try DaemonFiles.trustSets(config, configPath: configPath)[.invite] else { preconditionFailure("every purpose has its set") }
+    // All three sets, read once and checked apart, whether or not the link runs.
+    let keys = try DaemonFiles.keys(config, configPath: configPath)
     let database: GatehouseDatabase
     do {
         database = try GatehouseDatabase(path: config.database, checkpoints: .background)
@@ -64,7 +64,7 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     do {
         checkpointer = try WALCheckpointer(database)
         controller = try AccessController(
-            config: config, inviteKeys: inviteKeys, database: database, eventLog: eventLog, outputs: gpio, software: dependencies.software,
+            config: config, inviteKeys: keys.invite, database: database, eventLog: eventLog, outputs: gpio, software: dependencies.software,
             logger: logger, clock: dependencies.clock)
     } catch {
         throw DaemonError(.store, error.description)
@@ -73,7 +73,7 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     if let mqtt = config.mqtt, let linkInputs {
         link = try MQTTLink(
             config: config, mqtt: mqtt, password: try DaemonFiles.password(mqtt, configPath: configPath),
-            keys: try DaemonFiles.linkKeys(config, configPath: configPath), inputs: linkInputs, database: database, eventLog: eventLog,
+            keys: (keys.bundle, keys.command), inputs: linkInputs, database: database, eventLog: eventLog,
             controller: controller, software: dependencies.software, logger: logger, clock: dependencies.clock,
             connect: dependencies.broker ?? MQTTLink.libmosquitto)
     } else {
@@ -117,27 +117,26 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
 
 /// The files the daemon reads beside its configuration.
 enum DaemonFiles {
-    /// The three trust sets, checked apart (no key in two), as `daemon.config` errors.
-    static func trustSets(_ config: GatehouseConfig, configPath: String) throws(DaemonError) -> [KeyPurpose: TrustSet] {
+    /// The three trust sets of a configuration, each file read once.
+    struct Keys {
+        var invite: TrustSet
+        var bundle: TrustSet
+        var command: TrustSet
+    }
+
+    /// The three trust sets, checked apart (no key in two), their problems as a `daemon.config`
+    /// error.
+    static func keys(_ config: GatehouseConfig, configPath: String) throws(DaemonError) -> Keys {
+        let sets: [KeyPurpose: TrustSet]
         do {
-            return try ConfigFile.trustSets(config, configPath: configPath)
+            sets = try ConfigFile.trustSets(config, configPath: configPath)
         } catch {
             throw DaemonError(.config, error.problems.map(\.description).joined(separator: "\n"))
         }
-    }
-
-    /// One trust set, its problems as a `daemon.config` error.
-    static func trust(_ config: GatehouseConfig, _ purpose: KeyPurpose, configPath: String) throws(DaemonError) -> TrustSet {
-        do {
-            return try ConfigFile.trust(config, purpose, configPath: configPath)
-        } catch {
-            throw DaemonError(.config, error.problems.map(\.description).joined(separator: "\n"))
+        guard let invite = sets[.invite], let bundle = sets[.bundle], let command = sets[.command] else {
+            preconditionFailure("trustSets returns every purpose or throws")
         }
-    }
-
-    /// The bundle and command keys the link verifies with.
-    static func linkKeys(_ config: GatehouseConfig, configPath: String) throws(DaemonError) -> (bundle: TrustSet, command: TrustSet) {
-        (try trust(config, .bundle, configPath: configPath), try trust(config, .command, configPath: configPath))
+        return Keys(invite: invite, bundle: bundle, command: command)
     }
 
     /// The broker password from `mqtt.password_file`: its first line.

@@ -206,18 +206,8 @@ final class MQTTLink: @unchecked Sendable {
             case .log(let note):
                 var metadata: Logger.Metadata = note.metadata.mapValues { .string($0) }
                 metadata["mqtt.url"] = "\(brokerURL)"
-                logger.log(level: Self.level(note.level), "\(note.message)", metadata: metadata)
+                logger.log(level: Logger.Level(note.level), "\(note.message)", metadata: metadata)
             }
-        }
-    }
-
-    static func level(_ level: AccessNote.Level) -> Logger.Level {
-        switch level {
-        case .debug: .debug
-        case .info: .info
-        case .notice: .notice
-        case .warning: .warning
-        case .error: .error
         }
     }
 

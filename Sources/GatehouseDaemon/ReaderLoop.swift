@@ -1,4 +1,3 @@
-import Dispatch
 import GatehouseCore
 import GatehouseStore
 import GatehouseThreads
@@ -87,16 +86,16 @@ final class ReaderLoop: Sendable {
                     isOpen = true
                     backoff.reset()
                     logger.info("reader open", metadata: ["reader.connection": "\(port.connection)"])
-                    report(health.on(.opened, at: Self.monotonicMilliseconds()))
+                    report(health.on(.opened, at: MonotonicClock.milliseconds()))
                 } catch {
-                    report(health.on(.failed(error), at: Self.monotonicMilliseconds()))
+                    report(health.on(.failed(error), at: MonotonicClock.milliseconds()))
                     pause(milliseconds: Int(backoff.nextDelay(using: &random)))
                     continue
                 }
             }
             do throws(ReaderFault) {
                 let uid = try port.poll()
-                let time = Self.monotonicMilliseconds()
+                let time = MonotonicClock.milliseconds()
                 report(health.on(.polled, at: time))
                 if let tap = taps.on(uid, at: time) { present(tap) }
             } catch {
@@ -106,7 +105,7 @@ final class ReaderLoop: Sendable {
                 isOpen = false
                 // The tap detector keeps the held card: a card that stays on the reader through a
                 // damaged frame and a reopen is still the same tap.
-                report(health.on(.failed(error), at: Self.monotonicMilliseconds()))
+                report(health.on(.failed(error), at: MonotonicClock.milliseconds()))
                 continue
             }
             if style.restMilliseconds > 0 { pause(milliseconds: style.restMilliseconds) }
@@ -142,9 +141,5 @@ final class ReaderLoop: Sendable {
         } catch {
             logger.critical("event not stored", metadata: ["event.type": "\(event.type.rawValue)", "error.code": "\(error.code)", "error": "\(error.message)"])
         }
-    }
-
-    private static func monotonicMilliseconds() -> Int64 {
-        Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000)
     }
 }

@@ -31,16 +31,17 @@ struct ReloadService: Service {
     }
 
     private func reload(over current: GatehouseConfig) throws(DaemonError) -> GatehouseConfig {
-        let loaded = try ConfigFile.loadForDaemon(configPath)
-        let plan = ReloadPlan(running: current, loaded: loaded.config)
+        let config = try ConfigFile.loadForDaemonConfig(configPath)
+        let keys = try DaemonFiles.keys(config, configPath: configPath)
+        let plan = ReloadPlan(running: current, loaded: config)
         let refused = plan.changes.filter { $0.verdict == .refused }
         guard refused.isEmpty else {
             throw DaemonError(.config, refused.map { "\(configPath): \($0.key): cannot change while the daemon runs (\($0.reason))" }.joined(separator: "\n"))
         }
         // The parts that need a restart stay as they run, in every part of the daemon.
-        let effective = ReloadPlan.effective(running: current, loaded: loaded.config)
-        if let link { link.reconfigure(effective, keys: try DaemonFiles.linkKeys(effective, configPath: configPath)) }
-        controller.reconfigure(effective, inviteKeys: loaded.inviteKeys)
+        let effective = plan.effective(running: current, loaded: config)
+        link?.reconfigure(effective, keys: (keys.bundle, keys.command))
+        controller.reconfigure(effective, inviteKeys: keys.invite)
         for change in plan.changes where change.verdict == .needsRestart {
             logger.warning("config change takes effect when the daemon restarts", metadata: ["config.file": "\(configPath)", "config.key": "\(change.key)", "config.reason": "\(change.reason)"])
         }

@@ -1,5 +1,5 @@
-import Dispatch
 import GatehouseCore
+import GatehouseThreads
 import Logging
 
 /// The bookkeeping both GPIO backends share: the level of each output, the pulses under way and
@@ -83,7 +83,7 @@ struct LineBook: Sendable {
     }
 
     /// Milliseconds on the monotonic clock both backends time pulses and debouncing with.
-    static func now() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000) }
+    static func now() -> Int64 { MonotonicClock.milliseconds() }
 
     /// An output the lines were not claimed for: logged, never fatal.
     static func logUnknown(_ output: String, _ logger: Logger) {

@@ -164,10 +164,9 @@ public final class MQTTClient: BrokerPort {
     /// Sleeps in slices of 50 ms, so that a stop is noticed quickly.
     private static func pause(milliseconds: Int64, unless handle: MosquittoHandle) {
         // On the monotonic clock: a step of the wall clock does not change the back-off.
-        let deadline = DispatchTime.now() + .milliseconds(Int(milliseconds))
-        while DispatchTime.now() < deadline, !handle.stopping.load(ordering: .relaxed) {
-            let left = Double(deadline.uptimeNanoseconds - min(deadline.uptimeNanoseconds, DispatchTime.now().uptimeNanoseconds)) / 1e9
-            Thread.sleep(forTimeInterval: min(0.05, left))
+        let deadline = MonotonicClock.milliseconds() + milliseconds
+        while case let left = deadline - MonotonicClock.milliseconds(), left > 0, !handle.stopping.load(ordering: .relaxed) {
+            Thread.sleep(forTimeInterval: Double(min(50, left)) / 1000)
         }
     }
 

@@ -171,8 +171,7 @@ struct PolicySnapshot: PolicyView {
     }
 }
 
-/// One transaction's applied bundle, once read.
-// Used only inside one read transaction, on the one thread running it.
-private final class AppliedMemo: @unchecked Sendable {
+/// One transaction's applied bundle, once read; used only inside that transaction.
+private final class AppliedMemo {
     var value: AppliedBundle??
 }

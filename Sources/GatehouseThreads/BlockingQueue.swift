@@ -55,7 +55,7 @@ public final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     public func next(timeout: TimeInterval? = nil) -> Next {
         condition.lock()
         defer { condition.unlock() }
-        let deadline = timeout.map { MonotonicCondition.now() + UInt64(max(0, $0) * 1_000_000_000) }
+        let deadline = timeout.map { MonotonicClock.nanoseconds() + UInt64(max(0, $0) * 1_000_000_000) }
         while count == 0 || isCancelled {
             if isClosed || isCancelled { return .closed }
             if let deadline {

@@ -36,16 +36,9 @@ final class MonotonicCondition: @unchecked Sendable {
     func wait() { pthread_cond_wait(condition, mutex) }
 
     /// Waits (the lock held) until woken or the monotonic clock reaches `deadline`
-    /// (``Self/now()``'s nanoseconds); false when the deadline passed.
+    /// (``MonotonicClock/nanoseconds()``); false when the deadline passed.
     func wait(until deadline: UInt64) -> Bool {
         var time = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
         return pthread_cond_timedwait(condition, mutex, &time) == 0
-    }
-
-    /// CLOCK_MONOTONIC now, in nanoseconds.
-    static func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 }

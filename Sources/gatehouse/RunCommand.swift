@@ -18,8 +18,9 @@ struct RunCommand: AsyncParsableCommand {
             LibNFCLog.forward(to: Logger(label: "libnfc"))
             let daemon: Daemon
             do throws(DaemonError) {
-                let loaded = try ConfigFile.loadForDaemon(config)
-                daemon = try buildDaemon(config: loaded.config, dependencies: DaemonDependencies(software: GatehouseVersion.software, logger: logger, configPath: config))
+                // buildDaemon reads and checks the trust files, once.
+                let settings = try ConfigFile.loadForDaemonConfig(config)
+                daemon = try buildDaemon(config: settings, dependencies: DaemonDependencies(software: GatehouseVersion.software, logger: logger, configPath: config))
             } catch {
                 throw error.code == .config ? CLIFailure.refused(error.message) : CLIFailure.environment(error.description)
             }

@@ -55,7 +55,7 @@ struct ReloadPlanTests {
         text = text.replacingOccurrences(of: "broker.acme.example", with: "broker2.acme.example")
         text = text.replacingOccurrences(of: "checkpoint = \"north\"", with: "checkpoint = \"south\"")
         let loaded = try GatehouseConfig.parse(toml: text, file: "gatehouse.toml")
-        let effective = ReloadPlan.effective(running: running, loaded: loaded)
+        let effective = ReloadPlan(running: running, loaded: loaded).effective(running: running, loaded: loaded)
         #expect(effective.reader("gate-in") == running.reader("gate-in"), "its thread runs the old device until a restart")
         #expect(effective.mqtt == running.mqtt)
         #expect(effective.reader("cp-north")?.checkpoint == "south", "what applies now, applies")

@@ -69,12 +69,13 @@ public struct ReloadPlan: Sendable, Equatable {
     /// with a thread whose device settings changed, or that was added or removed), so that a
     /// reader waiting for a restart keeps deciding as before, and the next plan still shows
     /// what waits.
-    public static func effective(running: GatehouseConfig, loaded: GatehouseConfig) -> GatehouseConfig {
+    /// `running` and `loaded` are the two this plan was made from.
+    public func effective(running: GatehouseConfig, loaded: GatehouseConfig) -> GatehouseConfig {
         var config = loaded
         config.mqtt = running.mqtt
         config.outbox = running.outbox
         config.patrol = running.patrol
-        let waiting = Set(ReloadPlan(running: running, loaded: loaded).changes.filter { $0.verdict == .needsRestart && $0.key.hasPrefix("readers.") }.map {
+        let waiting = Set(changes.filter { $0.verdict == .needsRestart && $0.key.hasPrefix("readers.") }.map {
             String($0.key.dropFirst("readers.".count))
         })
         var readers = loaded.readers.compactMap { reader in waiting.contains(reader.id) ? running.reader(reader.id) : reader }

@@ -119,9 +119,6 @@ public struct LinkMachine: Sendable {
     /// A read or a publish failed: the drain pauses until the next tick.
     public mutating func publishFailed() { drain.publishFailed() }
 
-    /// Whether the drain may read and publish now.
-    public var mayPublishEvents: Bool { !isStopping }
-
     /// A snapshot request once per stale version, while connected.
     private mutating func staleRequest() -> [Action] {
         guard let stale = status.staleBundle, staleRequested != stale else { return [] }
