@@ -51,8 +51,8 @@ public final class AccessController: @unchecked Sendable {
     private let published: Mutex<(status: DeviceStatus, config: GatehouseConfig)>
     /// What other threads hand the access thread besides jobs, kept until it takes them before
     /// its next input, so that neither is lost when the queue is full: a reloaded configuration
-    /// and the bundle found in force.
-    private let pending = Mutex<(settings: AccessSettings?, bundle: AppliedBundle??)>((nil, nil))
+    /// and word of a bundle applied.
+    private let pending = Mutex<(settings: AccessSettings?, policyChanged: Bool)>((nil, false))
     private let lastBeat = Atomic<Int64>(0)
     private var thread: DedicatedThread?
 
@@ -137,21 +137,12 @@ public final class AccessController: @unchecked Sendable {
         }
     }
 
-    /// A bundle was applied to the cache: the machine takes it as the one in force before its
-    /// next input (at once if the access thread is idle).
-    public func bundleApplied(_ bundle: AppliedBundle?) {
-        pending.withLock { $0.bundle = .some(bundle) }
+    /// A bundle was applied to the cache, by the bundle thread or by another process: between
+    /// two inputs (at once if the access thread is idle), the access thread moves its reader to
+    /// the policy file in force and hands the machine the bundle it holds.
+    public func cacheChanged() {
+        pending.withLock { $0.policyChanged = true }
         _ = jobs.offer(Job(input: .tick))  // a wake-up; a full queue is woken anyway
-    }
-
-    /// Another process (`gatehouse bundle apply`) or the bundle thread changed the cache: the
-    /// bundle in force is read and handed to the machine. Call it from a thread of your own.
-    public func cacheChanged() throws(DaemonError) {
-        do {
-            bundleApplied(try policyReader.read { view in try view.appliedBundle() })
-        } catch {
-            throw DaemonError(.store, error.description)
-        }
     }
 
     /// Swaps the configuration the next inputs use, between two of them. The site, device and
@@ -221,13 +212,23 @@ public final class AccessController: @unchecked Sendable {
     /// One input through the machine, and its step carried out; first what other threads left
     /// pending.
     private func carryOut(_ input: AccessInput) -> Handled {
-        let (settings, bundle) = pending.withLock { pending in
-            defer { pending = (nil, nil) }
+        let (settings, policyChanged) = pending.withLock { pending in
+            defer { pending = (nil, false) }
             return pending
         }
         if let settings { _ = step(.reconfigured(settings)) }
-        if let bundle { _ = step(.bundleApplied(bundle)) }
+        if policyChanged { followPolicy() }
         return step(input)
+    }
+
+    /// Moves the reader to the policy file in force and tells the machine its bundle.
+    private func followPolicy() {
+        do {
+            try policyReader.follow()
+            _ = step(.bundleApplied(try policyReader.read { view in try view.appliedBundle() }))
+        } catch {
+            logger.error("cannot read the bundle just applied", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
+        }
     }
 
     private func step(_ input: AccessInput) -> Handled {

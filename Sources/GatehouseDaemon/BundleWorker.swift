@@ -5,44 +5,52 @@ import GatehouseThreads
 import Logging
 import Synchronization
 
-/// The bundle thread: verifies and applies bundles that arrive over MQTT, one at a time, with
-/// the same code as `gatehouse bundle apply`, and stores a `bundle_applied` or
-/// `bundle_rejected` event for each. An apply of a million records takes seconds, so it runs
-/// here rather than on the link thread, which keeps publishing meanwhile.
+/// The bundle thread: verifies and applies bundles, one at a time, whether they arrive over
+/// MQTT or from `gatehouse bundle apply` through the control socket, with the same code as a
+/// `bundle apply` run with no daemon. The applier stores the `bundle_applied` or
+/// `bundle_rejected` event of each (origin `mqtt` or `local`). An apply of a million records
+/// takes seconds; here it keeps the link and the control socket free meanwhile, and the access
+/// thread decides on the version in force until the new one is swapped in.
 final class BundleWorker: Sendable {
     struct Job: Sendable {
-        var bytes: [UInt8]
-        /// `site topic` or `device topic`, for the event and the log.
-        var origin: String
+        var source: BundleSource
+        var origin: BundleOrigin
+        /// Where it came from, for the log: a topic or a user.
+        var label: String
+        /// Told about every mebibyte read, on the bundle thread.
+        var progress: (@Sendable (BundleProgress) -> Void)? = nil
+        /// Told the outcome, on the bundle thread.
+        var done: @Sendable (BundleReport) -> Void
     }
 
     private let jobs = BlockingQueue<Job>(capacity: 4)
     private let database: GatehouseDatabase
     private let eventLog: EventLog
-    private let events: EventFactory
     private let site: String
     private let device: String
     private let trust: Mutex<TrustSet>
     private let logger: Logger
     private let now: @Sendable () -> Timestamp
-    private let done: @Sendable (BundleReport) -> Void
-    /// Told after each bundle applied, so the access path takes it as the one in force.
+    /// Told after each bundle applied, so the access path moves to it.
     private let applied: @Sendable () -> Void
     private let thread = Mutex<DedicatedThread?>(nil)
 
     init(config: GatehouseConfig, trust: TrustSet, database: GatehouseDatabase, eventLog: EventLog, logger: Logger, now: @escaping @Sendable () -> Timestamp,
-        applied: @escaping @Sendable () -> Void, done: @escaping @Sendable (BundleReport) -> Void
+        applied: @escaping @Sendable () -> Void
     ) {
         self.database = database
         self.eventLog = eventLog
-        self.events = EventFactory(site: config.site, device: config.device)
         self.site = config.site
         self.device = config.device
         self.trust = Mutex(trust)
         self.logger = logger
         self.now = now
-        self.done = done
         self.applied = applied
+    }
+
+    /// The applier the next bundle goes through.
+    var applier: BundleApplier {
+        BundleApplier(database: database, trust: trust.withLock { $0 }, site: site, device: device, eventLog: eventLog, now: now)
     }
 
     func start() {
@@ -51,7 +59,7 @@ final class BundleWorker: Sendable {
             thread = DedicatedThread(name: "gatehouse.bundle") { [self] in
                 while true {
                     switch jobs.next(timeout: 3600) {
-                    case .element(let job): done(apply(job))
+                    case .element(let job): job.done(apply(job))
                     case .timedOut: continue
                     case .closed: return
                     }
@@ -73,10 +81,9 @@ final class BundleWorker: Sendable {
     func reconfigure(trust newTrust: TrustSet) { trust.withLock { $0 = newTrust } }
 
     private func apply(_ job: Job) -> BundleReport {
-        let applier = BundleApplier(database: database, trust: trust.withLock { $0 }, site: site, device: device, now: now)
         let result: BundleReport
         do {
-            switch try applier.apply(.bytes(job.bytes)) {
+            switch try applier.apply(job.source, origin: job.origin, progress: { job.progress?($0) }) {
             case .applied(let manifest): result = .applied(manifest)
             case .noop(let manifest): result = .noop(manifest)
             }
@@ -86,20 +93,19 @@ final class BundleWorker: Sendable {
             case .store(let failure): result = .failed(failure)
             }
         }
-        record(result, origin: job.origin)
+        log(result, job: job)
+        if case .applied = result { applied() }
         return result
     }
 
-    private func record(_ result: BundleReport, origin: String) {
-        let time = now()
-        var metadata: Logger.Metadata = ["bundle.origin": "\(origin)"]
+    private func log(_ result: BundleReport, job: Job) {
+        var metadata: Logger.Metadata = ["bundle.origin": "\(job.origin.rawValue)", "bundle.from": "\(job.label)"]
         switch result {
         case .applied(let manifest):
             metadata["bundle.version"] = "\(manifest.version)"
+            metadata["bundle.kind"] = "\(manifest.kind.rawValue)"
             metadata["bundle.records"] = "\(manifest.records)"
             logger.info("bundle applied", metadata: metadata)
-            commit(events.bundleApplied(manifest, via: origin, at: time, id: EventID.make(at: time)))
-            applied()
         case .noop(let manifest):
             logger.debug("bundle already applied", metadata: metadata.merging(["bundle.version": "\(manifest.version)"]) { $1 })
         case .refused(let refusal):
@@ -107,17 +113,8 @@ final class BundleWorker: Sendable {
             metadata["bundle.detail"] = "\(refusal.detail)"
             if let manifest = refusal.manifest { metadata["bundle.version"] = "\(manifest.version)" }
             logger.warning("bundle refused", metadata: metadata)
-            commit(events.bundleRejected(refusal, via: origin, at: time, id: EventID.make(at: time)))
         case .failed(let error):
             logger.error("bundle not applied: the store failed", metadata: metadata.merging(["error.code": "\(error.code)", "error": "\(error.message)"]) { $1 })
-        }
-    }
-
-    private func commit(_ event: PendingEvent) {
-        do {
-            try eventLog.commit([event])
-        } catch {
-            logger.critical("event not stored", metadata: ["event.type": "\(event.type.rawValue)", "error.code": "\(error.code)", "error": "\(error.message)"])
         }
     }
 }

@@ -36,3 +36,26 @@ public enum ControlClient {
         try send(JSONObject([("op", .string("muster"))]), to: path)
     }
 }
+
+extension ControlClient {
+    /// Asks the running daemon to apply the bundle file at `path` (absolute); `progress` hears
+    /// each line of progress; returns the reply. A line may take up to `lineTimeoutMilliseconds`
+    /// (a bundle queued behind others waits for them).
+    public static func applyBundle(
+        _ path: String, socket: String, lineTimeoutMilliseconds: Int32 = 600_000, progress: (_ bytesRead: Int64, _ totalBytes: Int64?, _ records: Int64) -> Void
+    ) throws(DaemonError) -> JSONObject {
+        let connection = try UnixSocket.connect(to: socket)
+        try connection.write(Array((JSONValue.object(JSONObject([("op", .string("bundle_apply")), ("path", .string(path))])).serialized + "\n").utf8))
+        while true {
+            let line = try connection.readLine(limit: 1 << 20, waiting: lineTimeoutMilliseconds)
+            guard case .object(let reply)? = try? JSONReader.parse(line) else {
+                throw DaemonError(.socket, "the daemon's reply is not a JSON object")
+            }
+            guard case .object(let step)? = reply["progress"] else { return reply }
+            if case .integer(let read)? = step["bytes_read"], case .integer(let records)? = step["records"] {
+                let total: Int64? = if case .integer(let total)? = step["total_bytes"] { total } else { nil }
+                progress(read, total, records)
+            }
+        }
+    }
+}

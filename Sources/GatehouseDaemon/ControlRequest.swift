@@ -8,17 +8,26 @@ import GatehouseStore
 /// token when it has a token's shape. `{"op":"input","name":N,"level":"high"|"low"}` sets a
 /// simulated input. `{"op":"mode","mode":"normal"|"lockdown"|"evacuation","zones":[…]?}`
 /// changes the mode; `{"op":"muster"}` stores and returns the muster list.
-/// `{"op":"bundle_applied"}` tells the daemon that another process (`gatehouse bundle apply`)
-/// applied a bundle to its cache. `{"op":"reload_plan"}` reads the daemon's configuration file
+/// `{"op":"bundle_apply","path":P}` applies the bundle file P on the bundle thread (origin
+/// `local`): lines of `{"progress":…}`, then the reply. `{"op":"reload_plan"}` reads the daemon's configuration file
 /// as SIGHUP would and answers what reloading it would do. `{"op":"ping"}` checks that the daemon answers.
 enum ControlRequest: Equatable {
     case present(reader: String, Presentation)
     case input(name: String, high: Bool)
     case mode(DeviceMode)
     case muster
-    case bundleApplied
+    /// Apply the bundle file at `path` (absolute) on the bundle thread, as origin `local`.
+    case bundleApply(path: String)
     case reloadPlan
     case ping
+
+    /// Whether it changes what the device decides by: only root and control.group may ask.
+    var changesPolicy: Bool {
+        switch self {
+        case .mode, .bundleApply: true
+        default: false
+        }
+    }
 
     init(line: [UInt8]) throws(DaemonError) {
         guard case .object(let object)? = try? JSONReader.parse(line) else {
@@ -35,8 +44,10 @@ enum ControlRequest: Equatable {
             self = .ping
         case "muster":
             self = .muster
-        case "bundle_applied":
-            self = .bundleApplied
+        case "bundle_apply":
+            let path = try text("path")
+            guard path.hasPrefix("/") else { throw DaemonError(.request, "`path`: expected an absolute path, got \"\(path.prefix(80))\"") }
+            self = .bundleApply(path: path)
         case "reload_plan":
             self = .reloadPlan
         case "mode":
@@ -114,6 +125,35 @@ enum ControlRequest: Equatable {
             ("changed", .bool(!stored.isEmpty)),
             ("events", .array(stored.map { (try? JSONReader.parse(Array($0.payload.utf8))) ?? .string($0.type) })),
         ])
+    }
+
+    /// A line of progress of a bundle being applied, before its reply.
+    static func progress(_ progress: BundleProgress) -> JSONObject {
+        JSONObject([
+            ("progress", .object(JSONObject([
+                ("bytes_read", .integer(progress.bytesRead)), ("total_bytes", progress.totalBytes.map(JSONValue.integer) ?? .null),
+                ("records", .integer(progress.records)),
+            ]))),
+        ])
+    }
+
+    /// The reply to a bundle apply: what became of it.
+    static func reply(_ report: BundleReport) -> JSONObject {
+        switch report {
+        case .applied(let manifest):
+            return JSONObject([
+                ("ok", .bool(true)), ("result", .string("applied")), ("version", .integer(manifest.version)),
+                ("kind", .string(manifest.kind.rawValue)), ("records", .integer(manifest.records)),
+            ])
+        case .noop(let manifest):
+            return JSONObject([("ok", .bool(true)), ("result", .string("noop")), ("version", .integer(manifest.version))])
+        case .refused(let refusal):
+            var reply = failure(DaemonError(.request, "refused: \(refusal.reason.rawValue): \(refusal.detail)"))
+            reply.members.append(("refusal", .object(JSONObject([("reason", .string(refusal.reason.rawValue)), ("detail", .string(refusal.detail))]))))
+            return reply
+        case .failed(let error):
+            return failure(DaemonError(.store, "\(error)"))
+        }
     }
 
     static func failure(_ error: DaemonError) -> JSONObject {

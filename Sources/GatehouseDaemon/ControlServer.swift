@@ -24,18 +24,19 @@ public final class ControlServer: Sendable {
     public let path: String
     private let listener: UnixSocket
     private let controller: AccessController
+    let bundles: BundleWorker
     /// The simulated GPIO lines, or nil when the device drives real ones.
     private let simulatedGPIO: (any InputSimulatorPort)?
     /// The file SIGHUP reloads, for `reload_plan`.
     private let configPath: String?
     private let permissions: ControlPermissions
-    private let logger: Logger
+    let logger: Logger
     private let stopping = Atomic<Bool>(false)
     private let thread = Mutex<DedicatedThread?>(nil)
 
     /// Binds the socket now, so that it exists before the daemon reports itself ready.
-    public init(
-        path: String, configPath: String?, controller: AccessController, simulatedGPIO: (any InputSimulatorPort)?, group: String?, logger: Logger
+    init(
+        path: String, configPath: String?, controller: AccessController, bundles: BundleWorker, simulatedGPIO: (any InputSimulatorPort)?, group: String?, logger: Logger
     ) throws(DaemonError) {
         self.configPath = configPath
         self.path = path
@@ -48,6 +49,7 @@ public final class ControlServer: Sendable {
         self.listener = try UnixSocket.listen(at: path, mode: 0o660)
         try permissions.share(path)
         self.controller = controller
+        self.bundles = bundles
         self.simulatedGPIO = simulatedGPIO
         self.logger = logger
     }
@@ -98,11 +100,16 @@ public final class ControlServer: Sendable {
                 throw DaemonError(.permission, "user \(peer.uid) may not use the control socket")
             }
             let request = try ControlRequest(line: line)
-            if case .mode = request, standing == .daemonUser {
-                logger.warning("mode change refused", metadata: ["control.peer_uid": "\(peer.uid)", "refusal.reason": "permission"])
-                throw DaemonError(.permission, "only root and the members of control.group may change the mode")
+            if request.changesPolicy, standing == .daemonUser {
+                logger.warning("control request refused", metadata: ["control.peer_uid": "\(peer.uid)", "refusal.reason": "permission"])
+                throw DaemonError(.permission, "only root and the members of control.group may change the mode or apply a bundle")
             }
-            reply = try respond(to: request, origin: "cli:\(ControlPermissions.userName(peer.uid))")
+            let origin = "cli:\(ControlPermissions.userName(peer.uid))"
+            if case .bundleApply(let path) = request {
+                // The connection goes with the bundle to its thread, which answers on it.
+                return try handOff(path, origin: origin, connection: connection)
+            }
+            reply = try respond(to: request, origin: origin)
         } catch {
             if error.code != .permission {
                 logger.notice("control request refused", metadata: ["refusal.reason": "\(error.code)", "error": "\(error.message)"])
@@ -140,9 +147,8 @@ public final class ControlServer: Sendable {
                 ("ok", .bool(true)), ("input", .string(name)), ("role", .string(input.role.rawValue)),
                 ("level", .string(high ? "high" : "low")), ("changed", .bool(changed)),
             ])
-        case .bundleApplied:
-            try controller.cacheChanged()
-            return JSONObject([("ok", .bool(true))])
+        case .bundleApply:
+            preconditionFailure("a bundle apply is handed off before respond")
         case .reloadPlan:
             guard let configPath else { throw DaemonError(.request, "this daemon was started without a configuration file to reload") }
             let loaded = try ConfigFile.loadForDaemon(configPath)

@@ -17,6 +17,8 @@ public struct Daemon: Sendable {
     public let config: GatehouseConfig
     /// The simulated GPIO backend's inputs, when the lines are simulated.
     public let simulatedInputs: (any InputSimulatorPort)?
+    /// The state directory's lock, held for as long as the daemon is.
+    let lock: StateLock
 
     /// Runs every service until shutdown (SIGTERM or SIGINT, or ``shutdown()``), then shuts
     /// them down in order.
@@ -47,11 +49,19 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     let configPath = dependencies.configPath ?? "the configuration"
     // All three sets, read once and checked apart, whether or not the link runs.
     let keys = try DaemonFiles.keys(config, configPath: configPath)
+    let lock: StateLock
     let database: GatehouseDatabase
     do {
+        // One applier of bundles per state database: this daemon, from now on.
+        guard let taken = try StateLock.take(forDatabase: config.database) else {
+            throw DaemonError(.busy, "another gatehouse daemon is already running on \(config.database), or `gatehouse bundle apply` is applying a bundle to it (its lock, \(config.database).lock, is held)")
+        }
+        lock = taken
         database = try GatehouseDatabase(path: config.database, checkpoints: .background)
+    } catch let error as DaemonError {
+        throw error
     } catch {
-        throw DaemonError(.store, error.description)
+        throw DaemonError(.store, "\(error)")
     }
     let simulatedGPIO = dependencies.gpio == nil && config.hardware.gpio == .simulated
         ? SimulatedGPIO(config: config, stateFile: SimulatedGPIO.stateFile(forDatabase: config.database), logger: logger) : nil
@@ -62,6 +72,13 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     let controller: AccessController
     let checkpointer: WALCheckpointer
     do {
+        // A bundle applied but not reported (a crash between a delta's commit and its event),
+        // reported before the first decision; files a crash or a swap left, removed.
+        let reconciler = BundleApplier(database: database, trust: keys.bundle, site: config.site, device: config.device, eventLog: eventLog, now: dependencies.clock.wall)
+        if let event = try reconciler.reportUnreported() {
+            logger.notice("bundle applied earlier reported now", metadata: ["event.seq": "\(event.seq)"])
+        }
+        try database.removeUnusedPolicyFiles(includingLoading: true)
         checkpointer = try WALCheckpointer(database)
         controller = try AccessController(
             config: config, inviteKeys: keys.invite, database: database, eventLog: eventLog, outputs: gpio, software: dependencies.software,
@@ -69,11 +86,14 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     } catch {
         throw DaemonError(.store, error.description)
     }
+    let bundles = BundleWorker(
+        config: config, trust: keys.bundle, database: database, eventLog: eventLog, logger: logger, now: dependencies.clock.wall,
+        applied: { [controller] in controller.cacheChanged() })
     var link: MQTTLink?
     if let mqtt = config.mqtt, let linkInputs {
         link = try MQTTLink(
             config: config, mqtt: mqtt, password: try DaemonFiles.password(mqtt, configPath: configPath),
-            keys: (keys.bundle, keys.command), inputs: linkInputs, database: database, eventLog: eventLog,
+            keys: (keys.bundle, keys.command), inputs: linkInputs, bundles: bundles, database: database, eventLog: eventLog,
             controller: controller, software: dependencies.software, logger: logger, clock: dependencies.clock,
             connect: dependencies.broker ?? MQTTLink.libmosquitto)
     } else {
@@ -82,7 +102,7 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     let socketPath = ControlServer.path(forDatabase: config.database)
     // The socket first: it refuses to start beside another daemon, which holds the lines.
     let server = try ControlServer(
-        path: socketPath, configPath: dependencies.configPath, controller: controller, simulatedGPIO: simulatedGPIO, group: config.control.group,
+        path: socketPath, configPath: dependencies.configPath, controller: controller, bundles: bundles, simulatedGPIO: simulatedGPIO, group: config.control.group,
         logger: logger)
     do {
         try gpio.claim()
@@ -93,7 +113,7 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     let readers = try DaemonFiles.readerLoops(
         config, factory: dependencies.readers ?? DaemonDependencies.deviceReaders(), controller: controller, eventLog: eventLog, logger: logger,
         now: dependencies.clock.wall)
-    var services: [any Service] = [MaintenanceService(checkpointer: checkpointer, keeper: keeper, logger: logger)]
+    var services: [any Service] = [MaintenanceService(checkpointer: checkpointer, keeper: keeper, logger: logger), BundleService(worker: bundles)]
     if let link { services.append(LinkService(link: link)) }
     services += [
         GPIOService(gpio: gpio, controller: controller),
@@ -102,7 +122,7 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
         ControlService(server: server),
     ]
     if dependencies.handlesSignals, let path = dependencies.configPath {
-        services.append(ReloadService(configPath: path, running: config, controller: controller, link: link, logger: logger))
+        services.append(ReloadService(configPath: path, running: config, controller: controller, link: link, bundles: bundles, logger: logger))
     }
     if dependencies.notifiesSystemd, let notifier = try SystemdNotifier.fromEnvironment() {
         services.append(NotifyService(notifier: notifier, controller: controller, logger: logger))
@@ -112,7 +132,7 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     configuration.maximumGracefulShutdownDuration = .seconds(15)
     return Daemon(
         group: ServiceGroup(configuration: configuration), controller: controller, eventLog: eventLog, controlSocket: socketPath, config: config,
-        simulatedInputs: simulatedGPIO)
+        simulatedInputs: simulatedGPIO, lock: lock)
 }
 
 /// The files the daemon reads beside its configuration.

@@ -10,9 +10,10 @@ extension MQTTLink {
         case .bundle(let siteWide):
             // An empty retained message clears the site's bundle topic: nothing to apply.
             guard !payload.isEmpty else { return }
-            let origin = siteWide ? "site topic" : "device topic"
-            if !bundles.submit(BundleWorker.Job(bytes: payload, origin: origin)) {
-                logger.error("bundle dropped: four are already waiting to be applied", metadata: ["bundle.origin": "\(origin)", "bundle.bytes": "\(payload.count)"])
+            let label = siteWide ? "site topic" : "device topic"
+            let job = BundleWorker.Job(source: .bytes(payload), origin: .mqtt, label: label) { [inputs] report in _ = inputs.offer(.bundleDone(report)) }
+            if !bundles.submit(job) {
+                logger.error("bundle dropped: four are already waiting to be applied", metadata: ["bundle.from": "\(label)", "bundle.bytes": "\(payload.count)"])
             }
         case .command(let name, _):
             command(name: name, token: String(decoding: payload, as: UTF8.self))

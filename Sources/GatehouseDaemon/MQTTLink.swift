@@ -51,7 +51,7 @@ final class MQTTLink: @unchecked Sendable {
     static let libmosquitto: BrokerFactory = { options, handler in try MQTTClient(options: options, handler: handler) }
 
     /// The link of `config`, taking its inputs from `inputs`, where the event log also says "stored".
-    init(config: GatehouseConfig, mqtt: MQTTConfig, password: String?, keys: (bundle: TrustSet, command: TrustSet), inputs: BlockingQueue<LinkInput>, database: GatehouseDatabase, eventLog: EventLog, controller: AccessController, software: String, logger: Logger, clock: DaemonClock, connect: BrokerFactory = MQTTLink.libmosquitto) throws(DaemonError) {
+    init(config: GatehouseConfig, mqtt: MQTTConfig, password: String?, keys: (bundle: TrustSet, command: TrustSet), inputs: BlockingQueue<LinkInput>, bundles: BundleWorker, database: GatehouseDatabase, eventLog: EventLog, controller: AccessController, software: String, logger: Logger, clock: DaemonClock, connect: BrokerFactory = MQTTLink.libmosquitto) throws(DaemonError) {
         self.inputs = inputs
         brokerURL = mqtt.url
         topics = DeviceTopics(site: config.site, device: config.device)
@@ -85,15 +85,7 @@ final class MQTTLink: @unchecked Sendable {
         } catch {
             throw DaemonError(.mqtt, "\(mqtt.url): \(error)")
         }
-        bundles = BundleWorker(
-            config: config, trust: keys.bundle, database: database, eventLog: eventLog, logger: logger, now: clock.wall,
-            applied: { [controller, logger] in
-                do throws(DaemonError) {
-                    try controller.cacheChanged()
-                } catch {
-                    logger.error("cannot read the bundle just applied", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
-                }
-            }, done: { report in _ = inputs.offer(.bundleDone(report)) })
+        self.bundles = bundles
     }
 
     static func settings(_ config: GatehouseConfig, commandKeys: TrustSet) -> Settings {
@@ -107,15 +99,13 @@ final class MQTTLink: @unchecked Sendable {
     var currentSettings: Settings { settings.withLock { $0 } }
 
     /// Takes a reloaded configuration's doors, skew and keys for the next commands and bundles.
-    func reconfigure(_ config: GatehouseConfig, keys: (bundle: TrustSet, command: TrustSet)) {
-        settings.withLock { $0 = Self.settings(config, commandKeys: keys.command) }
-        bundles.reconfigure(trust: keys.bundle)
+    func reconfigure(_ config: GatehouseConfig, commandKeys: TrustSet) {
+        settings.withLock { $0 = Self.settings(config, commandKeys: commandKeys) }
     }
 
     /// Starts the bundle thread, the link thread and the client's network thread.
     func start() {
         precondition(thread == nil, "the link starts once")
-        bundles.start()
         thread = DedicatedThread(name: "gatehouse.link") { [self] in run() }
     }
 
@@ -123,7 +113,6 @@ final class MQTTLink: @unchecked Sendable {
     /// disconnects, and ends the threads. Call it after the access thread has stopped, so
     /// that the acks of its last commands go out.
     func stop() async {
-        await bundles.stop()
         _ = inputs.offer(.stop)
         await thread?.join()
     }

@@ -14,6 +14,7 @@ struct ReloadService: Service {
     let running: GatehouseConfig
     let controller: AccessController
     let link: MQTTLink?
+    let bundles: BundleWorker
     let logger: Logger
 
     func run() async throws {
@@ -40,7 +41,8 @@ struct ReloadService: Service {
         }
         // The parts that need a restart stay as they run, in every part of the daemon.
         let effective = plan.effective(running: current, loaded: config)
-        link?.reconfigure(effective, keys: (keys.bundle, keys.command))
+        link?.reconfigure(effective, commandKeys: keys.command)
+        bundles.reconfigure(trust: keys.bundle)
         controller.reconfigure(effective, inviteKeys: keys.invite)
         for change in plan.changes where change.verdict == .needsRestart {
             logger.warning("config change takes effect when the daemon restarts", metadata: ["config.file": "\(configPath)", "config.key": "\(change.key)", "config.reason": "\(change.reason)"])

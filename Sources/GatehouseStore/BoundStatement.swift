@@ -74,7 +74,7 @@ struct BoundStatement {
         guard status == SQLITE_DONE else {
             // sqlite3_errmsg points into the connection; it is copied before the reset.
             let message = String(cString: sqlite3_errmsg(connection))
-            throw BoundStatementError(isConstraint: status & 0xFF == SQLITE_CONSTRAINT, message: message)
+            throw BoundStatementError(isConstraint: status & 0xFF == SQLITE_CONSTRAINT, isFull: status & 0xFF == SQLITE_FULL, message: message)
         }
     }
 }
@@ -153,5 +153,7 @@ extension BoundStatement {
 /// A failed step: a constraint (a bad record) or anything else (the environment).
 struct BoundStatementError: Error {
     var isConstraint: Bool
+    /// The disk (or the database's size limit) is full.
+    var isFull: Bool
     var message: String
 }

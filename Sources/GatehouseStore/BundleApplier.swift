@@ -8,6 +8,12 @@ public struct BundleProgress: Sendable, Equatable {
     public var bytesRead: Int64
     public var totalBytes: Int64?
     public var records: Int64
+
+    public init(bytesRead: Int64, totalBytes: Int64?, records: Int64) {
+        self.bytesRead = bytesRead
+        self.totalBytes = totalBytes
+        self.records = records
+    }
 }
 
 /// What an accepted bundle did to the cache.
@@ -30,9 +36,16 @@ public enum BundleApplyFailure: Error, Sendable, Equatable, CustomStringConverti
     }
 }
 
-/// Verifies a bundle and applies it to the cache in one transaction, streaming the body so that
-/// memory stays bounded whatever its size. A refusal or failure rolls back: the cache stays
-/// exactly as it was.
+/// Verifies a bundle and applies it to the policy cache, then reports it in the event log.
+///
+/// A **snapshot** is loaded into a fresh policy file (``SnapshotLoader``), renamed into place
+/// and swapped in by one commit of the state database that also stores its
+/// `system.bundle_applied` event. A **delta** is applied to the file in force in one
+/// transaction of that file, then reported; a crash between the two is reported at the next
+/// start (``reportUnreported()``). Neither holds the state database's write lock beyond that
+/// one short commit, so decisions and their events never wait for a bundle, and readers of the
+/// policy see the version before it until it is in force. A refusal or failure leaves the
+/// cache as it was and, for a refusal, stores `system.bundle_rejected`.
 public struct BundleApplier: Sendable {
     /// The longest manifest line read, and the longest record line.
     public static let maximumManifestLength = 64 * 1024
@@ -43,43 +56,64 @@ public struct BundleApplier: Sendable {
     public let site: String
     public let device: String
     public let now: @Sendable () -> Timestamp
+    /// Where the bundles applied and refused are reported.
+    let eventLog: EventLog
 
-    public init(database: GatehouseDatabase, trust: TrustSet, site: String, device: String, now: @escaping @Sendable () -> Timestamp) {
+    /// `eventLog`: the log to report to; by default one on `database` that tells no one.
+    public init(
+        database: GatehouseDatabase, trust: TrustSet, site: String, device: String, eventLog: EventLog? = nil, now: @escaping @Sendable () -> Timestamp
+    ) {
         precondition(trust.purpose == .bundle, "bundles are verified with bundle keys only")
         self.database = database
         self.trust = trust
         self.site = site
         self.device = device
+        self.eventLog = eventLog ?? EventLog(database: database, site: site, device: device)
         self.now = now
     }
 
-    /// Applies `source`. `progress` is called about every mebibyte read.
-    public func apply(_ source: BundleSource, progress: (BundleProgress) -> Void = { _ in }) throws(BundleApplyFailure) -> BundleApplyOutcome {
-        try run(source, dryRun: false, progress: progress).outcome
-    }
-
-    /// Checks `source` exactly as ``apply(_:progress:)`` would, against an empty cache (a
-    /// delta is taken as fitting its base), then rolls back. Returns the records per type.
-    public func verify(_ source: BundleSource, progress: (BundleProgress) -> Void = { _ in }) throws(BundleApplyFailure) -> (outcome: BundleApplyOutcome, counts: [RecordType: Int]) {
-        try run(source, dryRun: true, progress: progress)
-    }
-
-    private func run(_ source: BundleSource, dryRun: Bool, progress: (BundleProgress) -> Void) throws(BundleApplyFailure) -> (outcome: BundleApplyOutcome, counts: [RecordType: Int]) {
-        let reader: ChunkReader
+    /// Applies `source` and stores the event that reports it (none for a no-op). `progress` is
+    /// called about every mebibyte read.
+    public func apply(_ source: BundleSource, origin: BundleOrigin = .local, progress: (BundleProgress) -> Void = { _ in }) throws(BundleApplyFailure) -> BundleApplyOutcome {
         do {
-            reader = try source.open()
-        } catch {
+            return try withoutActuallyEscaping(progress) { progress in try install(source, origin: origin, progress: progress) }
+        } catch let refusal as BundleRefusal {
+            report(refusal, origin: origin)
+            throw .refused(refusal)
+        } catch let error as StoreError {
             throw .store(error)
+        } catch {
+            throw .store(StoreError(.sqlite, "\(error)"))
         }
+    }
+
+    /// Checks `source` exactly as ``apply(_:origin:progress:)`` would, against an empty cache (a
+    /// delta is taken as fitting its base), in a scratch file that is removed after. Stores
+    /// nothing. Returns the records per type.
+    public func verify(_ source: BundleSource, progress: (BundleProgress) -> Void = { _ in }) throws(BundleApplyFailure) -> (outcome: BundleApplyOutcome, counts: [RecordType: Int]) {
+        let scratch = NSTemporaryDirectory() + "/gatehouse-verify-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
         do {
-            return try database.pool.writeWithoutTransaction { db in
-                var result: (outcome: BundleApplyOutcome, counts: [RecordType: Int])?
-                try db.inTransaction {
-                    let outcome = try applyInTransaction(db, reader: reader, total: source.totalBytes, dryRun: dryRun, progress: progress)
-                    result = (outcome, dryRun ? try GatehouseDatabase.counts(db) : [:])
-                    return dryRun ? .rollback : .commit
+            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+            let (manifestLength, manifestText, reader) = try Self.openManifest(source)
+            var context = BundleAdmission.Context(site: site, device: device, applied: nil)
+            if let base = Self.peekDeltaBase(manifestText, trust: trust) {
+                context.applied = AppliedBundle(version: base, kind: .snapshot, sha256: "", appliedAt: now())
+            }
+            let manifest: BundleManifest
+            switch BundleAdmission.admit(manifestLine: manifestText, trust: trust, context: context) {
+            case .failure(let refusal): throw refusal
+            case .success(.noop(let noop)): return (.noop(noop), [:])
+            case .success(.apply(let admitted)): manifest = admitted
+            }
+            return try withoutActuallyEscaping(progress) { progress in
+                let body = Body(manifest: manifest, reader: reader, offset: manifestLength, totalBytes: source.totalBytes, progress: progress)
+                let path = scratch + "/verify.sqlite"
+                if manifest.kind == .snapshot {
+                    return (.applied(manifest), try SnapshotLoader(path: path).load(body, origin: .local, appliedAt: now()))
                 }
-                return result!
+                let file = try PolicyFile(path: path, creating: true)
+                return (.applied(manifest), try applyDelta(body, to: file, origin: .local))
             }
         } catch let refusal as BundleRefusal {
             throw .refused(refusal)
@@ -90,75 +124,88 @@ public struct BundleApplier: Sendable {
         }
     }
 
-    private func applyInTransaction(_ db: Database, reader: ChunkReader, total: Int64?, dryRun: Bool, progress: (BundleProgress) -> Void) throws -> BundleApplyOutcome {
-        guard let manifestLine = try reader.readLine(limit: Self.maximumManifestLength),
-            let manifestText = String(validating: manifestLine, as: UTF8.self)
-        else {
-            throw BundleRefusal(.malformed, "the bundle does not start with a manifest line (a JWT of at most 64 KiB, then a newline)")
-        }
-        var context = BundleAdmission.Context(site: site, device: device, applied: try GatehouseDatabase.appliedBundle(db))
-        if dryRun {
-            context.applied = nil
-            if let base = Self.peekDeltaBase(manifestText, trust: trust) {
-                context.applied = AppliedBundle(version: base, kind: .snapshot, sha256: "", appliedAt: now())
-            }
-        }
+    private func install(_ source: BundleSource, origin: BundleOrigin, progress: @escaping (BundleProgress) -> Void) throws -> BundleApplyOutcome {
+        let (manifestLength, manifestText, reader) = try Self.openManifest(source)
+        let current = try database.openPolicy()
+        let context = BundleAdmission.Context(site: site, device: device, applied: try current?.appliedBundle())
         let manifest: BundleManifest
         switch BundleAdmission.admit(manifestLine: manifestText, trust: trust, context: context) {
         case .failure(let refusal): throw refusal
         case .success(.noop(let noop)): return .noop(noop)
         case .success(.apply(let admitted)): manifest = admitted
         }
-
-        let writer = try PolicyCacheWriter(db, replacing: manifest.kind == .delta)
-        if manifest.kind == .snapshot { try writer.clear() }
-
-        // Decoding runs on the reading thread while this one writes: the two overlap.
-        let channel = BlockingQueue<DecodedBatch>(capacity: 8)
-        let body = BundleBodyReader(manifest: manifest, reader: reader, bytesAlreadyRead: Int64(manifestLine.count + 1), channel: channel)
-        body.start()
-        var writeProblem: (line: Int, reason: BundleRefusalReason, detail: String)?
-        var reported: Int64 = 0
+        try checkSpace(for: manifest)
+        let body = Body(manifest: manifest, reader: reader, offset: manifestLength, totalBytes: source.totalBytes, progress: progress)
         do {
-            while case .element(let batch) = channel.next() {
-                if batch.bytesRead - reported >= 1 << 20 {
-                    reported = batch.bytesRead
-                    progress(BundleProgress(bytesRead: batch.bytesRead, totalBytes: total, records: batch.records))
-                }
-                guard writeProblem == nil else { continue }
-                for (operation, line) in batch.operations {
-                    do {
-                        try writer.apply(operation)
-                    } catch let failed as BoundStatementError where failed.isConstraint {
-                        if let duplicate = try writer.duplicate(of: operation) {
-                            writeProblem = (line, .duplicateRecord, duplicate)
-                        } else {
-                            writeProblem = (line, .malformed, "\(MalformedRecord(field: "", problem: "clashes with another record: \(failed.message)"))")
-                        }
-                        break
-                    } catch let failed as BoundStatementError {
-                        throw StoreError(.sqlite, failed.message)
-                    }
-                }
+            if manifest.kind == .snapshot {
+                try swapIn(body, origin: origin)
+                return .applied(manifest)
             }
+            // Admission refuses a delta with no bundle in force (base_mismatch).
+            guard let current else { throw BundleRefusal(.baseMismatch, "no bundle is in force for this delta", manifest: manifest) }
+            _ = try applyDelta(body, to: current, origin: origin)
+        } catch where Self.isDiskFull(error) {
+            throw Self.noSpace(manifest)
+        }
+        FaultPoint.reach(.deltaCommitted)
+        // The delta is in force: a failure to report it now is reported at the next start.
+        try report(manifest, origin: origin)
+        return .applied(manifest)
+    }
+
+    /// Loads a snapshot into the next generation's file, renames it into place, and moves the
+    /// pointer to it with its event; then removes the file it replaced.
+    private func swapIn(_ body: Body, origin: BundleOrigin) throws {
+        let pointer = try database.policyPointer()
+        let generation = pointer.generation + 1
+        let name = database.policyFileName(generation: generation)
+        let final = database.directory + "/" + name
+        let loading = final + GatehouseDatabase.loadingSuffix
+        let appliedAt = now()
+        _ = try SnapshotLoader(path: loading).load(body, origin: origin, appliedAt: appliedAt)
+        FaultPoint.reach(.snapshotLoaded)
+        do {
+            Durability.removeDatabase(final)
+            guard rename(loading, final) == 0 else { throw StoreError(.io, "cannot rename \(loading) to \(name): \(String(cString: strerror(errno)))") }
+            try Durability.syncDirectory(database.directory)
+            FaultPoint.reach(.snapshotRenamed)
+            let manifest = body.manifest
+            let applied = AppliedBundle(version: manifest.version, kind: manifest.kind, sha256: manifest.sha256, appliedAt: appliedAt, expires: manifest.expires)
+            _ = try database.commitSwap(to: name, generation: generation, reported: applied, events: [event(for: manifest, origin: origin)], log: eventLog)
         } catch {
-            // The store failed (a full disk, say): stop the reading thread before leaving.
-            channel.cancel()
-            _ = body.waitUntilDone()
+            Durability.removeDatabase(loading)
+            Durability.removeDatabase(final)
             throw error
         }
-        let read = body.waitUntilDone()
-        if let error = read.readError { throw error }
-        progress(BundleProgress(bytesRead: read.check.bytesSeen + Int64(manifestLine.count + 1), totalBytes: total, records: read.check.recordsSeen))
+        // The replaced file may still be open in a reader: on Linux it reads on until it moves
+        // to the new one, and the space comes back when it closes.
+        try? database.removeUnusedPolicyFiles(includingLoading: false)
+    }
 
-        if let refusal = read.check.integrityRefusal(for: manifest) { throw refusal }
-        let problems = [read.firstProblem.map { (line: $0.line, reason: BundleRefusalReason.malformed, detail: "\($0.problem)") }, writeProblem].compactMap { $0 }
-        if let first = problems.min(by: { $0.line < $1.line }) {
-            throw BundleRefusal(first.reason, first.line > 0 ? "body line \(first.line): \(first.detail)" : "body: \(first.detail)", manifest: manifest)
+    /// Applies a delta to `file` in one transaction; returns the records per type after it.
+    private func applyDelta(_ body: Body, to file: PolicyFile, origin: BundleOrigin) throws -> [RecordType: Int] {
+        try file.pool.writeWithoutTransaction { db in
+            var counts: [RecordType: Int] = [:]
+            try db.inTransaction {
+                try Self.write(body, with: try PolicyCacheWriter(db, replacing: true))
+                try Self.record(body.manifest, origin: origin, appliedAt: now(), db: db)
+                counts = try PolicyFile.counts(db)
+                return .commit
+            }
+            return counts
         }
-        if let refusal = read.check.countRefusal(for: manifest) { throw refusal }
-        try record(manifest, db: db)
-        return .applied(manifest)
+    }
+
+    /// Reads the manifest line; returns its length with the newline, its text, and the reader
+    /// positioned after it.
+    private static func openManifest(_ source: BundleSource) throws -> (Int64, String, ChunkReader) {
+        let reader = try source.open()
+        guard let manifestLine = try reader.readLine(limit: Self.maximumManifestLength),
+            let manifestText = String(validating: manifestLine, as: UTF8.self)
+        else {
+            throw BundleRefusal(.malformed, "the bundle does not start with a manifest line (a JWT of at most 64 KiB, then a newline)")
+        }
+        return (Int64(manifestLine.count + 1), manifestText, reader)
     }
 
     /// A verified delta manifest's base, so that a dry run can take it as applied.
@@ -167,19 +214,5 @@ public struct BundleApplier: Sendable {
             verified.claims.bundle.kind == .delta
         else { return nil }
         return verified.claims.bundle.base
-    }
-
-    private func record(_ manifest: BundleManifest, db: Database) throws {
-        let appliedAt = now().millisecondsSinceEpoch
-        try db.execute(
-            sql: """
-                INSERT INTO bundle_state (id, version, kind, sha256, applied_at, expires, key_id) VALUES (1, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET version = excluded.version, kind = excluded.kind, sha256 = excluded.sha256,
-                    applied_at = excluded.applied_at, expires = excluded.expires, key_id = excluded.key_id
-                """,
-            arguments: [manifest.version, manifest.kind.rawValue, manifest.sha256, appliedAt, manifest.expires?.millisecondsSinceEpoch, manifest.keyID])
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO bundle_log (version, kind, sha256, records, applied_at, key_id, issuer) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [manifest.version, manifest.kind.rawValue, manifest.sha256, manifest.records, appliedAt, manifest.keyID, manifest.issuer])
     }
 }

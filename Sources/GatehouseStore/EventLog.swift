@@ -22,8 +22,15 @@ public final class EventLog: Sendable {
     /// Stores `events` and applies `effects`, all or nothing. Returns the events as stored.
     @discardableResult
     public func commit(_ events: [PendingEvent], effects: [RuntimeEffect] = []) throws(StoreError) -> [StoredEvent] {
+        try commit(events, effects: effects) { _ in }
+    }
+
+    /// Stores `events`, applies `effects`, and runs `alongside` (another change of the state
+    /// database's own), all in one transaction.
+    func commit(_ events: [PendingEvent], effects: [RuntimeEffect] = [], alongside: (Database) throws -> Void) throws(StoreError) -> [StoredEvent] {
         do {
             let stored: [StoredEvent] = try database.pool.write { db in
+                try alongside(db)
                 for effect in effects { try Self.apply(effect, db) }
                 guard !events.isEmpty else { return [] }
                 // Advancing the counter first also takes the seqs: one statement, no read-back race.

@@ -3,7 +3,7 @@ import GatehouseCore
 
 extension GatehouseDatabase {
     /// The schema, as named migrations. Append new ones; never edit one that has shipped.
-    static var migrator: DatabaseMigrator {
+    static func migrator(legacyPolicyFile: String) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("2026-11-21-policy-cache") { db in
             try db.execute(sql: """
@@ -125,8 +125,30 @@ extension GatehouseDatabase {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration(Self.policyApartMigration) { db in
+            // The policy cache moves to files of its own (PolicyFile): the state database keeps
+            // which one is in force and what was last reported of it. A database that held a
+            // policy had it copied out (exportLegacyPolicy) to generation 1 before this runs.
+            try db.execute(sql: """
+                ALTER TABLE device_state ADD COLUMN policy_file TEXT;
+                ALTER TABLE device_state ADD COLUMN policy_generation INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE device_state ADD COLUMN reported_version INTEGER;
+                ALTER TABLE device_state ADD COLUMN reported_sha256 TEXT;
+                UPDATE device_state SET policy_file = ?, policy_generation = 1,
+                    reported_version = (SELECT version FROM bundle_state WHERE id = 1),
+                    reported_sha256 = (SELECT sha256 FROM bundle_state WHERE id = 1)
+                WHERE EXISTS (SELECT 1 FROM bundle_state WHERE id = 1);
+                """, arguments: [legacyPolicyFile])
+            for table in policyTables + ["bundle_state", "bundle_log"] {
+                try db.execute(sql: "DROP TABLE \(table)")
+            }
+        }
         return migrator
     }
+
+    /// The migration before which the state database held the policy cache itself.
+    static let lastMigrationWithPolicy = "2026-11-29-patrol"
+    static let policyApartMigration = "2026-12-01-policy-apart"
 
     /// The cache tables a snapshot empties, children first.
     static let policyTables = [

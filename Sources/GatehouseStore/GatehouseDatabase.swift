@@ -2,10 +2,10 @@ import Foundation
 import GRDB
 import GatehouseCore
 
-/// The device's SQLite database: policy cache, applied bundle, runtime state, event outbox.
-///
-/// WAL mode with a pool of readers: a policy read never waits for a bundle being applied and
-/// sees the previous version until the apply commits.
+/// The device's state database: the event outbox, the runtime state, and the pointer to the
+/// policy file in force (``PolicyPointer``). The policy cache itself lives in files of its own
+/// (``PolicyFile``), so that applying a bundle never holds this database's write lock beyond
+/// the one short commit that reports it.
 public final class GatehouseDatabase: Sendable {
     /// The pool; GRDB serialises writes and runs reads concurrently on WAL snapshots.
     public let pool: DatabasePool
@@ -45,26 +45,23 @@ public final class GatehouseDatabase: Sendable {
         } catch {
             throw StoreError(.open, "cannot open \(path): \(error)")
         }
+        let migrator = Self.migrator(legacyPolicyFile: policyFileName(generation: 1))
         do {
-            try Self.migrator.migrate(pool)
+            // GRDB stops the process when asked to migrate up to a migration already passed.
+            if try !pool.read({ db in try migrator.appliedIdentifiers(db) }).contains(Self.policyApartMigration) {
+                try migrator.migrate(pool, upTo: Self.lastMigrationWithPolicy)
+                try exportLegacyPolicy()
+            }
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError(.migration, "\(path): \(error)")
         }
-    }
-
-    /// The bundle the cache holds now, or nil when none was ever applied.
-    public func appliedBundle() throws(StoreError) -> AppliedBundle? {
-        try read { db in try Self.appliedBundle(db) }
-    }
-
-    static func appliedBundle(_ db: Database) throws -> AppliedBundle? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT version, kind, sha256, applied_at, expires FROM bundle_state WHERE id = 1") else {
-            return nil
+        do {
+            try migrator.migrate(pool)
+        } catch {
+            throw StoreError(.migration, "\(path): \(error)")
         }
-        return AppliedBundle(
-            version: row["version"], kind: BundleManifest.Kind(rawValue: row["kind"]) ?? .snapshot, sha256: row["sha256"],
-            appliedAt: Timestamp(millisecondsSinceEpoch: row["applied_at"]),
-            expires: (row["expires"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)))
     }
 
     /// Runs a write transaction, translating GRDB's errors.

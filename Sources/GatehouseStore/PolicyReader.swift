@@ -1,5 +1,7 @@
+import Foundation
 import GRDB
 import GatehouseCore
+import Synchronization
 
 /// A read-only connection to the policy cache for the decision path: its own connection, its
 /// statements prepared once, values bound and read through SQLite directly. GRDB's pool costs
@@ -8,16 +10,57 @@ import GatehouseCore
 /// A decision's lookups run in one read transaction: they all see the same committed
 /// version, a bundle being applied stays invisible until it commits, and the WAL read lock
 /// is taken once per decision instead of once per lookup.
+///
+/// It reads the policy file in force (``GatehouseDatabase/currentPolicyPath()``) and keeps to
+/// it until ``follow()`` moves it to the one in force then: the decision path calls that
+/// between two decisions after a bundle is applied, so a snapshot's swap never happens in the
+/// middle of one.
 public final class PolicyReader: Sendable {
-    /// The connection; GRDB serialises the calls on it.
-    private let queue: DatabaseQueue
+    /// The open file and its connection; GRDB serialises the calls on the connection.
+    private struct Open: Sendable {
+        var path: String
+        var queue: DatabaseQueue
+    }
+
+    private let database: GatehouseDatabase
+    private let open = Mutex<Open?>(nil)
     /// Zones and schedules decoded once per bundle.
     private let records = RecordCache()
     /// How much of the file the connection maps.
     static let mapBytes = 1 << 30
 
-    /// Opens `database`'s file a second time, read-only.
+    /// Opens the policy file in force, read-only; before the first bundle, reads see none.
     public init(_ database: GatehouseDatabase) throws(StoreError) {
+        self.database = database
+        try follow()
+    }
+
+    /// Moves to the policy file in force now, when it is not the one open. Returns whether it
+    /// moved. The file left is closed; one removed by its swap is then gone from the disk.
+    @discardableResult
+    public func follow() throws(StoreError) -> Bool {
+        var attempts = 0
+        while true {
+            let path = try database.currentPolicyPath()
+            if open.withLock({ $0?.path }) == path { return false }
+            guard let path else {
+                open.withLock { $0 = nil }
+                return true
+            }
+            do {
+                let queue = try Self.connect(path)
+                open.withLock { $0 = Open(path: path, queue: queue) }
+                return true
+            } catch {
+                // Swapped out again between reading the pointer and opening the file.
+                attempts += 1
+                if attempts >= 3 { throw error }
+            }
+        }
+    }
+
+    private static func connect(_ path: String) throws(StoreError) -> DatabaseQueue {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError(.open, "the policy file \(path) is missing") }
         var configuration = Configuration()
         configuration.readonly = true
         configuration.label = "gatehouse.policy-reader"
@@ -27,14 +70,23 @@ public final class PolicyReader: Sendable {
             try db.execute(sql: "PRAGMA mmap_size = \(Self.mapBytes)")
         }
         do {
-            queue = try DatabaseQueue(path: database.path, configuration: configuration)
+            return try DatabaseQueue(path: path, configuration: configuration)
         } catch {
-            throw StoreError(.open, "cannot open \(database.path) for reading: \(error)")
+            throw StoreError(.open, "cannot open \(path) for reading: \(error)")
         }
     }
 
     /// Runs `body` with a view of the cache in one read transaction.
     public func read<T>(_ body: (any PolicyView) throws -> T) throws(StoreError) -> T {
+        guard let queue = open.withLock({ $0?.queue }) else {
+            do {
+                return try body(EmptyPolicy())
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw StoreError(.sqlite, "\(error)")
+            }
+        }
         do {
             return try queue.inDatabase { db in
                 var result: T?

@@ -124,14 +124,21 @@ struct BundleCommand: ParsableCommand {
 
     /// `gatehouse bundle apply`.
     struct Apply: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "apply", abstract: "Apply a bundle file to a device's cache (offline provisioning).")
+        static let configuration = CommandConfiguration(
+            commandName: "apply", abstract: "Apply a bundle file to a device's cache (offline provisioning).",
+            discussion: """
+                With the daemon running, the bundle goes through it: its bundle thread applies it while the gate \
+                keeps deciding on the version in force, and stores system.bundle_applied or system.bundle_rejected \
+                with "origin":"local". With no daemon running, it is applied here, and the event waits in the \
+                outbox for the daemon's next start. Exit status: 0 applied or already applied, 1 refused, 2 the \
+                device could not apply it.
+                """)
 
         @Argument(help: "The bundle file.") var file: String
         @Option(help: "The configuration file.") var config: String
 
         func run() async throws {
             try await failing {
-                let logger = Logger(label: "gatehouse.bundle")
                 let settings: GatehouseConfig
                 let trust: TrustSet
                 do {
@@ -140,37 +147,77 @@ struct BundleCommand: ParsableCommand {
                 } catch {
                     throw CLIFailure.refused("\(error)")
                 }
+                let path = URL(fileURLWithPath: file).standardizedFileURL.path
+                guard FileManager.default.isReadableFile(atPath: path) else {
+                    throw CLIFailure.environment("cannot read \(file): no such file, or not readable")
+                }
+                let lock: StateLock?
                 do {
-                    let database = try GatehouseDatabase(path: settings.database)
-                    let applier = BundleApplier(database: database, trust: trust, site: settings.site, device: settings.device, now: WallClock.now)
-                    let reporter = ProgressReporter(label: "applying")
-                    switch try applier.apply(.file(file), progress: reporter.update) {
-                    case .applied(let manifest):
-                        logger.info("bundle applied", metadata: ["bundle.version": "\(manifest.version)", "bundle.kind": "\(manifest.kind.rawValue)", "bundle.records": "\(manifest.records)"])
-                        print("applied version \(manifest.version) (\(manifest.kind.rawValue), \(manifest.records) records)")
-                        // A daemon running on this cache takes the new version at once; none running, nothing to tell.
-                        let socket = ControlServer.path(forDatabase: settings.database)
-                        if FileManager.default.fileExists(atPath: socket) {
-                            do throws(DaemonError) {
-                                _ = try ControlClient.send(JSONObject([("op", .string("bundle_applied"))]), to: socket)
-                            } catch {
-                                printError("warning: the daemon on this cache was not told (\(error.code)); it takes the new version within a second of its next decision")
-                            }
-                        }
-                    case .noop(let manifest):
-                        print("no change: version \(manifest.version) is already applied")
-                    }
-                } catch let failure as BundleApplyFailure {
-                    switch failure {
-                    case .refused(let refusal):
-                        logger.warning("bundle refused", metadata: ["bundle.reason": "\(refusal.reason.rawValue)", "bundle.version": "\(refusal.manifest.map { String($0.version) } ?? "unknown")"])
-                        throw CLIFailure.refused("refused: \(refusal.reason.rawValue): \(refusal.detail); the cache is unchanged")
-                    case .store(let error): throw CLIFailure.environment("\(error)")
-                    }
-                } catch let error as StoreError {
+                    lock = try StateLock.take(forDatabase: settings.database)
+                } catch {
                     throw CLIFailure.environment("\(error)")
                 }
+                if let lock {
+                    try withExtendedLifetime(lock) { try applyHere(path, settings: settings, trust: trust) }
+                } else {
+                    try applyThroughDaemon(path, settings: settings)
+                }
             }
+        }
+
+        /// No daemon holds the cache: apply in this process, which stores the event.
+        private func applyHere(_ path: String, settings: GatehouseConfig, trust: TrustSet) throws {
+            let logger = Logger(label: "gatehouse.bundle")
+            do {
+                let database = try GatehouseDatabase(path: settings.database)
+                let applier = BundleApplier(database: database, trust: trust, site: settings.site, device: settings.device, now: WallClock.now)
+                let reporter = ProgressReporter(label: "applying")
+                switch try applier.apply(.file(path), origin: .local, progress: reporter.update) {
+                case .applied(let manifest):
+                    logger.info("bundle applied", metadata: ["bundle.version": "\(manifest.version)", "bundle.kind": "\(manifest.kind.rawValue)", "bundle.records": "\(manifest.records)"])
+                    print("applied version \(manifest.version) (\(manifest.kind.rawValue), \(manifest.records) records); no daemon is running, so its event waits for the daemon's next start")
+                case .noop(let manifest):
+                    print("no change: version \(manifest.version) is already applied")
+                }
+            } catch let failure as BundleApplyFailure {
+                switch failure {
+                case .refused(let refusal):
+                    logger.warning("bundle refused", metadata: ["bundle.reason": "\(refusal.reason.rawValue)", "bundle.version": "\(refusal.manifest.map { String($0.version) } ?? "unknown")"])
+                    throw CLIFailure.refused("refused: \(refusal.reason.rawValue): \(refusal.detail); the cache is unchanged")
+                case .store(let error): throw CLIFailure.environment("\(error)")
+                }
+            } catch let error as StoreError {
+                throw CLIFailure.environment("\(error)")
+            }
+        }
+
+        /// The daemon holds the cache: hand it the file and follow its progress.
+        private func applyThroughDaemon(_ path: String, settings: GatehouseConfig) throws {
+            let socket = ControlServer.path(forDatabase: settings.database)
+            let reporter = ProgressReporter(label: "applying (daemon)")
+            let reply: JSONObject
+            do {
+                reply = try ControlClient.applyBundle(path, socket: socket) { read, total, records in
+                    reporter.update(BundleProgress(bytesRead: read, totalBytes: total, records: records))
+                }
+            } catch {
+                throw CLIFailure.environment("a daemon holds \(settings.database) but its control socket \(socket) did not take the bundle: \(error)")
+            }
+            if case .bool(true)? = reply["ok"] {
+                let version = if case .integer(let version)? = reply["version"] { version } else { Int64(0) }
+                if case .string("noop")? = reply["result"] {
+                    print("no change: version \(version) is already applied")
+                } else {
+                    let kind = if case .string(let kind)? = reply["kind"] { kind } else { "bundle" }
+                    let records = if case .integer(let records)? = reply["records"] { records } else { Int64(0) }
+                    print("applied version \(version) (\(kind), \(records) records) through the running daemon")
+                }
+                return
+            }
+            if case .object(let refusal)? = reply["refusal"], case .string(let reason)? = refusal["reason"], case .string(let detail)? = refusal["detail"] {
+                throw CLIFailure.refused("refused: \(reason): \(detail); the cache is unchanged")
+            }
+            throw CLIFailure.environment("the daemon could not apply it: \(ControlReply.failure(in: reply))")
         }
     }
 }

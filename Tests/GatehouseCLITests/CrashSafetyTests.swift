@@ -1,5 +1,6 @@
 import Foundation
-import GRDB
+import GatehouseCore
+import GatehouseStore
 import GatehouseTesting
 import Testing
 
@@ -31,16 +32,11 @@ struct CrashSafetyTests {
         #expect(seen.contains("applying: 20%"), "the apply never reported progress: \(seen)")
         #expect(process.terminationReason == .uncaughtSignal, "the apply finished before it was killed")
 
-        let database = try DatabaseQueue(path: site.directory.file("site/state/gatehouse.sqlite"))
-        let (integrity, version, credentials) = try database.read { db in
-            (
-                try String.fetchAll(db, sql: "PRAGMA integrity_check"), try Int.fetchOne(db, sql: "SELECT version FROM bundle_state"),
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM credential")
-            )
-        }
-        #expect(integrity == ["ok"])
-        #expect(version == 1)
-        #expect(credentials == 3)
+        let database = try GatehouseDatabase(path: site.directory.file("site/state/gatehouse.sqlite"))
+        let policy = try #require(try database.openPolicy())
+        #expect(try database.integrityCheck() == "ok" && policy.integrityCheck() == "ok")
+        #expect(try policy.appliedBundle()?.version == 1)
+        #expect(try policy.counts()[.credential] == 3)
         let status = try site.status()
         #expect(status["bundle_version"] as? Int == 1)
     }

@@ -52,12 +52,14 @@ struct DaemonTests {
         let events = try fixture.events()
         #expect(events.map { $0.integer("seq") } == (1...events.count).map { Int64($0) })
         #expect(withoutDoorLife(events).map { $0.string("type") } == [
-            "gatehouse.system.started", "gatehouse.access.granted", "gatehouse.access.denied", "gatehouse.access.granted",
+            "gatehouse.system.bundle_applied", "gatehouse.system.started", "gatehouse.access.granted", "gatehouse.access.denied", "gatehouse.access.granted",
             "gatehouse.visitor.checked_in", "gatehouse.access.granted", "gatehouse.visitor.checked_out", "gatehouse.access.denied",
             "gatehouse.alarm.door_forced",  // the contact set high by hand, with no grant
         ])
-        #expect(events[1].string("id") == reply.string("event_id") && events[1].string("subject") == "gate")
-        let data = try #require(events[1].object("data"))
+        // The bundle `bundle apply` put in before the daemon started, reported as applied locally.
+        #expect(events[0].object("data")?.string("origin") == "local" && events[0].object("data")?.integer("version") == 1)
+        #expect(events[2].string("id") == reply.string("event_id") && events[2].string("subject") == "gate")
+        let data = try #require(events[2].object("data"))
         #expect(data.string("reader") == "gate-in" && data.string("mode") == "normal")
         #expect(data.object("credential")?.string("fingerprint") == CredentialFingerprint.of(site: "acme", value: DaemonFixture.anna))
         #expect(Set(events.compactMap { $0.string("id") }).count == events.count)

@@ -15,10 +15,14 @@ struct LinkTests {
         var daemon = try fixture.start()
 
         for _ in 0..<3 { #expect(try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna).status == 0) }
-        platform.wait("four events") { withoutDoorLife(platform.events).count >= 4 }
-        let first = platform.events
+        platform.wait("five events") { withoutDoorLife(platform.events).count >= 5 }
+        // The live lane goes before the backlog (the bundle applied before the start): by seq,
+        // nothing is missing.
+        let first = platform.events.sorted { ($0.integer("seq") ?? 0) < ($1.integer("seq") ?? 0) }
         #expect(first.map { $0.integer("seq") } == (1...first.count).map { Int64($0) })
-        #expect(withoutDoorLife(first).map { $0.string("type") } == ["gatehouse.system.started"] + Array(repeating: "gatehouse.access.granted", count: 3))
+        // The bundle applied before the start is reported first, as applied on the device.
+        #expect(withoutDoorLife(first).map { $0.string("type") } == ["gatehouse.system.bundle_applied", "gatehouse.system.started"] + Array(repeating: "gatehouse.access.granted", count: 3))
+        #expect(first.first?.object("data")?.string("origin") == "local")
         for event in first {
             #expect(event.string("specversion") == "1.0" && event.string("source") == "gatehouse:acme/gate-01")
             #expect(event.string("datacontenttype") == "application/json" && event.object("data") != nil)
@@ -33,15 +37,15 @@ struct LinkTests {
         broker.stop()
         for _ in 0..<5 { #expect(try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.carla).status == 1) }
         try broker.start()
-        platform.wait("the events stored while the broker was away") { platform.distinctEvents.count >= 9 }
+        platform.wait("the events stored while the broker was away") { platform.distinctEvents.count >= 10 }
 
         // SIGKILL: the broker publishes the will, and the outbox survives.
         #expect(daemon.stop(signal: SIGKILL) != 0)
         platform.wait("the will's offline status") { platform.messages("status").last?.string("state") == "offline" }
         daemon = try fixture.start()
         for _ in 0..<2 { #expect(try daemon.simulate(reader: "gate-out", "uid", DaemonFixture.anna).status == 0) }
-        // 1 started, 3 grants, 5 denials and their repeated_denials alarm, 1 started, 2 exits.
-        platform.wait("every event") { platform.distinctEvents.count >= 13 }
+        // 1 bundle applied, 1 started, 3 grants, 5 denials and their repeated_denials alarm, 1 started, 2 exits.
+        platform.wait("every event") { platform.distinctEvents.count >= 14 }
         platform.wait("online again") { platform.messages("status").last?.string("state") == "online" }
         #expect(daemon.stop() == 0)
         platform.wait("the offline status of an orderly stop") { platform.messages("status").last?.string("state") == "offline" }
@@ -95,6 +99,8 @@ struct LinkTests {
         let types = try fixture.events().compactMap { $0.string("type") }
         #expect(types.filter { $0 == "gatehouse.system.bundle_applied" }.count == 1)
         #expect(types.filter { $0 == "gatehouse.system.bundle_rejected" }.count == 3)
+        let reports = try fixture.events().filter { $0.string("type")?.hasPrefix("gatehouse.system.bundle_") == true }
+        #expect(reports.allSatisfy { $0.object("data")?.string("origin") == "mqtt" }, "every bundle here came over MQTT")
         #expect(try fixture.site.status()["bundle_version"] as? Int == 1)
     }
 

@@ -98,10 +98,10 @@ struct BundleApplyTests {
         try store.apply(try await store.forge.bundle(version: 1, lines: lines))
         let counts = try store.database.status().counts
         #expect(RecordType.allCases.allSatisfy { counts[$0] == 1 })
-        let permitPeople = try store.database.read { db in try String.fetchAll(db, sql: "SELECT person FROM permit_person WHERE permit = 'w1' ORDER BY person") }
+        let permitPeople = try store.policy { db in try String.fetchAll(db, sql: "SELECT person FROM permit_person WHERE permit = 'w1' ORDER BY person") }
         #expect(permitPeople == ["p-0", "p-1"])
         try store.apply(try await store.forge.bundle(version: 2, kind: .delta, base: 1, lines: [Records.delete("permit", "w1"), Records.delete("route", "r1")]))
-        let leftovers = try store.database.read { db in try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM permit_person) + (SELECT count(*) FROM route_checkpoint)") }
+        let leftovers = try store.policy { db in try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM permit_person) + (SELECT count(*) FROM route_checkpoint)") }
         #expect(leftovers == 0)
     }
 }

@@ -57,7 +57,7 @@ struct PolicySnapshotTests {
         #expect(absent.allSatisfy { $0 })
     }
 
-    @Test("zones and schedules are decoded once per bundle: a reader that kept them sees a delta's change at once")
+    @Test("zones and schedules are decoded once per bundle: a reader that kept them keeps its version until it follows the swap, then sees the change")
     func recordsFollowTheBundle() async throws {
         let store = try StoreFixture()
         try store.apply(try await store.forge.bundle(version: 4, lines: Self.lines))
@@ -67,6 +67,10 @@ struct PolicySnapshotTests {
         let changed = Self.lines[3].replacingOccurrences(of: #""anti_passback":"hard""#, with: #""anti_passback":"soft""#)
         let retimed = Self.lines[4].replacingOccurrences(of: "Europe/Berlin", with: "Europe/London")
         try store.apply(try await store.forge.bundle(version: 5, lines: Self.lines.enumerated().map { $0.offset == 3 ? changed : $0.offset == 4 ? retimed : $0.element }))
+        #expect(try reader.read { try $0.appliedBundle()?.version } == 4, "between two decisions only")
+        #expect(try reader.follow())
+        #expect(try reader.follow() == false, "already on the file in force")
+        #expect(try reader.read { try $0.appliedBundle()?.version } == 5)
         #expect(try reader.read { try $0.zone("sub")?.antiPassback } == .soft)
         #expect(try reader.read { try $0.schedule("work")?.timeZone } == "Europe/London")
     }

@@ -19,18 +19,30 @@ struct StoreFixture {
             now: { Timestamp(millisecondsSinceEpoch: 1_795_248_930_123) })
     }
 
-    /// Every row of every cache table plus the bundle state, as text: equal before and after
-    /// means the cache is exactly as it was.
+    /// The policy file in force, and every row of every cache table plus its bundle state, as
+    /// text: equal before and after means the cache is exactly as it was.
     func snapshot() throws -> String {
-        try database.read { db in
+        var text = "pointer: \(try database.policyPointer().file ?? "none")\n"
+        text += try policy { db in
             var text = ""
-            for table in ["bundle_state", "bundle_log", "person", "credential", "zone", "schedule", "access_grant", "approval", "training", "permit", "permit_person", "invite", "checkpoint", "route", "route_checkpoint", "outbox"] {
+            for table in ["bundle_state", "bundle_log", "person", "credential", "zone", "schedule", "access_grant", "approval", "training", "permit", "permit_person", "invite", "checkpoint", "route", "route_checkpoint"] {
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2") {
                     text += "\(table): \(row)\n"
                 }
             }
             return text
-        }
+        } ?? ""
+        return text
+    }
+
+    /// A read of the policy file in force; nil before the first bundle.
+    func policy<T>(_ body: (Database) throws -> T) throws -> T? {
+        try database.openPolicy()?.read(body)
+    }
+
+    /// The types of the events stored, oldest first.
+    func eventTypes() throws -> [String] {
+        try EventLog(database: database, site: "acme", device: "gate-01").events(after: 0).map(\.type)
     }
 
     @discardableResult

@@ -12,6 +12,9 @@ public enum BundleRefusalReason: String, Sendable, CaseIterable, Codable {
     /// Two records of one type with one `id`, or two credentials with one `format` and `value`,
     /// in one snapshot or after a delta (protocol section 7.4).
     case duplicateRecord = "duplicate_record"
+    /// The bundle cannot be stored in the free space of the state directory; the cache is
+    /// unchanged (protocol section 7.4).
+    case noSpace = "no_space"
 }
 
 /// A refused bundle: the reason code, a sentence for the administrator, and the manifest
