@@ -19,6 +19,8 @@ public struct Daemon: Sendable {
     public let simulatedInputs: (any InputSimulatorPort)?
     /// The state directory's lock, held for as long as the daemon is.
     let lock: StateLock
+    /// The bundle thread.
+    let bundles: BundleWorker
 
     /// Runs every service until shutdown (SIGTERM or SIGINT, or ``shutdown()``), then shuts
     /// them down in order.
@@ -132,7 +134,7 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     configuration.maximumGracefulShutdownDuration = .seconds(15)
     return Daemon(
         group: ServiceGroup(configuration: configuration), controller: controller, eventLog: eventLog, controlSocket: socketPath, config: config,
-        simulatedInputs: simulatedGPIO, lock: lock)
+        simulatedInputs: simulatedGPIO, lock: lock, bundles: bundles)
 }
 
 /// The files the daemon reads beside its configuration.
@@ -182,5 +184,17 @@ enum DaemonFiles {
             loops.append(ReaderLoop(reader: reader, port: port, style: style, controller: controller, eventLog: eventLog, events: events, logger: logger, now: now))
         }
         return loops
+    }
+}
+
+extension Daemon {
+    /// Hands the bundle file at `path` to the bundle thread, as `gatehouse bundle apply` does
+    /// through the control socket (origin `local`), and returns at once: false when four are
+    /// already waiting. `progress` and `done` (the control socket's reply) are called on the
+    /// bundle thread. For the test harness and the benchmarks.
+    public func submitBundle(
+        _ path: String, progress: @escaping @Sendable (BundleProgress) -> Void = { _ in }, done: @escaping @Sendable (JSONObject) -> Void
+    ) -> Bool {
+        bundles.submit(BundleWorker.Job(source: .file(path), origin: .local, label: "harness", progress: progress) { report in done(ControlRequest.reply(report)) })
     }
 }
