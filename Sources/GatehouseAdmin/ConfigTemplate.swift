@@ -70,6 +70,9 @@ public enum ConfigTemplate {
             # high_water = 800000                   # unpublished events that raise outbox_high (default: 80 % of max_events)
             # retention_h = 168                     # how long published events are kept
 
+            # [storage]
+            # low_free_mb = 64                      # less free space than this in the state directory raises storage_low
+
             # Choices the wire contract leaves to the device.
             [policy]
             clock_skew_s = 60                       # allowed clock skew on tokens and commands, seconds

@@ -115,7 +115,8 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     let readers = try DaemonFiles.readerLoops(
         config, factory: dependencies.readers ?? DaemonDependencies.deviceReaders(), controller: controller, eventLog: eventLog, logger: logger,
         now: dependencies.clock.wall)
-    var services: [any Service] = [MaintenanceService(checkpointer: checkpointer, keeper: keeper, logger: logger), BundleService(worker: bundles)]
+    let storage = StorageKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: dependencies.clock.wall)
+    var services: [any Service] = [MaintenanceService(checkpointer: checkpointer, keeper: keeper, storage: storage, logger: logger), BundleService(worker: bundles)]
     if let link { services.append(LinkService(link: link)) }
     services += [
         GPIOService(gpio: gpio, controller: controller),

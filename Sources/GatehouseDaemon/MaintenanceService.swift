@@ -6,22 +6,26 @@ import Logging
 import ServiceLifecycle
 
 /// Housekeeping on a thread of its own, so that the access thread's commits never pay for it:
-/// a WAL checkpoint once a second (a last one at shutdown) and the outbox's upkeep every ten.
+/// a WAL checkpoint and a reading of the free space once a second (a last checkpoint at
+/// shutdown), and the outbox's upkeep every ten.
 struct MaintenanceService: Service {
     let checkpointer: WALCheckpointer
     let keeper: OutboxKeeper
+    let storage: StorageKeeper
     let logger: Logger
 
     func run() async throws {
-        let thread = DedicatedThread(name: "gatehouse.maintenance") { [checkpointer, keeper, logger] stop in
+        let thread = DedicatedThread(name: "gatehouse.maintenance") { [checkpointer, keeper, storage, logger] stop in
             var failing = false
             var second = 0
             var going = true
+            storage.run()
             repeat {
                 // A stop cuts the second short; the last checkpoint below still runs.
                 going = stop.pause(milliseconds: 1000)
                 second += 1
                 if second % 10 == 0 { keeper.run() }
+                storage.run()
                 do throws(StoreError) {
                     try checkpointer.checkpoint()
                     failing = false

@@ -36,7 +36,7 @@ extension BundleApplier {
     /// cannot hold it.
     func checkSpace(for manifest: BundleManifest) throws {
         let needed = Self.bytesNeeded(for: manifest)
-        guard let free = Durability.freeBytes(at: database.directory), free < needed else { return }
+        guard let free = DiskSpace.freeBytes(at: database.directory), free < needed else { return }
         throw BundleRefusal(
             .noSpace,
             "applying it needs about \(Self.megabytes(needed)) in \(database.directory), which has \(Self.megabytes(free)) free; the cache is unchanged",

@@ -25,15 +25,18 @@ enum Durability {
         guard fsync(descriptor) == 0 else { throw StoreError(.io, "cannot sync \(path): \(String(cString: strerror(errno)))") }
     }
 
-    /// Bytes free for an unprivileged writer in the filesystem holding `path`.
-    static func freeBytes(at path: String) -> Int64? {
-        var info = statvfs()
-        guard statvfs(path, &info) == 0 else { return nil }
-        return Int64(info.f_bavail) * Int64(info.f_frsize)
-    }
-
     /// Removes `path` and SQLite's companion files beside it; a missing file is no error.
     static func removeDatabase(_ path: String) {
         for suffix in ["", "-journal", "-wal", "-shm"] { unlink(path + suffix) }
+    }
+}
+
+/// The free space of a filesystem.
+public enum DiskSpace {
+    /// Bytes free for an unprivileged writer in the filesystem holding `path`.
+    public static func freeBytes(at path: String) -> Int64? {
+        var info = statvfs()
+        guard statvfs(path, &info) == 0 else { return nil }
+        return Int64(info.f_bavail) * Int64(info.f_frsize)
     }
 }

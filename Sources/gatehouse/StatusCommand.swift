@@ -41,6 +41,10 @@ struct StatusCommand: AsyncParsableCommand {
             ("last_seq", .integer(status.lastSeq)),
             ("mode", .string(status.mode.kind.rawValue)),
             ("inside", .object(JSONObject(status.headcount.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) }))),
+            ("storage", .object(JSONObject([
+                ("free_bytes", free(config).map(JSONValue.integer) ?? .null), ("threshold_bytes", .integer(config.storage.lowFreeBytes)),
+                ("low", .bool((free(config) ?? .max) < config.storage.lowFreeBytes)),
+            ]))),
         ])).serialized
     }
 
@@ -61,6 +65,19 @@ struct StatusCommand: AsyncParsableCommand {
         let inside = status.headcount.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         lines.append("inside   \(inside.isEmpty ? "nobody" : inside.joined(separator: ", "))")
         lines.append("outbox   \(status.outboxDepth) waiting, \(status.outboxTotal) stored, last seq \(status.lastSeq)")
+        if let free = free(config) {
+            let low = free < config.storage.lowFreeBytes
+            lines.append("storage  \(megabytes(free)) free in the state directory\(low ? ", LOW: under [storage] low_free_mb = \(config.storage.lowFreeBytes / 1_000_000)" : "")")
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// The state directory's free space.
+    static func free(_ config: GatehouseConfig) -> Int64? {
+        DiskSpace.freeBytes(at: (config.database as NSString).deletingLastPathComponent.isEmpty ? "." : (config.database as NSString).deletingLastPathComponent)
+    }
+
+    static func megabytes(_ bytes: Int64) -> String {
+        String(format: "%.1f MB", Double(bytes) / 1_000_000)
     }
 }

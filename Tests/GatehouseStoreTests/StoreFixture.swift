@@ -11,9 +11,10 @@ struct StoreFixture {
     let forge: BundleForge
     let applier: BundleApplier
 
-    init(forge: BundleForge = BundleForge()) throws {
+    /// `path`: the state database; by default in the temporary directory.
+    init(forge: BundleForge = BundleForge(), path: String? = nil) throws {
         self.forge = forge
-        database = try GatehouseDatabase(path: directory.file("state/gatehouse.sqlite"))
+        database = try GatehouseDatabase(path: path ?? directory.file("state/gatehouse.sqlite"))
         applier = BundleApplier(
             database: database, trust: forge.keys.trust, site: "acme", device: "gate-01",
             now: { Timestamp(millisecondsSinceEpoch: 1_795_248_930_123) })

@@ -66,6 +66,17 @@ public struct GatehouseConfig: Sendable, Equatable {
         }
     }
 
+    /// The state directory's free space.
+    public struct Storage: Sendable, Equatable {
+        /// Below this much free space in the state directory the device raises
+        /// `alarm.storage_low`, once per episode (`[storage] low_free_mb`).
+        public var lowFreeBytes: Int64 = 64_000_000
+
+        public init(lowFreeBytes: Int64 = 64_000_000) {
+            self.lowFreeBytes = lowFreeBytes
+        }
+    }
+
     /// Who may use the control socket besides root.
     public struct Control: Sendable, Equatable {
         /// A group whose members may use every request, `mode` included; the socket file
@@ -89,6 +100,7 @@ public struct GatehouseConfig: Sendable, Equatable {
     public var hardware: Hardware
     public var control: Control
     public var patrol: Patrol
+    public var storage = Storage()
     public var doors: [DoorConfig]
     public var readers: [ReaderConfig]
     public var outputs: [OutputLineConfig]

@@ -49,6 +49,7 @@ public struct ReloadPlan: Sendable, Equatable {
         compare("[mqtt]", running.mqtt == loaded.mqtt, .needsRestart, "the broker connection is made at start")
         compare("[outbox]", running.outbox == loaded.outbox, .needsRestart, "the outbox keeper reads it at start")
         compare("[patrol]", running.patrol == loaded.patrol, .needsRestart, "the history is pruned with the limits read at start")
+        compare("[storage]", running.storage == loaded.storage, .needsRestart, "the free space is watched with the threshold read at start")
         for door in Self.union(running.doors.map(\.id), loaded.doors.map(\.id)) {
             compare("doors.\(door)", running.door(door) == loaded.door(door), .appliesNow, "its machine starts anew with its next event")
         }
@@ -65,7 +66,7 @@ public struct ReloadPlan: Sendable, Equatable {
     }
 
     /// What the daemon runs with after reloading `loaded` over `running`: the new file, but the
-    /// parts that need a restart as they run (`[mqtt]`, `[outbox]`, `[patrol]`, and each reader
+    /// parts that need a restart as they run (`[mqtt]`, `[outbox]`, `[patrol]`, `[storage]`, and each reader
     /// with a thread whose device settings changed, or that was added or removed), so that a
     /// reader waiting for a restart keeps deciding as before, and the next plan still shows
     /// what waits.
@@ -75,6 +76,7 @@ public struct ReloadPlan: Sendable, Equatable {
         config.mqtt = running.mqtt
         config.outbox = running.outbox
         config.patrol = running.patrol
+        config.storage = running.storage
         let waiting = Set(changes.filter { $0.verdict == .needsRestart && $0.key.hasPrefix("readers.") }.map {
             String($0.key.dropFirst("readers.".count))
         })

@@ -22,6 +22,13 @@ extension EventFactory {
             ]))
     }
 
+    /// `alarm.storage_low`: the state directory has `free` bytes, under the threshold.
+    public func storageLow(freeBytes: Int64, thresholdBytes: Int64, at time: Timestamp, id: String) -> PendingEvent {
+        PendingEvent(
+            id: id, type: .alarmStorageLow, time: time, subject: device,
+            data: JSONObject([("free_bytes", .integer(freeBytes)), ("threshold_bytes", .integer(thresholdBytes))]))
+    }
+
     /// `alarm.outbox_high`: the unpublished events reached the high-water mark. When the
     /// outbox is at its maximum, `dropped` names the oldest unpublished events deleted to make room.
     public func outboxHigh(unpublished: Int64, highWater: Int64, maximum: Int64, dropped: ClosedRange<Int64>?, at time: Timestamp, id: String) -> PendingEvent {

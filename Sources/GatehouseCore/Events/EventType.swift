@@ -15,6 +15,8 @@ public enum EventType: String, Sendable, CaseIterable {
     case alarmReaderFault = "gatehouse.alarm.reader_fault"
     case alarmRepeatedDenials = "gatehouse.alarm.repeated_denials"
     case alarmOutboxHigh = "gatehouse.alarm.outbox_high"
+    /// The state directory's free space fell under `[storage] low_free_mb` (contract 7.4).
+    case alarmStorageLow = "gatehouse.alarm.storage_low"
     case alarmPolicyStale = "gatehouse.alarm.policy_stale"
     case emergencyModeChanged = "gatehouse.emergency.mode_changed"
     case emergencyMuster = "gatehouse.emergency.muster"
