@@ -13,6 +13,8 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZBarBench", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
+        .systemLibrary(name: "CSQLiteBench", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CMosquittoBench", providers: [.apt(["libmosquitto-dev"])]),
         .executableTarget(
             name: "gatehouse-bench",
             dependencies: [
@@ -23,7 +25,7 @@ let package = Package(
                 .product(name: "GatehouseDaemon", package: "gatehouse"),
                 .product(name: "GatehouseMQTT", package: "gatehouse"),
                 .product(name: "GatehouseQR", package: "gatehouse"),
-                "CZBarBench",
+                "CZBarBench", "CSQLiteBench", "CMosquittoBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

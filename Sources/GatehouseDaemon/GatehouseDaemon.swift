@@ -116,7 +116,7 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
         config, factory: dependencies.readers ?? DaemonDependencies.deviceReaders(), controller: controller, eventLog: eventLog, logger: logger,
         now: dependencies.clock.wall)
     let storage = StorageKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: dependencies.clock.wall)
-    var services: [any Service] = [MaintenanceService(checkpointer: checkpointer, keeper: keeper, storage: storage, logger: logger), BundleService(worker: bundles)]
+    var services: [any Service] = [MaintenanceService(checkpointer: checkpointer, keeper: keeper, storage: storage, eventLog: eventLog, logger: logger), BundleService(worker: bundles)]
     if let link { services.append(LinkService(link: link)) }
     services += [
         GPIOService(gpio: gpio, controller: controller),

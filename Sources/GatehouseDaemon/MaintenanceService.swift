@@ -12,10 +12,11 @@ struct MaintenanceService: Service {
     let checkpointer: WALCheckpointer
     let keeper: OutboxKeeper
     let storage: StorageKeeper
+    let eventLog: EventLog
     let logger: Logger
 
     func run() async throws {
-        let thread = DedicatedThread(name: "gatehouse.maintenance") { [checkpointer, keeper, storage, logger] stop in
+        let thread = DedicatedThread(name: "gatehouse.maintenance") { [checkpointer, keeper, storage, eventLog, logger] stop in
             var failing = false
             var second = 0
             var going = true
@@ -27,7 +28,7 @@ struct MaintenanceService: Service {
                 if second % 10 == 0 { keeper.run() }
                 storage.run()
                 do throws(StoreError) {
-                    try checkpointer.checkpoint()
+                    try checkpointer.checkpoint(quiet: eventLog.quietMilliseconds >= 250)
                     failing = false
                 } catch {
                     // Logged once per run of failures; the log keeps growing until one succeeds.

@@ -1,5 +1,7 @@
 import GRDB
 import GatehouseCore
+import GatehouseThreads
+import Synchronization
 
 /// The event outbox and the runtime state, written together: each commit stores a decision's
 /// events, numbered with the next `seq`s, and the state changes they report, in one
@@ -12,6 +14,15 @@ public final class EventLog: Sendable {
 
     /// Told after every commit that stored events; the publisher wakes on it.
     let onCommit: @Sendable () -> Void
+    /// When the last commit ended, on the monotonic clock (milliseconds; 0 before the first):
+    /// the checkpointer empties the log only in a quiet moment.
+    private let lastCommit = Atomic<Int64>(0)
+
+    /// Milliseconds since the last commit ended (a large number before the first).
+    public var quietMilliseconds: Int64 {
+        let last = lastCommit.load(ordering: .relaxed)
+        return last == 0 ? .max : MonotonicClock.milliseconds() - last
+    }
 
     public init(database: GatehouseDatabase, site: String, device: String, onCommit: @escaping @Sendable () -> Void = {}) {
         self.database = database
@@ -50,6 +61,7 @@ public final class EventLog: Sendable {
                 }
                 return stored
             }
+            lastCommit.store(MonotonicClock.milliseconds(), ordering: .relaxed)
             if !stored.isEmpty { onCommit() }
             return stored
         } catch let error as StoreError {

@@ -33,11 +33,13 @@ public final class GatehouseDatabase: Sendable {
         }
         var configuration = Configuration()
         configuration.label = "gatehouse"
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = BusyPolling.mode(seconds: 10)
         configuration.prepareDatabase { db in
             // NORMAL is durable across process crashes in WAL mode; a power cut may lose the
             // last commits but never corrupts the file.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY")
+            // The log is cut back to 16 MiB whenever a checkpoint lets it start over, so that a
+            // burst of decisions does not leave it hundreds of megabytes long.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = 16777216")
             if checkpoints == .background { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         }
         do {

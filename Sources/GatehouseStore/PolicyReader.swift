@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GatehouseCore
+import GatehouseThreads
 import Synchronization
 
 /// A read-only connection to the policy cache for the decision path: its own connection, its
@@ -49,7 +50,16 @@ public final class PolicyReader: Sendable {
             }
             do {
                 let queue = try Self.connect(path)
-                open.withLock { $0 = Open(path: path, queue: queue) }
+                let left = open.withLock { open in
+                    defer { open = Open(path: path, queue: queue) }
+                    return open
+                }
+                // The file left was unlinked by its swap: closing the last connection to it
+                // frees its blocks, which takes a while for a large one. Not on this thread.
+                if let left {
+                    let closing = Mutex<Open?>(left)
+                    _ = DedicatedThread(name: "gatehouse.policy-close") { closing.withLock { $0 = nil } }
+                }
                 return true
             } catch {
                 // Swapped out again between reading the pointer and opening the file.
@@ -105,8 +115,16 @@ public final class PolicyReader: Sendable {
         }
     }
 
-    /// The credential stored for a badge UID or code.
+    /// The credential stored for a badge UID or code: one statement, so SQLite's own implicit
+    /// transaction is enough and none is opened around it.
     public func credential(format: Credential.Format, value: String) throws(StoreError) -> Credential? {
-        try read { view in try view.credential(format: format, value: value) }
+        guard let queue = open.withLock({ $0?.queue }) else { return nil }
+        do {
+            return try queue.inDatabase { db in try PolicySnapshot(db: db, cache: records).credential(format: format, value: value) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.sqlite, "\(error)")
+        }
     }
 }

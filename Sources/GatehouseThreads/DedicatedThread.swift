@@ -48,6 +48,25 @@ public final class DedicatedThread: Sendable {
     /// Asks the body to end: its stop signal is raised and a pause under way is cut short.
     public func requestStop() { stop.request() }
 
+    /// Lowers the calling thread's scheduling priority by `increment` nice levels (Linux keeps
+    /// a nice value per thread, and threads it starts inherit it): for background work that
+    /// must yield the processor to the decision path. Raising it again needs privileges, so
+    /// this only ever lowers it; a failure leaves the priority as it was.
+    public static func lowerCurrentPriority(by increment: Int32) {
+        #if os(Linux)
+            // The thread's id, as /proc/thread-self names it (".../task/TID"): gettid(2) is not
+            // declared by Glibc's module in Swift.
+            guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self"),
+                let tid = link.split(separator: "/").last.flatMap({ id_t($0) })
+            else { return }
+            let thread = tid
+            errno = 0
+            let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread)
+            guard errno == 0 else { return }
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread, min(19, current + increment))
+        #endif
+    }
+
     /// Whether the body has returned.
     public var isFinished: Bool { completion.withLock { $0.finished } }
 

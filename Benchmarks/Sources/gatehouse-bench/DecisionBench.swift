@@ -22,7 +22,7 @@ struct DecisionBench: AsyncParsableCommand {
         let directory = TemporaryDirectory("gatehouse-bench")
         let configPath = try SiteInitializer(site: "bench", device: "gate-01").write(to: directory.path)[0]
         let people = credentials / 10
-        let bundle = try await buildBundle(in: directory, people: people)
+        let bundle = try await Self.buildBundle(in: directory, people: people)
         let applied = try Subprocess.run(gatehouse, ["bundle", "apply", bundle, "--config", configPath])
         guard applied.status == 0 else { throw ValidationError("apply failed: \(applied.standardError)") }
         print("cache: \(people) people, \(people * 10) credentials, \(people) grants on a schedule")
@@ -35,8 +35,9 @@ struct DecisionBench: AsyncParsableCommand {
         try throughSocket(configPath: configPath, directory: directory, people: people)
     }
 
-    private func buildBundle(in directory: TemporaryDirectory, people: Int) async throws -> String {
-        let input = directory.file("site.jsonl")
+    /// A snapshot of `people` people, each with a grant on a schedule and ten badges.
+    static func buildBundle(in directory: TemporaryDirectory, people: Int, version: Int64 = 1) async throws -> String {
+        let input = directory.file("site-\(version).jsonl")
         FileManager.default.createFile(atPath: input, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: input))
         try handle.write(contentsOf: Data((Self.siteLines.joined(separator: "\n") + "\n").utf8))
@@ -51,8 +52,8 @@ struct DecisionBench: AsyncParsableCommand {
         }
         try handle.close()
         let key = try SigningKey(contentsOf: directory.file("keys/private/bundle.jwk"))
-        let bundle = directory.file("snapshot.bundle")
-        _ = try await BundleBuilder(request: BundleBuildRequest(site: "bench", version: 1, inputs: [input]), key: key)
+        let bundle = directory.file("snapshot-\(version).bundle")
+        _ = try await BundleBuilder(request: BundleBuildRequest(site: "bench", version: version, inputs: [input]), key: key)
             .build(to: bundle, issuedAt: Timestamp(millisecondsSinceEpoch: 0))
         return bundle
     }

@@ -47,14 +47,17 @@ struct DrainBench: AsyncParsableCommand {
         let config = try ConfigFile.load(configPath)
         try prefill(config)
         print("backlog: \(backlog) events stored before the daemon starts")
+        // The same payloads, for the raw baseline after the drain.
+        let payloads = try EventLog(database: try GatehouseDatabase(path: config.database), site: config.site, device: config.device)
+            .events(after: 0, limit: backlog).map { Array($0.payload.utf8) }
 
-        let arrivals = Arrivals()
+        let arrivals = Arrivals(), rawArrivals = Arrivals()
         var options = MQTTClientOptions(clientID: "platform", host: "127.0.0.1", port: broker.port)
-        options.subscriptions = ["gatehouse/v1/bench/gate-01/events/#"]
+        options.subscriptions = ["gatehouse/v1/bench/gate-01/events/#", "bench/raw"]
         let subscribed = Atomic<Bool>(false)
         let platform = try MQTTClient(options: options) { event in
             switch event {
-            case .message(_, let payload, _): arrivals.record(payload)
+            case .message(let topic, let payload, _): (topic == "bench/raw" ? rawArrivals : arrivals).record(payload)
             case .subscribed: subscribed.store(true, ordering: .relaxed)
             default: break
             }
@@ -80,12 +83,22 @@ struct DrainBench: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(10))
         }
         daemon.stop()
+
+        // The baseline: the same payloads through libmosquitto alone, the same window in flight.
+        try RawMosquitto.publish(payloads, topic: "bench/raw", port: Int32(broker.port), window: Int32(config.mqtt?.window ?? 256))
+        while rawArrivals.state.withLock({ $0.count }) < payloads.count, ContinuousClock.now - started < .seconds(900) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         platform.stop()
 
         let state = arrivals.state.withLock { $0 }
         guard let first = state.first, let last = state.last else { throw ValidationError("nothing arrived") }
         let drain = Self.seconds(last - first)
-        print(String(format: "drain: %d events arrived, %.2f s from the first to the last: %.0f events/s (%.2f s from the daemon's start)", state.count, drain, Double(state.count) / drain, Self.seconds(last - started)))
+        let rawState = rawArrivals.state.withLock { $0 }
+        guard let rawFirst = rawState.first, let rawLast = rawState.last else { throw ValidationError("nothing of the raw baseline arrived") }
+        let rawRate = Double(rawState.count) / Self.seconds(rawLast - rawFirst), drainRate = Double(state.count) / drain
+        print(String(format: "drain: %d events arrived, %.2f s from the first to the last: %.0f events/s (%.2f s from the daemon's start)", state.count, drain, drainRate, Self.seconds(last - started)))
+        print(String(format: "raw libmosquitto, the same %d payloads at QoS 1, window %d: %.0f events/s; drain/raw %.2f (target at least 0.70)", rawState.count, config.mqtt?.window ?? 256, rawRate, drainRate / rawRate))
         let latencies = sent.compactMap { id, began in state.byID[id].map { $0 - began } }
         guard !latencies.isEmpty else { throw ValidationError("no live event arrived") }
         let live = Latencies(latencies)
