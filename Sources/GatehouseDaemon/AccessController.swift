@@ -227,7 +227,9 @@ public final class AccessController: @unchecked Sendable {
             try policyReader.follow()
             _ = step(.bundleApplied(try policyReader.read { view in try view.appliedBundle() }))
         } catch {
-            logger.error("cannot read the bundle just applied", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
+            // Tried again before the next input, until it works.
+            pending.withLock { $0.policyChanged = true }
+            logger.error("cannot move to the bundle just applied; trying again", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
         }
     }
 

@@ -23,7 +23,8 @@ extension BundleApplier {
     }
 
     /// What a bundle is expected to take on disk at most while it is applied: a snapshot's new
-    /// file (measured at about 160 bytes a record with its indexes; see docs/benchmarks.md),
+    /// file (measured at about 100 bytes a record with its indexes, docs/benchmarks.md, while
+    /// the old one still holds its own),
     /// a delta's write-ahead log and growth; each with a margin.
     static func bytesNeeded(for manifest: BundleManifest) -> Int64 {
         let margin: Int64 = 4 << 20

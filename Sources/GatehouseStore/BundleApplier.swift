@@ -125,6 +125,9 @@ public struct BundleApplier: Sendable {
     }
 
     private func install(_ source: BundleSource, origin: BundleOrigin, progress: @escaping (BundleProgress) -> Void) throws -> BundleApplyOutcome {
+        // A delta an earlier apply left unreported (a crash, a store failure) is reported
+        // first, so that the reports stay in the order the bundles came in force.
+        try reportUnreported()
         let (manifestLength, manifestText, reader) = try Self.openManifest(source)
         let current = try database.openPolicy()
         let context = BundleAdmission.Context(site: site, device: device, applied: try current?.appliedBundle())
@@ -148,8 +151,9 @@ public struct BundleApplier: Sendable {
             throw Self.noSpace(manifest)
         }
         FaultPoint.reach(.deltaCommitted)
-        // The delta is in force: a failure to report it now is reported at the next start.
-        try report(manifest, origin: origin)
+        // The delta is in force: a failure to report it now leaves it to the next apply or
+        // the next start, which report it; it is applied all the same.
+        try? report(manifest, origin: origin)
         return .applied(manifest)
     }
 
@@ -177,6 +181,10 @@ public struct BundleApplier: Sendable {
             Durability.removeDatabase(final)
             throw error
         }
+        // The swap's commit reaches the disk before the file it replaced leaves it: the state
+        // database syncs its log only at checkpoints (synchronous = NORMAL), and a power cut
+        // that lost the commit must find the old file still there.
+        try Durability.sync(database.path + "-wal")
         // The replaced file may still be open in a reader: on Linux it reads on until it moves
         // to the new one, and the space comes back when it closes.
         try? database.removeUnusedPolicyFiles(includingLoading: false)
@@ -184,7 +192,7 @@ public struct BundleApplier: Sendable {
 
     /// Applies a delta to `file` in one transaction; returns the records per type after it.
     private func applyDelta(_ body: Body, to file: PolicyFile, origin: BundleOrigin) throws -> [RecordType: Int] {
-        try file.pool.writeWithoutTransaction { db in
+        let counts = try file.pool.writeWithoutTransaction { db in
             var counts: [RecordType: Int] = [:]
             try db.inTransaction {
                 try Self.write(body, with: try PolicyCacheWriter(db, replacing: true))
@@ -194,6 +202,10 @@ public struct BundleApplier: Sendable {
             }
             return counts
         }
+        // On the disk before its event can be: a power cut never leaves an event for a delta
+        // that was lost.
+        if FileManager.default.fileExists(atPath: file.path + "-wal") { try Durability.sync(file.path + "-wal") }
+        return counts
     }
 
     /// Reads the manifest line; returns its length with the newline, its text, and the reader

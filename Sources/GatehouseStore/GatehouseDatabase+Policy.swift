@@ -84,7 +84,9 @@ extension GatehouseDatabase {
         let prefix = Self.stem(of: path) + ".policy-"
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         var removed: [String] = []
-        for name in names where name.hasPrefix(prefix) {
+        // A database before its -wal and -shm: a reader never finds the log gone and the file
+        // still there.
+        for name in names.sorted(by: { $0.count < $1.count }) where name.hasPrefix(prefix) {
             var database = name
             for suffix in ["-journal", "-wal", "-shm"] where database.hasSuffix(suffix) { database = String(database.dropLast(suffix.count)) }
             guard database != current else { continue }

@@ -17,7 +17,8 @@ extension GatehouseDatabase {
             throw StoreError(.sqlite, "\(path): \(error)")
         }
         guard holdsPolicy else { return }
-        let target = directory + "/" + policyFileName(generation: 1)
+        let final = directory + "/" + policyFileName(generation: 1)
+        let target = final + Self.loadingSuffix
         let file = try PolicyFile(path: target, creating: true)
         do {
             try file.pool.writeWithoutTransaction { db in
@@ -40,10 +41,13 @@ extension GatehouseDatabase {
                 }
             }
             try file.pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            try file.pool.close()
         } catch {
             throw StoreError(.migration, "copying the policy cache of \(path) to \(target): \(error)")
         }
         try Durability.sync(target)
+        Durability.removeDatabase(final)
+        guard rename(target, final) == 0 else { throw StoreError(.migration, "cannot rename \(target) to \(final)") }
         try Durability.syncDirectory(directory)
     }
 }

@@ -11,8 +11,9 @@ public final class WALCheckpointer: Sendable {
     public init(_ database: GatehouseDatabase) throws(StoreError) {
         var configuration = Configuration()
         configuration.label = "gatehouse.checkpointer"
-        // A truncating checkpoint waits this long for the writer's commit in hand.
-        configuration.busyMode = BusyPolling.mode(seconds: 1)
+        // A truncating checkpoint holds new commits while it waits, so it waits 20 ms at most
+        // (for the commit in hand, or a reader's snapshot) and otherwise tries next time.
+        configuration.busyMode = BusyPolling.mode(seconds: 0.02)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         do {
             queue = try DatabaseQueue(path: database.path, configuration: configuration)

@@ -106,4 +106,17 @@ struct CrashSafetyTests {
         let types = try fixture.events().compactMap { $0.string("type") }
         #expect(types.firstIndex(of: "gatehouse.system.started")! > types.lastIndex(of: "gatehouse.system.bundle_applied")!, "reported before the first decision")
     }
+
+    @Test("a delta left unreported by a crash is reported by the next apply, before the bundle that follows it")
+    func nextApplyReportsIt() throws {
+        let fixture = try DaemonFixture()
+        let delta = try fixture.site.build(version: 2, lines: [Records.person("dora")], name: "delta.bundle", arguments: ["--kind", "delta", "--base", "1"])
+        #expect(try killedAt("delta-committed", ["bundle", "apply", delta, "--config", fixture.config]))
+        let next = try fixture.site.build(version: 3, lines: [Records.person("emil")], name: "delta-3.bundle", arguments: ["--kind", "delta", "--base", "2"])
+        #expect(try fixture.site.run(["bundle", "apply", next, "--config", fixture.config]).status == 0)
+        #expect(try applied(fixture) == [1, 2, 3])
+        let daemon = try fixture.start()
+        #expect(daemon.stop() == 0)
+        #expect(try applied(fixture) == [1, 2, 3], "nothing left for the start to report")
+    }
 }
