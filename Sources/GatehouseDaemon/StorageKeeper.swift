@@ -43,6 +43,8 @@ final class StorageKeeper: Sendable {
             do {
                 try eventLog.commit([event])
             } catch {
+                // The episode starts again at the next reading, so that its alarm is retried.
+                watch.withLock { $0 = StorageWatch(thresholdBytes: threshold) }
                 logger.critical("event not stored", metadata: ["event.type": "\(event.type.rawValue)", "error.code": "\(error.code)", "error": "\(error.message)"])
             }
         case .recovered:

@@ -32,7 +32,8 @@ public final class PolicyFile: Sendable {
         configuration.label = "gatehouse.policy"
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY")
+            // A large delta's log is cut back to 16 MiB when it starts over.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = 16777216")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
