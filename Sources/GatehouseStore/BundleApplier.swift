@@ -129,7 +129,7 @@ public struct BundleApplier: Sendable {
         // first, so that the reports stay in the order the bundles came in force.
         try reportUnreported()
         let (manifestLength, manifestText, reader) = try Self.openManifest(source)
-        let current = try database.openPolicy()
+        let current = try database.openPolicy(forWriting: true)
         let context = BundleAdmission.Context(site: site, device: device, applied: try current?.appliedBundle())
         let manifest: BundleManifest
         switch BundleAdmission.admit(manifestLine: manifestText, trust: trust, context: context) {

@@ -53,14 +53,15 @@ extension GatehouseDatabase {
         try policyPointer().file.map { directory + "/" + $0 }
     }
 
-    /// The policy file in force, opened; nil before the first bundle. A file swapped out (and
-    /// removed) between reading the pointer and opening it is followed to its successor.
-    public func openPolicy() throws(StoreError) -> PolicyFile? {
+    /// The policy file in force, opened (read-only unless `forWriting`, which only the holder of
+    /// the state lock may ask); nil before the first bundle. A file swapped out (and removed)
+    /// between reading the pointer and opening it is followed to its successor.
+    public func openPolicy(forWriting: Bool = false) throws(StoreError) -> PolicyFile? {
         var attempts = 0
         while true {
             guard let path = try currentPolicyPath() else { return nil }
             do {
-                return try PolicyFile(path: path)
+                return try PolicyFile(path: path, forWriting: forWriting)
             } catch {
                 attempts += 1
                 let moved = try currentPolicyPath() != path

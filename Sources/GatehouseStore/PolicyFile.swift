@@ -16,12 +16,15 @@ public final class PolicyFile: Sendable {
 
     /// Opens an existing policy file (one that a snapshot load finished) and runs its pending
     /// migrations.
-    public convenience init(path: String) throws(StoreError) {
-        try self.init(path: path, creating: false)
+    /// Opens it read-only unless `forWriting` (only the process holding the state lock writes,
+    /// and runs the file's pending migrations): a reader racing a swap that removes the file
+    /// gets an error and follows the pointer again, never an empty file of its own making.
+    public convenience init(path: String, forWriting: Bool = false) throws(StoreError) {
+        try self.init(path: path, creating: false, readOnly: !forWriting)
     }
 
     /// `creating`: makes the file, replacing whatever was at `path`.
-    init(path: String, creating: Bool) throws(StoreError) {
+    init(path: String, creating: Bool, readOnly: Bool = false) throws(StoreError) {
         self.path = path
         if creating {
             Durability.removeDatabase(path)
@@ -30,6 +33,7 @@ public final class PolicyFile: Sendable {
         }
         var configuration = Configuration()
         configuration.label = "gatehouse.policy"
+        configuration.readonly = readOnly
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             // A large delta's log is cut back to 16 MiB when it starts over.
@@ -40,6 +44,7 @@ public final class PolicyFile: Sendable {
         } catch {
             throw StoreError(.open, "cannot open \(path): \(error)")
         }
+        guard !readOnly else { return }
         do {
             try Self.migrator.migrate(pool)
         } catch {
