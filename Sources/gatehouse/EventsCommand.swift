@@ -54,7 +54,7 @@ struct EventsCommand: AsyncParsableCommand {
     /// A short summary of the event's data: the decision, reason and who, for access events.
     static func detail(_ event: StoredEvent) -> String {
         guard case .object(let cloudEvent)? = try? JSONReader.parse(event.payload), case .object(let data)? = cloudEvent["data"] else { return "" }
-        let keys = ["state", "reason", "person", "guard", "invite", "reader", "route", "mode", "origin", "bundle", "count", "total", "input", "held_open_s"]
+        let keys = ["state", "reason", "person", "guard", "invite", "reader", "route", "mode", "version", "origin", "bundle", "count", "total", "input", "held_open_s", "free_bytes"]
         return keys.compactMap { key in
             switch data[key] {
             case .string(let value)?: "\(key)=\(value)"

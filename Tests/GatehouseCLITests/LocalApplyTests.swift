@@ -33,5 +33,8 @@ struct LocalApplyTests {
         #expect(reports.last?.object("data")?.string("reason") == "rollback")
         #expect(daemon.log.contains("bundle applied") && daemon.log.contains("bundle.origin=local") && daemon.log.contains("bundle.reason=rollback"), "\(daemon.log)")
         #expect(try fixture.site.status()["bundle_version"] as? Int == 2)
+        let table = try fixture.site.run(["events", "--config", fixture.config]).standardOutput
+        #expect(table.contains("reason=rollback version=1 origin=local"), "\(table)")
+        #expect(table.split(separator: "\n").contains { $0.contains("system.bundle_applied") && $0.contains("version=2 origin=local") }, "\(table)")
     }
 }
