@@ -95,7 +95,7 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     if let mqtt = config.mqtt, let linkInputs {
         link = try MQTTLink(
             config: config, mqtt: mqtt, password: try DaemonFiles.password(mqtt, configPath: configPath),
-            keys: (keys.bundle, keys.command), inputs: linkInputs, bundles: bundles, database: database, eventLog: eventLog,
+            commandKeys: keys.command, inputs: linkInputs, bundles: bundles, database: database, eventLog: eventLog,
             controller: controller, software: dependencies.software, logger: logger, clock: dependencies.clock,
             connect: dependencies.broker ?? MQTTLink.libmosquitto)
     } else {

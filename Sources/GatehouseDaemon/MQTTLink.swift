@@ -51,7 +51,7 @@ final class MQTTLink: @unchecked Sendable {
     static let libmosquitto: BrokerFactory = { options, handler in try MQTTClient(options: options, handler: handler) }
 
     /// The link of `config`, taking its inputs from `inputs`, where the event log also says "stored".
-    init(config: GatehouseConfig, mqtt: MQTTConfig, password: String?, keys: (bundle: TrustSet, command: TrustSet), inputs: BlockingQueue<LinkInput>, bundles: BundleWorker, database: GatehouseDatabase, eventLog: EventLog, controller: AccessController, software: String, logger: Logger, clock: DaemonClock, connect: BrokerFactory = MQTTLink.libmosquitto) throws(DaemonError) {
+    init(config: GatehouseConfig, mqtt: MQTTConfig, password: String?, commandKeys: TrustSet, inputs: BlockingQueue<LinkInput>, bundles: BundleWorker, database: GatehouseDatabase, eventLog: EventLog, controller: AccessController, software: String, logger: Logger, clock: DaemonClock, connect: BrokerFactory = MQTTLink.libmosquitto) throws(DaemonError) {
         self.inputs = inputs
         brokerURL = mqtt.url
         topics = DeviceTopics(site: config.site, device: config.device)
@@ -62,7 +62,7 @@ final class MQTTLink: @unchecked Sendable {
         self.clock = clock
         self.software = software
         machine = LinkMachine(window: mqtt.window, status: controller.status)
-        settings = Mutex(Self.settings(config, commandKeys: keys.command))
+        settings = Mutex(Self.settings(config, commandKeys: commandKeys))
         var options = MQTTClientOptions(clientID: mqtt.clientID ?? "gatehouse-\(config.site)-\(config.device)", host: mqtt.host, port: mqtt.port)
         options.keepaliveSeconds = mqtt.keepaliveSeconds
         options.protocolVersion = mqtt.protocolVersion

@@ -14,8 +14,6 @@ final class StorageKeeper: Sendable {
     private let logger: Logger
     private let now: @Sendable () -> Timestamp
     private let watch: Mutex<StorageWatch>
-    /// The last reading, for `status`.
-    let lastFreeBytes = Atomic<Int64>(-1)
 
     init(database: GatehouseDatabase, eventLog: EventLog, config: GatehouseConfig, logger: Logger, now: @escaping @Sendable () -> Timestamp) {
         directory = database.directory
@@ -32,7 +30,6 @@ final class StorageKeeper: Sendable {
             logger.debug("cannot read the free space", metadata: ["storage.directory": "\(directory)"])
             return
         }
-        lastFreeBytes.store(free, ordering: .relaxed)
         let (reading, threshold) = watch.withLock { watch in (watch.read(freeBytes: free), watch.thresholdBytes) }
         let metadata: Logger.Metadata = ["storage.directory": "\(directory)", "storage.free_bytes": "\(free)", "storage.threshold_bytes": "\(threshold)"]
         switch reading {

@@ -74,7 +74,8 @@ struct StatusCommand: AsyncParsableCommand {
 
     /// The state directory's free space.
     static func free(_ config: GatehouseConfig) -> Int64? {
-        DiskSpace.freeBytes(at: (config.database as NSString).deletingLastPathComponent.isEmpty ? "." : (config.database as NSString).deletingLastPathComponent)
+        let directory = (config.database as NSString).deletingLastPathComponent
+        return DiskSpace.freeBytes(at: directory.isEmpty ? "." : directory)
     }
 
     static func megabytes(_ bytes: Int64) -> String {
