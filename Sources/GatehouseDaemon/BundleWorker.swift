@@ -31,12 +31,13 @@ final class BundleWorker: Sendable {
     private let trust: Mutex<TrustSet>
     private let logger: Logger
     private let now: @Sendable () -> Timestamp
-    /// Told after each bundle applied, so the access path moves to it.
-    private let applied: @Sendable () -> Void
+    /// Told after each bundle applied, so that the clock floor takes its `iat` and the access
+    /// path moves to it.
+    private let applied: @Sendable (BundleManifest) -> Void
     private let thread = Mutex<DedicatedThread?>(nil)
 
     init(config: GatehouseConfig, trust: TrustSet, database: GatehouseDatabase, eventLog: EventLog, logger: Logger, now: @escaping @Sendable () -> Timestamp,
-        applied: @escaping @Sendable () -> Void
+        applied: @escaping @Sendable (BundleManifest) -> Void
     ) {
         self.database = database
         self.eventLog = eventLog
@@ -97,7 +98,7 @@ final class BundleWorker: Sendable {
             }
         }
         log(result, job: job)
-        if case .applied = result { applied() }
+        if case .applied(let manifest) = result { applied(manifest) }
         return result
     }
 

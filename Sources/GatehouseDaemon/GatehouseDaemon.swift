@@ -73,10 +73,15 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     let eventLog = EventLog(database: database, site: config.site, device: config.device) { _ = linkInputs?.offer(.stored) }
     let controller: AccessController
     let checkpointer: WALCheckpointer
+    let floored: FlooredClock
+    let clock: DaemonClock
     do {
+        // No event dated, and no decision taken, before what the store knows (contract 7.4).
+        floored = FlooredClock(dependencies.clock, skewSeconds: config.policy.clockSkewSeconds, startingAt: try database.clockFloor())
+        clock = floored.clock
         // A bundle applied but not reported (a crash between a delta's commit and its event),
         // reported before the first decision; files a crash or a swap left, removed.
-        let reconciler = BundleApplier(database: database, trust: keys.bundle, site: config.site, device: config.device, eventLog: eventLog, now: dependencies.clock.wall)
+        let reconciler = BundleApplier(database: database, trust: keys.bundle, site: config.site, device: config.device, eventLog: eventLog, now: clock.wall)
         if let event = try reconciler.reportUnreported() {
             logger.notice("bundle applied earlier reported now", metadata: ["event.seq": "\(event.seq)"])
         }
@@ -84,19 +89,22 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
         checkpointer = try WALCheckpointer(database)
         controller = try AccessController(
             config: config, inviteKeys: keys.invite, database: database, eventLog: eventLog, outputs: gpio, software: dependencies.software,
-            logger: logger, clock: dependencies.clock)
+            logger: logger, clock: clock)
     } catch {
         throw DaemonError(.store, error.description)
     }
     let bundles = BundleWorker(
-        config: config, trust: keys.bundle, database: database, eventLog: eventLog, logger: logger, now: dependencies.clock.wall,
-        applied: { [controller] in controller.cacheChanged() })
+        config: config, trust: keys.bundle, database: database, eventLog: eventLog, logger: logger, now: clock.wall,
+        applied: { [controller, floored] manifest in
+            floored.raise(to: manifest.issuedAt)
+            controller.cacheChanged()
+        })
     var link: MQTTLink?
     if let mqtt = config.mqtt, let linkInputs {
         link = try MQTTLink(
             config: config, mqtt: mqtt, password: try DaemonFiles.password(mqtt, configPath: configPath),
             commandKeys: keys.command, inputs: linkInputs, bundles: bundles, database: database, eventLog: eventLog,
-            controller: controller, software: dependencies.software, logger: logger, clock: dependencies.clock,
+            controller: controller, software: dependencies.software, logger: logger, clock: clock,
             connect: dependencies.broker ?? MQTTLink.libmosquitto)
     } else {
         logger.notice("no [mqtt] in the configuration: events stay in the outbox")
@@ -111,11 +119,11 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     } catch {
         throw DaemonError(.gpio, "\(error)")
     }
-    let keeper = OutboxKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: dependencies.clock.wall)
+    let keeper = OutboxKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: clock.wall)
     let readers = try DaemonFiles.readerLoops(
         config, factory: dependencies.readers ?? DaemonDependencies.deviceReaders(), controller: controller, eventLog: eventLog, logger: logger,
-        now: dependencies.clock.wall)
-    let storage = StorageKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: dependencies.clock.wall)
+        now: clock.wall)
+    let storage = StorageKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: clock.wall)
     var services: [any Service] = [MaintenanceService(checkpointer: checkpointer, keeper: keeper, storage: storage, eventLog: eventLog, logger: logger), BundleService(worker: bundles)]
     if let link { services.append(LinkService(link: link)) }
     services += [
@@ -125,7 +133,7 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
         ControlService(server: server),
     ]
     if dependencies.handlesSignals, let path = dependencies.configPath {
-        services.append(ReloadService(configPath: path, running: config, controller: controller, link: link, bundles: bundles, logger: logger))
+        services.append(ReloadService(configPath: path, running: config, controller: controller, link: link, bundles: bundles, clock: floored, logger: logger))
     }
     if dependencies.notifiesSystemd, let notifier = try SystemdNotifier.fromEnvironment() {
         services.append(NotifyService(notifier: notifier, controller: controller, logger: logger))

@@ -186,7 +186,7 @@ final class MQTTLink: @unchecked Sendable {
             switch action {
             case .publishStatus(let status, let online):
                 let id = publish(
-                    topics.status, LinkMessage.status(online: online, at: clock.wall(), software: software, bundle: status.bundle, mode: status.mode),
+                    topics.status, LinkMessage.status(online: online, at: clock.wall(), software: software, bundle: status.bundle, mode: status.mode, clockSuspect: status.clockSuspect),
                     retain: true)
                 machine.statusPublished(status, online: online, messageID: id)
             case .requestSnapshot(let reason, let have):

@@ -15,6 +15,7 @@ struct ReloadService: Service {
     let controller: AccessController
     let link: MQTTLink?
     let bundles: BundleWorker
+    let clock: FlooredClock
     let logger: Logger
 
     func run() async throws {
@@ -44,6 +45,7 @@ struct ReloadService: Service {
         link?.reconfigure(effective, commandKeys: keys.command)
         bundles.reconfigure(trust: keys.bundle)
         controller.reconfigure(effective, inviteKeys: keys.invite)
+        clock.setSkew(seconds: effective.policy.clockSkewSeconds)
         for change in plan.changes where change.verdict == .needsRestart {
             logger.warning("config change takes effect when the daemon restarts", metadata: ["config.file": "\(configPath)", "config.key": "\(change.key)", "config.reason": "\(change.reason)"])
         }

@@ -103,6 +103,8 @@ public final class EventLog: Sendable {
                 arguments: [mode.kind.rawValue, mode.zones.map { JSONValue.array($0.map(JSONValue.string)).serialized }])
         case .staleAlarmed(let version):
             try db.execute(sql: "UPDATE device_state SET stale_alarm_version = ? WHERE id = 1", arguments: [version])
+        case .clockSuspected(let floor):
+            try db.execute(sql: "UPDATE device_state SET clock_suspect_floor = ? WHERE id = 1", arguments: [floor?.millisecondsSinceEpoch])
         case .patrolRound(let round):
             var statement = try BoundStatement(db, sql: """
                 INSERT INTO patrol_round (route, checkpoint, started_at, due_at, deadline, outcome, visited_at, visited_by)

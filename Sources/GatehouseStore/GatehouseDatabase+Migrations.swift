@@ -143,6 +143,11 @@ extension GatehouseDatabase {
                 try db.execute(sql: "DROP TABLE \(table)")
             }
         }
+        migrator.registerMigration("2026-12-02-clock-floor") { db in
+            // The clock floor at which the system clock was found behind it (contract 7.4), so
+            // that one episode raises one alarm across restarts; NULL while the clock is trusted.
+            try db.execute(sql: "ALTER TABLE device_state ADD COLUMN clock_suspect_floor INTEGER")
+        }
         return migrator
     }
 

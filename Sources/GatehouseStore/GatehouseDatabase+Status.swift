@@ -9,7 +9,7 @@ extension GatehouseDatabase {
         var counts = try policy?.counts() ?? [:]
         for type in RecordType.allCases where counts[type] == nil { counts[type] = 0 }
         return try read { db in
-            let device = try Row.fetchOne(db, sql: "SELECT next_seq, mode FROM device_state WHERE id = 1")
+            let device = try Row.fetchOne(db, sql: "SELECT next_seq, mode, clock_suspect_floor FROM device_state WHERE id = 1")
             let headcount = try Row.fetchAll(db, sql: "SELECT zone, count(*) AS inside FROM occupancy GROUP BY zone").map { ($0["zone"] as String, $0["inside"] as Int) }
             return StoreStatus(
                 applied: applied, counts: counts,
@@ -17,7 +17,29 @@ extension GatehouseDatabase {
                 outboxTotal: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0,
                 lastSeq: (device?["next_seq"] as Int64? ?? 1) - 1,
                 mode: DeviceMode(DeviceMode.Kind(rawValue: device?["mode"] ?? "normal") ?? .normal),
-                headcount: Dictionary(uniqueKeysWithValues: headcount))
+                headcount: Dictionary(uniqueKeysWithValues: headcount),
+                clockFloor: Self.later(try Self.newestEventTime(db), applied?.issuedAt),
+                clockSuspectFloor: (device?["clock_suspect_floor"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)))
+        }
+    }
+
+    /// The clock floor the store knows (contract 7.4): the later of the newest stored event's
+    /// time and the applied bundle's `iat`; nil with neither.
+    public func clockFloor() throws(StoreError) -> Timestamp? {
+        let issued = try openPolicy()?.appliedBundle()?.issuedAt
+        return Self.later(try read { db in try Self.newestEventTime(db) }, issued)
+    }
+
+    static func newestEventTime(_ db: Database) throws -> Timestamp? {
+        // The newest by seq, not the largest time: what the clock said last.
+        try (Int64.fetchOne(db, sql: "SELECT time FROM outbox ORDER BY seq DESC LIMIT 1")).map(Timestamp.init(millisecondsSinceEpoch:))
+    }
+
+    static func later(_ a: Timestamp?, _ b: Timestamp?) -> Timestamp? {
+        switch (a, b) {
+        case (let a?, let b?): max(a, b)
+        case (let a?, nil): a
+        case (nil, let b): b
         }
     }
 

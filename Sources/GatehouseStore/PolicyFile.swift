@@ -77,13 +77,14 @@ public final class PolicyFile: Sendable {
     }
 
     static func appliedBundle(_ db: Database) throws -> AppliedBundle? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT version, kind, sha256, applied_at, expires FROM bundle_state WHERE id = 1") else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT version, kind, sha256, applied_at, expires, issued_at FROM bundle_state WHERE id = 1") else {
             return nil
         }
         return AppliedBundle(
             version: row["version"], kind: BundleManifest.Kind(rawValue: row["kind"]) ?? .snapshot, sha256: row["sha256"],
             appliedAt: Timestamp(millisecondsSinceEpoch: row["applied_at"]),
-            expires: (row["expires"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)))
+            expires: (row["expires"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)),
+            issuedAt: (row["issued_at"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)))
     }
 
     static func counts(_ db: Database) throws -> [RecordType: Int] {

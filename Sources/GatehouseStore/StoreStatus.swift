@@ -16,4 +16,9 @@ public struct StoreStatus: Sendable, Equatable {
     public var mode: DeviceMode
     /// How many are inside each zone, by the device's own count.
     public var headcount: [String: Int]
+    /// The clock floor the store knows (contract 7.4): the later of the newest event's time
+    /// and the applied bundle's `iat`; nil with neither.
+    public var clockFloor: Timestamp?
+    /// The floor at which the daemon found the system clock behind it, while that lasts.
+    public var clockSuspectFloor: Timestamp?
 }

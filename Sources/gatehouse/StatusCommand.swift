@@ -40,6 +40,8 @@ struct StatusCommand: AsyncParsableCommand {
             ("outbox_total", .integer(Int64(status.outboxTotal))),
             ("last_seq", .integer(status.lastSeq)),
             ("mode", .string(status.mode.kind.rawValue)),
+            ("clock", .string(clock(status, config) == nil ? "ok" : "suspect")),
+            ("clock_floor", optionalString(status.clockFloor?.rfc3339)),
             ("inside", .object(JSONObject(status.headcount.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) }))),
             ("storage", .object(JSONObject([
                 ("free_bytes", free(config).map(JSONValue.integer) ?? .null), ("threshold_bytes", .integer(config.storage.lowFreeBytes)),
@@ -62,6 +64,11 @@ struct StatusCommand: AsyncParsableCommand {
             lines.append("  \(type.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(status.counts[type] ?? 0)")
         }
         lines.append("mode     \(status.mode.kind.rawValue)")
+        if let floor = clock(status, config) {
+            lines.append("clock    SUSPECT: the system clock reads \(WallClock.now().rfc3339), before the clock floor \(floor.rfc3339) (the newest event or the bundle's issue time); the daemon decides with the floor until the clock is right")
+        } else {
+            lines.append("clock    ok")
+        }
         let inside = status.headcount.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         lines.append("inside   \(inside.isEmpty ? "nobody" : inside.joined(separator: ", "))")
         lines.append("outbox   \(status.outboxDepth) waiting, \(status.outboxTotal) stored, last seq \(status.lastSeq)")
@@ -70,6 +77,15 @@ struct StatusCommand: AsyncParsableCommand {
             lines.append("storage  \(megabytes(free)) free in the state directory\(low ? ", LOW: under [storage] low_free_mb = \(config.storage.lowFreeBytes / 1_000_000)" : "")")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The clock floor when the system clock is behind it (contract 7.4): by more than the
+    /// skew, or at all while the daemon has said so; nil when the clock is fine.
+    static func clock(_ status: StoreStatus, _ config: GatehouseConfig) -> Timestamp? {
+        guard let floor = status.clockFloor else { return nil }
+        let now = WallClock.now()
+        let behind = floor.millisecondsSinceEpoch - now.millisecondsSinceEpoch
+        return behind > Int64(config.policy.clockSkewSeconds) * 1000 || (status.clockSuspectFloor != nil && behind > 0) ? floor : nil
     }
 
     /// The state directory's free space.

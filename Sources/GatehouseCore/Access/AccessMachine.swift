@@ -63,6 +63,7 @@ public struct AccessMachine: Sendable {
         case .reconfigured(let new):
             reconfigure(new, at: moment, into: &step)
         }
+        followClock(at: moment, into: &step)
         tickDoors(at: moment, into: &step)
         if lastHousekeeping.map({ moment.monotonic - $0 >= Self.housekeepingMilliseconds }) ?? true {
             lastHousekeeping = moment.monotonic
@@ -76,7 +77,7 @@ public struct AccessMachine: Sendable {
     /// The bundle in force, the mode, and whether the policy is stale at `moment`.
     public func status(at moment: Moment) -> DeviceStatus {
         let stale = applied.flatMap { applied in applied.expires.map { moment.wall >= $0 } == true ? applied.version : nil }
-        return DeviceStatus(bundle: applied?.version, mode: state.mode, staleBundle: stale)
+        return DeviceStatus(bundle: applied?.version, mode: state.mode, staleBundle: stale, clockSuspect: moment.systemBelowFloor != nil)
     }
 
     /// The step's events and effects are stored: the runtime state follows them.

@@ -92,6 +92,14 @@ public struct EventFactory: Sendable {
             ]))
     }
 
+    /// `alarm.clock_suspect`: the system clock read `systemTime`, behind the clock floor
+    /// (contract 7.4); the device decides with the floor.
+    public func clockSuspect(systemTime: Timestamp, floor: Timestamp, id: String) -> PendingEvent {
+        PendingEvent(
+            id: id, type: .alarmClockSuspect, time: floor, subject: device,
+            data: JSONObject([("system_time", .string(systemTime.rfc3339)), ("floor", .string(floor.rfc3339))]))
+    }
+
     /// `alarm.repeated_denials`: `count` denials in a row at one reader.
     public func repeatedDenials(reader: String, door: String?, count: Int, at time: Timestamp, id: String) -> PendingEvent {
         PendingEvent(

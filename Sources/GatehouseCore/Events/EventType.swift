@@ -18,6 +18,8 @@ public enum EventType: String, Sendable, CaseIterable {
     /// The state directory's free space fell under `[storage] low_free_mb` (contract 7.4).
     case alarmStorageLow = "gatehouse.alarm.storage_low"
     case alarmPolicyStale = "gatehouse.alarm.policy_stale"
+    /// The system clock reads behind the clock floor by more than the skew (contract 7.4).
+    case alarmClockSuspect = "gatehouse.alarm.clock_suspect"
     case emergencyModeChanged = "gatehouse.emergency.mode_changed"
     case emergencyMuster = "gatehouse.emergency.muster"
     case systemStarted = "gatehouse.system.started"

@@ -19,12 +19,17 @@ public enum LinkMessage {
     }
 
     /// The retained status: `online`, or `offline` as the will message.
-    public static func status(online: Bool, at time: Timestamp, software: String, bundle: Int64?, mode: DeviceMode) -> String {
+    public static func status(online: Bool, at time: Timestamp, software: String, bundle: Int64?, mode: DeviceMode, clockSuspect: Bool = false) -> String {
         JSONValue.object(JSONObject([
             ("state", .string(online ? "online" : "offline")), ("ts", .string(time.rfc3339)), ("software", .string(software)),
             ("bundle", bundle.map(JSONValue.integer) ?? .null), ("mode", .string(mode.kind.rawValue)),
+            ("clock", .string(clockSuspect ? "suspect" : "ok")),
+            ("features", .array(features.map(JSONValue.string))),
         ])).serialized
     }
+
+    /// The contract's version 1.1 additions this device implements (section 7).
+    public static let features = ["clock_floor"]
 
     /// An ack. `id` is the bundle's version (a number) or the command's `jti` (a string);
     /// `version` is the bundle version the device holds after handling the message.

@@ -9,6 +9,9 @@ public enum RuntimeEffect: Sendable, Equatable {
     case escortEntered(door: String, at: Timestamp)
     case modeChanged(DeviceMode)
     case staleAlarmed(version: Int64)
+    /// The system clock was found behind the clock floor (an episode began, its alarm raised);
+    /// nil: it is past the floor again.
+    case clockSuspected(floor: Timestamp?)
     /// A patrol round ended (visited, late or missed): kept in the history.
     case patrolRound(PatrolRound)
     /// The round now open at a checkpoint of a route started then; nil: waiting for its schedule.

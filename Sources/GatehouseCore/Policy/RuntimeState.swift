@@ -25,6 +25,9 @@ public struct RuntimeState: Sendable, Equatable {
     public private(set) var lastEscortEntry: [String: Timestamp] = [:]
     /// The bundle version whose staleness was already reported with a `policy_stale` alarm.
     public var staleAlarmVersion: Int64?
+    /// The clock floor when the system clock was found behind it (an episode of a suspect
+    /// clock, its `clock_suspect` alarm raised); nil while the clock is trusted.
+    public var clockSuspectFloor: Timestamp?
     /// When the open patrol round at each local checkpoint of each route started.
     public private(set) var patrol = PatrolTracker()
 
@@ -63,6 +66,8 @@ public struct RuntimeState: Sendable, Equatable {
             self.mode = mode
         case .staleAlarmed(let version):
             staleAlarmVersion = version
+        case .clockSuspected(let floor):
+            clockSuspectFloor = floor
         case .patrolRoundStarted, .patrolStopped:
             patrol.apply(effect)
         case .patrolRound:

@@ -251,3 +251,33 @@ struct AccessMachineTests {
         #expect(s.isInside("anna", "site"))
     }
 }
+
+@Suite("The access machine and a suspect clock")
+struct AccessMachineClockTests {
+    @Test("a clock behind the floor: clock_suspect once per episode with the system time and the floor, events at the floor, status says suspect; the end of it is stored")
+    func suspect() throws {
+        var s = try AccessScenario()
+        s.feed(.started(software: "test"))
+        var behind = s.now.adding(milliseconds: 1000)
+        behind.systemBelowFloor = Timestamp(rfc3339: "2020-01-01T00:00:00Z")
+        let first = s.machine.run(.presented(reader: "gate-in", .credential(format: .uid, value: AccessScenario.anna)), at: behind, policy: s.policy)
+        #expect(first.types == [.accessGranted, .alarmClockSuspect])
+        let alarm = try #require(first.events.last)
+        #expect(alarm.data["system_time"] == .string("2020-01-01T00:00:00.000Z") && alarm.data["floor"] == .string(behind.wall.rfc3339))
+        #expect(first.events.allSatisfy { $0.time == behind.wall })
+        #expect(s.machine.state.clockSuspectFloor == behind.wall && s.machine.status(at: behind).clockSuspect)
+        #expect(first.notes.contains { $0.level == .warning && $0.metadata["clock.system_time"] == "2020-01-01T00:00:00.000Z" })
+        let again = s.machine.run(.tick, at: behind.adding(milliseconds: 5000), policy: s.policy)
+        #expect(again.events.isEmpty, "once per episode")
+
+        var restarted = try AccessScenario(state: s.machine.state)
+        var later = behind.adding(milliseconds: 60_000)
+        later.systemBelowFloor = Timestamp(rfc3339: "2020-01-01T00:01:00Z")
+        #expect(!restarted.machine.run(.started(software: "test"), at: later, policy: restarted.policy).types.contains(.alarmClockSuspect), "a restart in the same episode raises nothing new")
+
+        let fixed = restarted.machine.run(.tick, at: Moment(wall: later.wall.adding(seconds: 5), monotonic: later.monotonic + 5000), policy: restarted.policy)
+        #expect(fixed.effects == [.clockSuspected(floor: nil)] && fixed.notes.contains { $0.level == .notice })
+        #expect(restarted.machine.state.clockSuspectFloor == nil)
+        #expect(!restarted.machine.status(at: Moment(wall: later.wall.adding(seconds: 5), monotonic: later.monotonic + 5000)).clockSuspect)
+    }
+}
