@@ -35,7 +35,7 @@ public final class AccessController: @unchecked Sendable {
 
     /// What the control socket may ask of the access thread besides presentations.
     public enum LocalRequest: Sendable {
-        case mode(DeviceMode)
+        case mode(ModeRequest)
         case muster
     }
 
@@ -186,6 +186,8 @@ public final class AccessController: @unchecked Sendable {
             return .success(.unchanged)
         case .unknownDoor(let id):
             return .failure(DaemonError(.request, "no door \"\(id)\" in the configuration"))
+        case .refused(let why):
+            return .failure(DaemonError(.request, why))
         default:
             guard !handled.storeFailed else { return .failure(DaemonError(.store, "the events could not be stored")) }
             return .success(.carriedOut(handled.stored))

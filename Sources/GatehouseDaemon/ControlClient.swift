@@ -23,9 +23,9 @@ public enum ControlClient {
         try send(JSONObject([("op", .string("input")), ("name", .string(name)), ("level", .string(high ? "high" : "low"))]), to: path)
     }
 
-    /// Changes the running daemon's mode: `normal`, `lockdown` or `evacuation`, for some zones
-    /// or (nil) all.
-    public static func setMode(_ mode: DeviceMode, socket path: String) throws(DaemonError) -> JSONObject {
+    /// Changes the running daemon's mode: `normal`, `lockdown` or `evacuation`, for the whole
+    /// site, or adding zones to the mode (``ModeRequest``).
+    public static func setMode(_ mode: ModeRequest, socket path: String) throws(DaemonError) -> JSONObject {
         var members: [(String, JSONValue)] = [("op", .string("mode")), ("mode", .string(mode.kind.rawValue))]
         if let zones = mode.zones { members.append(("zones", .array(zones.map(JSONValue.string)))) }
         return try send(JSONObject(members), to: path)

@@ -14,7 +14,7 @@ import GatehouseStore
 enum ControlRequest: Equatable {
     case present(reader: String, Presentation)
     case input(name: String, high: Bool)
-    case mode(DeviceMode)
+    case mode(ModeRequest)
     case muster
     /// Apply the bundle file at `path` (absolute) on the bundle thread, as origin `local`.
     case bundleApply(path: String)
@@ -67,7 +67,7 @@ enum ControlRequest: Equatable {
                 }
             default: throw DaemonError(.request, "`zones`: expected an array of zone ids")
             }
-            self = .mode(DeviceMode(kind, zones: zones))
+            self = .mode(ModeRequest(kind, zones: zones))
         case "input":
             let name = try text("name")
             switch try text("level") {
@@ -122,6 +122,7 @@ enum ControlRequest: Equatable {
         JSONObject([
             ("ok", .bool(true)),
             ("mode", .string(mode.kind.rawValue)),
+            ("zones", mode.zones.map { .array($0.map(JSONValue.string)) } ?? .null),
             ("changed", .bool(!stored.isEmpty)),
             ("events", .array(stored.map { (try? JSONReader.parse(Array($0.payload.utf8))) ?? .string($0.type) })),
         ])

@@ -77,6 +77,10 @@ extension MQTTLink {
             ack(.cmd, id: .string(command.id), result: .applied, reason: nil)
         case .success(.unchanged):
             ack(.cmd, id: .string(command.id), result: .noop, reason: nil)
+        case .failure(let error) where error.code == .request:
+            // An unknown door or zone: the command's arguments do not fit this device.
+            logger.notice("command refused", metadata: ["command.id": "\(command.id)", "command.reason": "bad_args", "error": "\(error.message)"])
+            ack(.cmd, id: .string(command.id), result: .rejected, reason: CommandRefusalReason.badArgs.rawValue)
         case .failure(let error):
             logger.error("command not carried out", metadata: ["command.id": "\(command.id)", "error.code": "\(error.code)", "error": "\(error.message)"])
             ack(.cmd, id: .string(command.id), result: .rejected, reason: Self.deviceError)

@@ -52,7 +52,15 @@ final class UnixSocket: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(socket.descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard connected == 0 else {
-            throw failure("cannot connect to \(path) (is the daemon running, and may you use its control socket?)")
+            let code = errno
+            switch code {
+            case EACCES, EPERM:
+                throw DaemonError(.socket, "cannot connect to \(path): permission denied; the control socket is for root, the daemon's user and the members of control.group (run as one of them, or add yourself to that group)")
+            case ENOENT, ECONNREFUSED:
+                throw DaemonError(.socket, "cannot connect to \(path): no daemon is running on this configuration (start it with `systemctl start gatehouse` or `gatehouse run --config …`)")
+            default:
+                throw failure("cannot connect to \(path)")
+            }
         }
         return socket
     }

@@ -10,6 +10,7 @@ struct UnreadablePolicy: PolicyView {
     func credential(format: Credential.Format, value: String) throws -> Credential? { throw error }
     func person(_ id: String) throws -> Person? { throw error }
     func zone(_ id: String) throws -> Zone? { throw error }
+    func zoneIDs() throws -> [String] { throw error }
     func schedule(_ id: String) throws -> Schedule? { throw error }
     func grants(person: String) throws -> [Grant] { throw error }
     func approvals(person: String, zone: String) throws -> [Approval] { throw error }

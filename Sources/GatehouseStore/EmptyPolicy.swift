@@ -6,6 +6,7 @@ struct EmptyPolicy: PolicyView {
     func credential(format: Credential.Format, value: String) throws -> Credential? { nil }
     func person(_ id: String) throws -> Person? { nil }
     func zone(_ id: String) throws -> Zone? { nil }
+    func zoneIDs() throws -> [String] { [] }
     func schedule(_ id: String) throws -> Schedule? { nil }
     func grants(person: String) throws -> [Grant] { [] }
     func approvals(person: String, zone: String) throws -> [Approval] { [] }

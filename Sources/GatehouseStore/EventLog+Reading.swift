@@ -7,10 +7,7 @@ extension EventLog {
         try database.read { db in
             var state = RuntimeState()
             if let row = try Row.fetchOne(db, sql: "SELECT mode, mode_zones, stale_alarm_version, clock_suspect_floor FROM device_state WHERE id = 1") {
-                let zones: [String]? = (row["mode_zones"] as String?).flatMap { text in
-                    guard case .array(let values)? = try? JSONReader.parse(text) else { return nil }
-                    return values.compactMap { if case .string(let zone) = $0 { zone } else { nil } }
-                }
+                let zones = GatehouseDatabase.zones(row["mode_zones"])
                 state.mode = DeviceMode(DeviceMode.Kind(rawValue: row["mode"]) ?? .normal, zones: zones)
                 state.staleAlarmVersion = row["stale_alarm_version"]
                 state.clockSuspectFloor = (row["clock_suspect_floor"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:))

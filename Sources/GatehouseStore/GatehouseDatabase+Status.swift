@@ -9,14 +9,14 @@ extension GatehouseDatabase {
         var counts = try policy?.counts() ?? [:]
         for type in RecordType.allCases where counts[type] == nil { counts[type] = 0 }
         return try read { db in
-            let device = try Row.fetchOne(db, sql: "SELECT next_seq, mode, clock_suspect_floor FROM device_state WHERE id = 1")
+            let device = try Row.fetchOne(db, sql: "SELECT next_seq, mode, mode_zones, clock_suspect_floor FROM device_state WHERE id = 1")
             let headcount = try Row.fetchAll(db, sql: "SELECT zone, count(*) AS inside FROM occupancy GROUP BY zone").map { ($0["zone"] as String, $0["inside"] as Int) }
             return StoreStatus(
                 applied: applied, counts: counts,
                 outboxDepth: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE published_at IS NULL") ?? 0,
                 outboxTotal: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0,
                 lastSeq: (device?["next_seq"] as Int64? ?? 1) - 1,
-                mode: DeviceMode(DeviceMode.Kind(rawValue: device?["mode"] ?? "normal") ?? .normal),
+                mode: DeviceMode(DeviceMode.Kind(rawValue: device?["mode"] ?? "normal") ?? .normal, zones: Self.zones(device?["mode_zones"])),
                 headcount: Dictionary(uniqueKeysWithValues: headcount),
                 clockFloor: Self.later(try Self.newestEventTime(db), applied?.issuedAt),
                 clockSuspectFloor: (device?["clock_suspect_floor"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)))
@@ -33,6 +33,12 @@ extension GatehouseDatabase {
     static func newestEventTime(_ db: Database) throws -> Timestamp? {
         // The newest by seq, not the largest time: what the clock said last.
         try (Int64.fetchOne(db, sql: "SELECT time FROM outbox ORDER BY seq DESC LIMIT 1")).map(Timestamp.init(millisecondsSinceEpoch:))
+    }
+
+    /// The zones of the mode, stored as a JSON array; nil for the whole site.
+    static func zones(_ text: String?) -> [String]? {
+        guard let text, case .array(let values)? = try? JSONReader.parse(text) else { return nil }
+        return values.compactMap { if case .string(let zone) = $0 { zone } else { nil } }
     }
 
     static func later(_ a: Timestamp?, _ b: Timestamp?) -> Timestamp? {

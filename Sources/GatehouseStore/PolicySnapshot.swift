@@ -66,6 +66,11 @@ struct PolicySnapshot: PolicyView {
         return try cache.zone(id, bundle: bundle) { try loadZone(id) }
     }
 
+    func zoneIDs() throws -> [String] {
+        var lookup = try statement("SELECT id FROM zone ORDER BY id")
+        return try lookup.rows { columns in columns.text(0) }
+    }
+
     private func loadZone(_ id: String) throws -> Zone? {
         var lookup = try statement("SELECT name, level, requires, anti_passback, capacity, schedule FROM zone WHERE id = ?")
         lookup.bind(id)

@@ -31,6 +31,7 @@ public struct MemoryPolicy: PolicyView, Sendable {
     }
     public func person(_ id: String) -> Person? { persons[id] }
     public func zone(_ id: String) -> Zone? { zones[id] }
+    public func zoneIDs() -> [String] { zones.keys.sorted() }
     public func schedule(_ id: String) -> Schedule? { schedules[id] }
     public func grants(person: String) -> [Grant] { grants.filter { $0.person == person } }
     public func approvals(person: String, zone: String) -> [Approval] { approvals.filter { $0.person == person && $0.zone == zone } }

@@ -2,23 +2,39 @@ import ArgumentParser
 import GatehouseCore
 import GatehouseDaemon
 
-/// One request to the running daemon's control socket from a CLI command: a bad config, no
-/// daemon, a refusal or a failure is printed and exits 2.
+/// One request to the running daemon's control socket from a CLI command. A configuration with
+/// problems, or a request the daemon refuses (an unknown zone, reader or input), is printed and
+/// exits 1; no daemon, a socket the user may not use, or a failure, exits 2 (README, "Exit
+/// status").
 enum ControlReply {
     static func request(config: String, _ send: (String) throws(DaemonError) -> JSONObject) throws -> JSONObject {
-        let reply: JSONObject
-        do throws(any Error) {
-            let settings = try ConfigFile.load(config)
-            reply = try send(ControlServer.path(forDatabase: settings.database))
+        let settings: GatehouseConfig
+        do {
+            settings = try ConfigFile.load(config)
         } catch {
             printError("gatehouse: \(error)")
+            throw ExitCode(1)
+        }
+        let reply: JSONObject
+        do {
+            reply = try send(ControlServer.path(forDatabase: settings.database))
+        } catch {
+            printError("gatehouse: \(error.message)")
             throw ExitCode(2)
         }
         guard case .bool(true)? = reply["ok"] else {
             printError("gatehouse: \(failure(in: reply))")
-            throw ExitCode(2)
+            throw ExitCode(refusedByDaemon(reply) ? 1 : 2)
         }
         return reply
+    }
+
+    /// Whether the daemon refused the request itself (bad input, or a user who may not ask),
+    /// rather than failing to carry it out.
+    static func refusedByDaemon(_ reply: JSONObject) -> Bool {
+        guard case .object(let failure)? = reply["error"], case .string(let code)? = failure["code"] else { return false }
+        let refusals: [ErrorCode<DaemonErrors>] = [.request, .permission]
+        return refusals.map(\.description).contains(code)
     }
 
     /// Why the daemon refused: its error's message.

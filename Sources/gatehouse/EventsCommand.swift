@@ -54,12 +54,19 @@ struct EventsCommand: AsyncParsableCommand {
     /// A short summary of the event's data: the decision, reason and who, for access events.
     static func detail(_ event: StoredEvent) -> String {
         guard case .object(let cloudEvent)? = try? JSONReader.parse(event.payload), case .object(let data)? = cloudEvent["data"] else { return "" }
-        let keys = ["state", "reason", "person", "guard", "invite", "reader", "route", "mode", "version", "origin", "bundle", "count", "total", "input", "held_open_s", "free_bytes"]
+        let keys = [
+            "state", "reason", "person", "guard", "invite", "reader", "route", "mode", "zones", "previous", "previous_zones", "version", "origin", "bundle",
+            "count", "total", "input", "held_open_s", "free_bytes", "system_time", "floor",
+        ]
         return keys.compactMap { key in
             switch data[key] {
-            case .string(let value)?: "\(key)=\(value)"
-            case .integer(let value)?: "\(key)=\(value)"
-            default: nil
+            case .string(let value)?: return "\(key)=\(value)"
+            case .integer(let value)?: return "\(key)=\(value)"
+            case .array(let items)?:
+                return "\(key)=" + items.compactMap { if case .string(let item) = $0 { item } else { nil } }.joined(separator: ",")
+            case .null? where key == "zones" && data["mode"] != nil && data["mode"] != .string("normal"):
+                return "zones=all"
+            default: return nil
             }
         }.joined(separator: " ") + (event.publishedAt == nil ? "" : " (published)")
     }

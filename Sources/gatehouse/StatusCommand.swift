@@ -40,6 +40,7 @@ struct StatusCommand: AsyncParsableCommand {
             ("outbox_total", .integer(Int64(status.outboxTotal))),
             ("last_seq", .integer(status.lastSeq)),
             ("mode", .string(status.mode.kind.rawValue)),
+            ("mode_zones", status.mode.zones.map { .array($0.map(JSONValue.string)) } ?? .null),
             ("clock", .string(clock(status, config) == nil ? "ok" : "suspect")),
             ("clock_floor", optionalString(status.clockFloor?.rfc3339)),
             ("inside", .object(JSONObject(status.headcount.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) }))),
@@ -63,7 +64,7 @@ struct StatusCommand: AsyncParsableCommand {
         for type in RecordType.allCases {
             lines.append("  \(type.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(status.counts[type] ?? 0)")
         }
-        lines.append("mode     \(status.mode.kind.rawValue)")
+        lines.append("mode     \(ModeCommand.describe(kind: status.mode.kind.rawValue, zones: status.mode.zones.map { .array($0.map(JSONValue.string)) }))")
         if let floor = clock(status, config) {
             lines.append("clock    SUSPECT: the system clock reads \(WallClock.now().rfc3339), before the clock floor \(floor.rfc3339) (the newest event or the bundle's issue time); the daemon decides with the floor until the clock is right")
         } else {

@@ -14,7 +14,7 @@ public enum AccessInput: Sendable {
     /// arguments already checked by the link.
     case command(RemoteCommand)
     /// A mode change asked for locally (`gatehouse mode`, by `origin` `cli:USER`).
-    case modeRequested(DeviceMode, origin: String)
+    case modeRequested(ModeRequest, origin: String)
     /// A muster list asked for locally.
     case musterRequested(origin: String)
     /// A bundle was applied to the cache (or the cache was found to hold this one).

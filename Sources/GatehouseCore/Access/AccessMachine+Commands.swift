@@ -2,7 +2,7 @@ extension AccessMachine {
     /// One remote command: the relay, the mode and the headcount belong to the access path.
     /// Signature, audience, times, replay and arguments were checked by the link; `resync` and
     /// `ping` are the link's to answer.
-    mutating func carryOut(_ command: RemoteCommand, at moment: Moment, into step: inout AccessStep) {
+    mutating func carryOut(_ command: RemoteCommand, at moment: Moment, policy: some PolicyView, into step: inout AccessStep) {
         let metadata = ["command.id": command.id, "command.name": command.name, "command.by": command.orderedBy]
         switch command.action {
         case .open(let doorID, let duration):
@@ -18,13 +18,37 @@ extension AccessMachine {
             step.reply = .carriedOut
         case .mode(let mode):
             step.note(.notice, "mode change ordered by remote command", metadata)
-            step.reply = changeMode(to: mode, by: "command:\(command.id)", command: command.id, at: moment, into: &step) ? .carriedOut : .unchanged
+            step.reply = requestMode(ModeRequest(mode.kind, zones: mode.zones), by: "command:\(command.id)", command: command.id, at: moment, policy: policy, into: &step)
         case .muster:
             step.note(.notice, "muster list requested", metadata)
             step.events.append(settings.events.muster(state, orderedBy: command.orderedBy, command: command.id, at: moment.wall, id: EventID.make(at: moment.wall)))
             step.reply = .carriedOut
         case .resync, .ping:
             preconditionFailure("\(command.name) is the link's to answer, not the access machine's")
+        }
+    }
+
+    /// A mode change asked for (``ModeRequest``), its zones checked against the cache's.
+    mutating func requestMode(
+        _ request: ModeRequest, by origin: String, command: String?, at moment: Moment, policy: some PolicyView, into step: inout AccessStep
+    ) -> AccessStep.Reply {
+        var known: [String] = []
+        if request.zones != nil {
+            do {
+                known = try policy.zoneIDs()
+            } catch {
+                step.note(.error, "mode change refused: the cache's zones cannot be read", ["device.mode.origin": origin, "error": "\(error)"])
+                return .refused("the cache's zones cannot be read: \(error)")
+            }
+        }
+        switch request.outcome(from: state.mode, known: known) {
+        case .change(let mode):
+            return changeMode(to: mode, by: origin, command: command, at: moment, into: &step) ? .carriedOut : .unchanged
+        case .unchanged:
+            return .unchanged
+        case .refused(let why):
+            step.note(.warning, "mode change refused", ["device.mode.origin": origin, "refusal.reason": "bad_zones", "refusal.detail": why])
+            return .refused(why)
         }
     }
 }

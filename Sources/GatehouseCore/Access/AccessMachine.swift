@@ -51,9 +51,9 @@ public struct AccessMachine: Sendable {
         case .tick:
             break
         case .command(let command):
-            carryOut(command, at: moment, into: &step)
-        case .modeRequested(let mode, let origin):
-            step.reply = changeMode(to: mode, by: origin, command: nil, at: moment, into: &step) ? .carriedOut : .unchanged
+            carryOut(command, at: moment, policy: policy, into: &step)
+        case .modeRequested(let request, let origin):
+            step.reply = requestMode(request, by: origin, command: nil, at: moment, policy: policy, into: &step)
         case .musterRequested(let origin):
             step.note(.notice, "muster list requested", ["muster.origin": origin])
             step.events.append(settings.events.muster(state, orderedBy: origin, command: nil, at: moment.wall, id: EventID.make(at: moment.wall)))

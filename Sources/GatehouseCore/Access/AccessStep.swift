@@ -24,6 +24,8 @@ public struct AccessStep: Sendable {
         case unknownReader(String)
         /// The configuration has no such door.
         case unknownDoor(String)
+        /// The request cannot be carried out, with why (a mode for a zone the cache does not know).
+        case refused(String)
     }
 
     public var outputs: [Output] = []

@@ -114,6 +114,7 @@ public struct EventFactory: Sendable {
             data: JSONObject([
                 ("mode", .string(new.kind.rawValue)), ("previous", .string(old.kind.rawValue)),
                 ("zones", new.zones.map { .array($0.map(JSONValue.string)) } ?? .null),
+                ("previous_zones", old.zones.map { .array($0.map(JSONValue.string)) } ?? .null),
                 ("origin", .string(origin)),
             ]))
     }

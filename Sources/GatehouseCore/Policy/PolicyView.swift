@@ -9,6 +9,8 @@ public protocol PolicyView {
     func credential(format: Credential.Format, value: String) throws -> Credential?
     func person(_ id: String) throws -> Person?
     func zone(_ id: String) throws -> Zone?
+    /// Every zone's id, sorted.
+    func zoneIDs() throws -> [String]
     func schedule(_ id: String) throws -> Schedule?
     /// Every grant naming the person.
     func grants(person: String) throws -> [Grant]

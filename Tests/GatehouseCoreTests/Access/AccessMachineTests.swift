@@ -115,16 +115,16 @@ struct AccessMachineTests {
         #expect(s.input("exit-contact", true, after: 100).events.isEmpty, "held open: nothing is forced")
         #expect(s.input("fire", false, after: 100).events.isEmpty, "the alarm at rest does not end the evacuation")
         #expect(s.input("fire", true, after: 100).events.isEmpty, "already evacuating: nothing stored")
-        let normal = s.feed(.modeRequested(.normal, origin: "cli:root"), after: 100)
+        let normal = s.feed(.modeRequested(ModeRequest(.normal), origin: "cli:root"), after: 100)
         #expect(normal.reply == .carriedOut && normal.types == [.emergencyModeChanged])
         #expect(normal.outputs.contains(.hold("exit-relay", active: false)))
-        #expect(s.feed(.modeRequested(.normal, origin: "cli:root")).reply == .unchanged)
+        #expect(s.feed(.modeRequested(ModeRequest(.normal), origin: "cli:root")).reply == .unchanged)
     }
 
     @Test("lockdown: employees refused, the exit button still releases the door")
     func lockdown() throws {
         var s = try AccessScenario()
-        #expect(s.feed(.modeRequested(DeviceMode(.lockdown), origin: "cli:root")).reply == .carriedOut)
+        #expect(s.feed(.modeRequested(ModeRequest(.lockdown), origin: "cli:root")).reply == .carriedOut)
         #expect(s.tap(AccessScenario.anna, at: "lab-in").decision?.reason == .lockdown)
         #expect(s.input("lab-button", true).outputs == [.pulse("lab-relay", milliseconds: 3000)])
     }
@@ -220,18 +220,18 @@ struct AccessMachineTests {
     @Test("a mode change whose events cannot be stored still holds: the doors moved, and a later change finds them so")
     func modeNotStored() throws {
         var s = try AccessScenario()
-        let step = s.machine.handle(.modeRequested(DeviceMode(.evacuation), origin: "cli:root"), at: s.now, policy: s.policy)
+        let step = s.machine.handle(.modeRequested(ModeRequest(.evacuation), origin: "cli:root"), at: s.now, policy: s.policy)
         #expect(step.outputs.contains(.hold("exit-relay", active: true)))
         s.machine.notStored(step)
         #expect(s.machine.state.mode.kind == .evacuation && s.machine.state.zonesByOccupant.isEmpty)
-        let back = s.feed(.modeRequested(.normal, origin: "cli:root"))
+        let back = s.feed(.modeRequested(ModeRequest(.normal), origin: "cli:root"))
         #expect(back.reply == .carriedOut && back.outputs.contains(.hold("exit-relay", active: false)))
     }
 
     @Test("a reload that changes a door held open for an evacuation keeps it held; one that moves its relay lets the old one go")
     func reloadDuringEvacuation() throws {
         var s = try AccessScenario()
-        s.feed(.modeRequested(DeviceMode(.evacuation), origin: "cli:root"))
+        s.feed(.modeRequested(ModeRequest(.evacuation), origin: "cli:root"))
         var config = s.machine.settings.config
         let index = try #require(config.doors.firstIndex { $0.id == "fire-exit" })
         config.doors[index].heldOpenSeconds = 60

@@ -1,0 +1,67 @@
+/// A change of mode asked for: by `gatehouse mode`, or by the `mode` command (contract section
+/// 6). With zones, it changes the zones of the mode in force instead of replacing them:
+///
+/// - the same mode with zones adds them (an evacuation of the lab, then of the store, evacuates
+///   both); a site-wide mode already covers them;
+/// - `normal` with zones ends the mode in those zones only (the mode ends when none is left);
+///   a site-wide mode has no zones to end and is refused: end it with `normal` alone;
+/// - another mode with zones replaces the mode in force, which the reply and the event say
+///   (`previous`): an evacuation must never wait on a lockdown;
+/// - without zones, the mode is set for the whole site, whatever was in force.
+///
+/// Every zone named must be one of the cache's zones.
+public struct ModeRequest: Sendable, Equatable {
+    public enum Outcome: Sendable, Equatable {
+        /// The mode to change to.
+        case change(DeviceMode)
+        /// The device is already so.
+        case unchanged
+        /// Refused, with why: for the caller's error message.
+        case refused(String)
+    }
+
+    public var kind: DeviceMode.Kind
+    /// The zones to add (or, with `normal`, to end the mode in); nil for the whole site.
+    public var zones: [String]?
+
+    public init(_ kind: DeviceMode.Kind, zones: [String]? = nil) {
+        self.kind = kind
+        self.zones = zones.map(Self.unique)
+    }
+
+    /// What the request does to `current`, with `known` the cache's zone ids.
+    public func outcome(from current: DeviceMode, known: [String]) -> Outcome {
+        guard let zones else {
+            let wanted = DeviceMode(kind)
+            return wanted == current ? .unchanged : .change(wanted)
+        }
+        guard !zones.isEmpty else { return .refused("no zones named") }
+        let unknown = zones.filter { !known.contains($0) }
+        guard unknown.isEmpty else {
+            let list = known.isEmpty ? "none (no bundle applied)" : known.sorted().joined(separator: ", ")
+            return .refused("unknown zone\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")); the cache's zones: \(list)")
+        }
+        switch (kind, current.kind) {
+        case (.normal, .normal):
+            return .unchanged
+        case (.normal, _):
+            guard let inForce = current.zones else {
+                return .refused("the \(current.kind.rawValue) covers every zone: end it with `normal` and no zones, or set it again for the zones it should keep")
+            }
+            let left = inForce.filter { !zones.contains($0) }
+            if left.count == inForce.count { return .unchanged }
+            return .change(left.isEmpty ? .normal : DeviceMode(current.kind, zones: left))
+        case _ where kind == current.kind:
+            guard let inForce = current.zones else { return .unchanged }
+            let added = inForce + zones.filter { !inForce.contains($0) }
+            return added.count == inForce.count ? .unchanged : .change(DeviceMode(kind, zones: added))
+        default:
+            return .change(DeviceMode(kind, zones: zones))
+        }
+    }
+
+    private static func unique(_ zones: [String]) -> [String] {
+        var seen: Set<String> = []
+        return zones.filter { seen.insert($0).inserted }
+    }
+}
