@@ -11,10 +11,13 @@ public struct BundleBuildRequest: Sendable {
     public var devices: [String]?
     public var allowEmpty: Bool
     public var issuer: String?
+    /// Keep fields (and CSV columns) the contract does not define, instead of refusing them:
+    /// for deliberate extensions, which devices ignore.
+    public var allowUnknownFields: Bool
     /// JSON Lines files (`.jsonl`, `.ndjson`) and CSV files (`.csv`), in order.
     public var inputs: [String]
 
-    public init(site: String, version: Int64, kind: BundleManifest.Kind = .snapshot, base: Int64? = nil, gzip: Bool = false, expires: Timestamp? = nil, devices: [String]? = nil, allowEmpty: Bool = false, issuer: String? = nil, inputs: [String]) {
+    public init(site: String, version: Int64, kind: BundleManifest.Kind = .snapshot, base: Int64? = nil, gzip: Bool = false, expires: Timestamp? = nil, devices: [String]? = nil, allowEmpty: Bool = false, issuer: String? = nil, allowUnknownFields: Bool = false, inputs: [String]) {
         self.site = site
         self.version = version
         self.kind = kind
@@ -24,6 +27,7 @@ public struct BundleBuildRequest: Sendable {
         self.devices = devices
         self.allowEmpty = allowEmpty
         self.issuer = issuer
+        self.allowUnknownFields = allowUnknownFields
         self.inputs = inputs
     }
 }

@@ -88,6 +88,7 @@ public struct BundleBuilder {
         var sink = BodySink(handle: handle, gzip: encoder)
         var problems: [String] = []
         var duplicates = DuplicateRecords()
+        var references = SnapshotReferences()
         var found: [String] = []
         var records: Int64 = 0
         do {
@@ -96,11 +97,11 @@ public struct BundleBuilder {
                     // Written even after a problem (the file is discarded then): `problems` is
                     // being changed by the reader that calls this.
                     records += 1
-                    if let duplicate = duplicates.note(line, at: "\(input):\(number)") { found.append(duplicate) }
+                    found += check(line, at: "\(input):\(number)", duplicates: &duplicates, references: &references)
                     try sink.write(line + "\n")
                 }
                 if input.lowercased().hasSuffix(".csv") {
-                    try CSVImporter(site: request.site).read(input, problems: &problems, emit: emit)
+                    try CSVImporter(site: request.site, allowUnknownColumns: request.allowUnknownFields).read(input, problems: &problems, emit: emit)
                 } else {
                     try readJSONLines(input, problems: &problems, emit: emit)
                 }
@@ -112,6 +113,8 @@ public struct BundleBuilder {
             throw AdminError(.io, "\(path): \(error)")
         }
         problems += found
+        // A delta's references may be to records of its base, which the builder does not see.
+        if request.kind == .snapshot { problems += references.problems() }
         if !problems.isEmpty {
             var lines = Array(problems.prefix(Self.problemsListed))
             if problems.count > Self.problemsListed { lines.append("... and \(problems.count - Self.problemsListed) more problems") }
@@ -121,6 +124,29 @@ public struct BundleBuilder {
             throw AdminError(.input, "the inputs hold no records; a device refuses an empty snapshot unless --allow-empty is given")
         }
         return Result(records: records, bodyBytes: sink.check.bytesSeen, sha256: sink.check.digestHex())
+    }
+
+    /// What one record line breaks beyond its own validity: a field the contract does not
+    /// define (unless allowed), an id or badge given twice; and its references, noted.
+    private func check(_ line: String, at place: String, duplicates: inout DuplicateRecords, references: inout SnapshotReferences) -> [String] {
+        var problems: [String] = []
+        let bytes = Array(line.utf8)
+        if !request.allowUnknownFields, case .object(let object)? = try? JSONReader.parse(bytes),
+            case .string(let typeName)? = object["type"], let type = RecordType(rawValue: typeName)
+        {
+            let unknown = type.unknownFields(in: object)
+            if !unknown.isEmpty {
+                let id = if case .string(let id)? = object["id"] { id } else { "?" }
+                problems.append(
+                    "\(place): \(type.rawValue) \"\(id)\": unknown field\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")); "
+                        + "a \(type.rawValue) has \(type.knownFields.subtracting(["op", "type", "id"]).sorted().joined(separator: ", ")) "
+                        + "(give --allow-unknown-fields to keep fields of your own)")
+            }
+        }
+        guard case .put(let record)? = try? BundleOperation.decode(line: bytes, isKnownTimeZone: { _ in true }) else { return problems }
+        if let duplicate = duplicates.note(record, at: place) { problems.append(duplicate) }
+        references.note(record, at: place)
+        return problems
     }
 
     private func readJSONLines(_ path: String, problems: inout [String], emit: (String, Int) throws -> Void) throws {

@@ -10,9 +10,18 @@ public struct CSVImporter {
     public enum FileKind: String, Sendable { case people, badges }
 
     public let site: String
+    /// Whether columns the importer does not know are ignored rather than refused.
+    public let allowUnknownColumns: Bool
 
-    public init(site: String) {
+    /// The columns each kind of file may have.
+    static let columns: [FileKind: Set<String>] = [
+        .people: ["id", "kind", "status", "roles", "valid_from", "valid_until", "label", "name"],
+        .badges: ["person", "uid", "code", "id", "status", "valid_from", "valid_until"],
+    ]
+
+    public init(site: String, allowUnknownColumns: Bool = false) {
         self.site = site
+        self.allowUnknownColumns = allowUnknownColumns
     }
 
     /// Reads `path`, calling `emit` with each record's NDJSON line and the file's line it came
@@ -42,11 +51,23 @@ public struct CSVImporter {
             problems.append("\(path):1: the header names neither people (an `id` column) nor badges (`uid` or `code`, and `person`); it has: \(header.joined(separator: ", "))")
             return
         }
+        let known = Self.columns[kind] ?? []
+        let unknown = header.filter { !known.contains($0) }
+        if !unknown.isEmpty && !allowUnknownColumns {
+            problems.append(
+                "\(path):1: unknown column\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")) in a \(kind.rawValue) file; "
+                    + "its columns: \(known.sorted().joined(separator: ", ")) (give --allow-unknown-fields to ignore the others)")
+            return
+        }
         var line = 2 + (reader.headerRow ?? []).reduce(0) { $0 + $1.newlineCount }
         while let row = reader.next() {
             let rowLine = line
             line += 1 + row.reduce(0) { $0 + $1.newlineCount }
             if row.allSatisfy({ $0.isEmpty }) { continue }
+            guard row.count == header.count else {
+                problems.append("\(path):\(rowLine): \(row.count) field\(row.count == 1 ? "" : "s") where the header has \(header.count) (\(header.joined(separator: ", "))); a missing or extra comma shifts every column after it")
+                continue
+            }
             var fields: [String: String] = [:]
             for (index, name) in header.enumerated() where index < row.count && !row[index].isEmpty {
                 fields[name] = row[index]

@@ -11,8 +11,7 @@ struct DuplicateRecords {
 
     /// Notes the record of `line`, found at `place` (`file:line`); the problem when it repeats
     /// one noted before. A badge's value is never printed, only where it stands and whose it is.
-    mutating func note(_ line: String, at place: String) -> String? {
-        guard case .put(let record)? = try? BundleOperation.decode(line: Array(line.utf8), isKnownTimeZone: { _ in true }) else { return nil }
+    mutating func note(_ record: PolicyRecord, at place: String) -> String? {
         if case .credential(let credential) = record {
             let badge = "\(credential.format.rawValue):\(credential.value)"
             if let first = badges[badge] {

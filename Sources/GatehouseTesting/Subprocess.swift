@@ -2,10 +2,12 @@ import Foundation
 
 /// Runs a program to completion and collects its output.
 public enum Subprocess {
-    public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil) throws -> GatehouseBinary.Output {
+    /// `environment` is added to this process's own.
+    public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> GatehouseBinary.Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let standardOutput = Pipe()
         let standardError = Pipe()

@@ -30,6 +30,8 @@ struct BundleCommand: ParsableCommand {
         @Option(help: "A device the bundle is for (repeatable); absent means every device of the site.") var device: [String] = []
         @Flag(help: "Allow a snapshot without records (it empties the cache).") var allowEmpty = false
         @Option(help: "The issuer (iss).") var issuer: String?
+        @Flag(help: "Keep record fields and CSV columns the contract does not define (devices ignore them) instead of refusing them.") var allowUnknownFields = false
+        @Flag(help: "Sign even though --expires has already passed (a device applies it and flags the policy stale at once).") var allowExpired = false
         @Argument(help: "Input files.") var inputs: [String]
 
         func run() async throws {
@@ -38,14 +40,17 @@ struct BundleCommand: ParsableCommand {
                 let now = WallClock.now()
                 var expiry: Timestamp?
                 if let expires {
-                    guard let time = Timestamp(rfc3339: expires) ?? WallClock.seconds(expires).map({ now.adding(seconds: $0) }) else {
-                        throw CLIFailure.refused("--expires: expected an RFC 3339 time or a duration such as 30d, got \"\(expires)\"")
+                    guard let time = Timestamp(rfc3339: expires) ?? DurationText.seconds(expires).map({ now.adding(seconds: $0) }) else {
+                        throw CLIFailure.refused(DurationText.problem("--expires", expires).replacingOccurrences(of: "expected a duration", with: "expected an RFC 3339 time or a duration"))
+                    }
+                    guard time > now || allowExpired else {
+                        throw CLIFailure.refused("--expires: \(time.rfc3339) has already passed: every device would flag the policy stale at once; give a later time, or --allow-expired")
                     }
                     expiry = time
                 }
                 let request = BundleBuildRequest(
                     site: site, version: version, kind: kind, base: base, gzip: gzip, expires: expiry,
-                    devices: device.isEmpty ? nil : device, allowEmpty: allowEmpty, issuer: issuer, inputs: inputs)
+                    devices: device.isEmpty ? nil : device, allowEmpty: allowEmpty, issuer: issuer, allowUnknownFields: allowUnknownFields, inputs: inputs)
                 do {
                     let key = try SigningKey(contentsOf: sign)
                     let result = try await BundleBuilder(request: request, key: key).build(to: out, issuedAt: now)
@@ -66,7 +71,7 @@ struct BundleCommand: ParsableCommand {
         @Argument(help: "The bundle file.") var file: String
         @Option(help: "The bundle keys (a JWKS file).") var keys: String
         @Option(help: "The site the device is in; default: the bundle's own.") var site: String?
-        @Option(help: "The device id, to check the bundle's device list.") var device: String = "inspect"
+        @Option(help: "A device id, to check that the bundle is for it; default: any device the bundle names.") var device: String?
 
         func run() async throws {
             try await failing {
@@ -77,17 +82,19 @@ struct BundleCommand: ParsableCommand {
                 defer { try? FileManager.default.removeItem(atPath: scratch) }
                 do {
                     let database = try GatehouseDatabase(path: scratch + "/inspect.sqlite")
-                    let siteID = site ?? Self.claimedSite(file, trust: trust) ?? ""
-                    let applier = BundleApplier(database: database, trust: trust, site: siteID, device: device, now: WallClock.now)
+                    let claimed = Self.claimed(file, trust: trust)
+                    let siteID = site ?? claimed?.site ?? ""
+                    // Without --device, the check of the device list passes for a device it names.
+                    let deviceID = device ?? claimed?.devices?.first ?? "any-device"
+                    let applier = BundleApplier(database: database, trust: trust, site: siteID, device: deviceID, now: WallClock.now)
                     let reporter = ProgressReporter(label: "verifying")
                     let (outcome, counts) = try applier.verify(.file(file), progress: reporter.update)
                     guard case .applied(let manifest) = outcome else { return }
-                    print(Self.summary(manifest, counts: counts, now: WallClock.now()))
+                    print(Self.summary(manifest, counts: counts, now: WallClock.now(), device: device))
                 } catch let failure as BundleApplyFailure {
                     switch failure {
                     case .refused(let refusal):
-                        Logger(label: "gatehouse.bundle").warning("bundle refused", metadata: ["bundle.reason": "\(refusal.reason.rawValue)", "bundle.file": "\(file)"])
-                        throw CLIFailure.refused("\(refusal.reason.rawValue): \(refusal.detail)")
+                        throw CLIFailure.refused("refused: \(refusal.reason.rawValue): \(refusal.detail)")
                     case .store(let error): throw CLIFailure.environment("\(error)")
                     }
                 } catch let error as StoreError {
@@ -96,25 +103,27 @@ struct BundleCommand: ParsableCommand {
             }
         }
 
-        /// The site a verified manifest names, to check a bundle against its own site by
-        /// default; nil when it does not verify (the apply then says why).
-        static func claimedSite(_ file: String, trust: TrustSet) -> String? {
+        /// The site and devices a verified manifest names, to check a bundle against its own by
+        /// default; nil when it does not verify (the check then says why).
+        static func claimed(_ file: String, trust: TrustSet) -> (site: String?, devices: [String]?)? {
             guard let handle = FileHandle(forReadingAtPath: file), let head = try? handle.read(upToCount: BundleApplier.maximumManifestLength + 1) else { return nil }
             let line = String(decoding: head.prefix { $0 != 0x0A }, as: UTF8.self)
             guard case .success(let verified) = trust.verify(line, as: BundleManifestClaims.self) else { return nil }
-            return verified.claims.aud.values.first
+            return (verified.claims.aud.values.first, verified.claims.bundle.devices)
         }
 
-        static func summary(_ manifest: BundleManifest, counts: [RecordType: Int], now: Timestamp) -> String {
+        static func summary(_ manifest: BundleManifest, counts: [RecordType: Int], now: Timestamp, device: String?) -> String {
+            let whom = device.map { "device \($0) of site \(manifest.site)" } ?? "device of site \(manifest.site)\(manifest.devices == nil ? "" : " it names")"
             var lines = [
-                "ok: a device of site \(manifest.site) with no newer policy would apply this bundle",
+                "ok: a \(whom) with no newer policy would apply this bundle",
                 "version   \(manifest.version) (\(manifest.kind.rawValue)\(manifest.base.map { " on \($0)" } ?? ""))",
-                "site      \(manifest.site)\(manifest.devices.map { ", devices \($0.joined(separator: ", "))" } ?? "")",
+                "site      \(manifest.site)",
+                "devices   \(manifest.devices.map { "only \($0.joined(separator: ", "))" } ?? "every device of the site")",
                 "signed    key \(manifest.keyID), issued \(manifest.issuedAt.rfc3339)\(manifest.issuer.map { " by \($0)" } ?? "")",
                 "body      \(manifest.records) records, \(manifest.bytes) bytes \(manifest.encoding.rawValue), sha256 \(manifest.sha256)",
             ]
             if let expires = manifest.expires {
-                lines.append("expires   \(expires.rfc3339)\(expires < now ? "  (already passed: a device would apply it and flag the policy stale)" : "")")
+                lines.append("expires   \(expires.rfc3339)\(expires < now ? "  (STALE: already passed; a device would apply it and flag the policy stale)" : "")")
             }
             let present = RecordType.allCases.filter { (counts[$0] ?? 0) > 0 }
             lines.append("records   " + (present.isEmpty ? "none" : present.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", ")))
@@ -135,7 +144,8 @@ struct BundleCommand: ParsableCommand {
                 """)
 
         @Argument(help: "The bundle file.") var file: String
-        @Option(help: "The configuration file.") var config: String
+        @OptionGroup var configOption: ConfigOption
+        var config: String { configOption.path }
 
         func run() async throws {
             try await failing {
@@ -167,28 +177,36 @@ struct BundleCommand: ParsableCommand {
 
         /// No daemon holds the cache: apply in this process, which stores the event.
         private func applyHere(_ path: String, settings: GatehouseConfig, trust: TrustSet) throws {
-            let logger = Logger(label: "gatehouse.bundle")
             do {
                 let database = try GatehouseDatabase(path: settings.database)
-                let applier = BundleApplier(database: database, trust: trust, site: settings.site, device: settings.device, now: WallClock.now)
+                // Dated no earlier than the clock floor (contract 7.4), as the daemon dates.
+                let floor = try database.clockFloor()
+                let now: @Sendable () -> Timestamp = { floor.map { max($0, WallClock.now()) } ?? WallClock.now() }
+                let applier = BundleApplier(database: database, trust: trust, site: settings.site, device: settings.device, now: now)
                 let reporter = ProgressReporter(label: "applying")
                 switch try applier.apply(.file(path), origin: .local, progress: reporter.update) {
                 case .applied(let manifest):
-                    logger.info("bundle applied", metadata: ["bundle.version": "\(manifest.version)", "bundle.kind": "\(manifest.kind.rawValue)", "bundle.records": "\(manifest.records)"])
                     print("applied version \(manifest.version) (\(manifest.kind.rawValue), \(manifest.records) records); no daemon is running, so its event waits for the daemon's next start")
+                    if let stale = Self.staleNote(manifest.expires) { print(stale) }
                 case .noop(let manifest):
                     print("no change: version \(manifest.version) is already applied")
+                    if let stale = Self.staleNote(manifest.expires) { print(stale) }
                 }
             } catch let failure as BundleApplyFailure {
                 switch failure {
                 case .refused(let refusal):
-                    logger.warning("bundle refused", metadata: ["bundle.reason": "\(refusal.reason.rawValue)", "bundle.version": "\(refusal.manifest.map { String($0.version) } ?? "unknown")"])
                     throw CLIFailure.refused("refused: \(refusal.reason.rawValue): \(refusal.detail); the cache is unchanged")
                 case .store(let error): throw CLIFailure.environment("\(error)")
                 }
             } catch let error as StoreError {
                 throw CLIFailure.environment("\(error)")
             }
+        }
+
+        /// A plain sentence when the policy in force is stale: its `expires` has passed.
+        static func staleNote(_ expires: Timestamp?) -> String? {
+            guard let expires, expires <= WallClock.now() else { return nil }
+            return "STALE: this policy expired at \(expires.rfc3339); the device keeps deciding with it and has raised alarm.policy_stale. Build and apply a newer bundle."
         }
 
         /// The daemon holds the cache: hand it the file and follow its progress.
@@ -212,6 +230,7 @@ struct BundleCommand: ParsableCommand {
                     let records = if case .integer(let records)? = reply["records"] { records } else { Int64(0) }
                     print("applied version \(version) (\(kind), \(records) records) through the running daemon")
                 }
+                if let stale = (try? GatehouseDatabase(path: settings.database).status().applied?.expires).flatMap(Self.staleNote) { print(stale) }
                 return
             }
             if case .object(let refusal)? = reply["refusal"], case .string(let reason)? = refusal["reason"], case .string(let detail)? = refusal["detail"] {

@@ -9,14 +9,23 @@ struct CheckConfigCommand: ParsableCommand {
         commandName: "check-config",
         abstract: "Check a configuration file and the trust files it names.",
         discussion: """
-            With --reload-plan, also asks the daemon running on FILE's database what a reload
-            (SIGHUP, systemctl reload) of its file would do: each change applies now, needs a
-            restart, or refuses the reload. Exit status 1 when the file has problems or the
+            With --reload-plan, also asks the daemon running on FILE's database what a reload \
+            (SIGHUP, systemctl reload) of its file would do: each change applies now, needs a \
+            restart, or refuses the reload. Exit status 1 when the file has problems or the \
             reload would be refused; 2 when no daemon answers.
             """)
 
-    @Argument(help: "The configuration file.") var file: String
+    @OptionGroup var configOption: ConfigOption
+    @Argument(help: ArgumentHelp("The configuration file, as --config gives it (either one).", valueName: "file")) var positional: String?
     @Flag(help: "Print what reloading the running daemon's file would change.") var reloadPlan = false
+
+    func validate() throws {
+        if let positional, configOption.path != ConfigOption.defaultPath, positional != configOption.path {
+            throw ValidationError("two configuration files: \(positional) and --config \(configOption.path); give one")
+        }
+    }
+
+    var file: String { positional ?? configOption.path }
 
     func run() throws {
         let problems = ConfigFile.problems(file)

@@ -16,7 +16,7 @@ struct CommandCommand: ParsableCommand {
         @Option(help: "One device; absent: every device of the site.") var device: String?
         @Option(help: "open, mode, muster, resync or ping.") var cmd: String
         @Option(help: "An argument as KEY=VALUE (repeatable), e.g. door=gate, mode=lockdown.") var arg: [String] = []
-        @Option(help: "Seconds it stays valid, at most 300.") var ttl: Int64 = 60
+        @Option(help: "How long it stays valid, at most 300s (5m): 60s, 2m.") var validFor: String = "60s"
         @Option(help: "Who ordered it (sub).") var sub: String = "gatehouse-cli"
 
         func run() async throws {
@@ -28,11 +28,16 @@ struct CommandCommand: ParsableCommand {
                     }
                     arguments[String(pair[..<equals])] = JSONArgument(parsing: String(pair[pair.index(after: equals)...]))
                 }
+                guard let lifetime = DurationText.seconds(validFor) else { throw CLIFailure.refused(DurationText.problem("--valid-for", validFor)) }
+                guard lifetime <= 300 else { throw CLIFailure.refused("--valid-for: at most 300s (the contract's limit for a command), got \(validFor)") }
+                if let problem = CommandCheck.problem(command: cmd, arguments: arguments) {
+                    throw CLIFailure.refused("--cmd \(cmd): \(problem.reason.rawValue): \(problem.detail); nothing signed (a device would refuse it)")
+                }
                 do {
                     let key = try SigningKey(contentsOf: sign)
                     print(try await TokenMinter.command(
                         key: key, site: site, device: device, name: cmd, arguments: arguments, issuedAt: WallClock.now(),
-                        lifetimeSeconds: ttl, orderedBy: sub))
+                        lifetimeSeconds: lifetime, orderedBy: sub))
                 } catch {
                     throw CLIFailure.refused("\(error)")
                 }

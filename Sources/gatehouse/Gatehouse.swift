@@ -7,13 +7,29 @@ struct Gatehouse: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatehouse",
         abstract: "Access control for gates, turnstiles and patrol checkpoints.",
-        version: GatehouseVersion.software,
+        discussion: """
+            Exit status: 0 success; 1 refused or invalid input, with the reason on standard \
+            error; 2 the environment failed (no daemon, a file that cannot be read, a full disk); \
+            64 a usage error (an unknown option, a missing argument). `gatehouse --version` \
+            prints the version; `gatehouse version` the libraries' too.
+            """,
         subcommands: [
             RunCommand.self, SimulateCommand.self, EventsCommand.self, InitCommand.self, CheckConfigCommand.self,
             StatusCommand.self, ModeCommand.self, MusterCommand.self, PatrolCommand.self, KeysCommand.self, BundleCommand.self, TokenCommand.self, CommandCommand.self, NFCCommand.self, ScanImageCommand.self, VersionCommand.self,
         ])
 
+    func run() async throws {
+        print(Self.helpMessage())
+    }
+
     static func main() async {
+        // `gatehouse --version` is answered here rather than by the configuration's `version:`,
+        // which ArgumentParser would list in every subcommand's help too (beside `bundle build
+        // --version`); a root flag would take `bundle build --version 7` for itself.
+        if Array(CommandLine.arguments.dropFirst()) == ["--version"] {
+            print(GatehouseVersion.software)
+            return
+        }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .info

@@ -25,7 +25,8 @@ struct ModeCommand: AsyncParsableCommand {
             when the daemon cannot be reached.
             """)
 
-    @Option(help: "The configuration file.") var config: String
+    @OptionGroup var configOption: ConfigOption
+    var config: String { configOption.path }
     @Option(parsing: .upToNextOption, help: "Add these zones to the mode (with normal: end the mode in them); default: the whole site.") var zones: [String] = []
     @Flag(help: "Print the daemon's reply as one JSON object.") var json = false
     @Argument(help: "normal, lockdown or evacuation.") var mode: DeviceMode.Kind

@@ -3,17 +3,26 @@ import GatehouseCore
 import GatehouseDaemon
 import GatehouseStore
 
-/// `gatehouse muster`: who is inside each zone by the device's count. The running daemon
-/// stores the list as an `emergency.muster` event and returns it; when no daemon answers, the
-/// list is read from the database as the daemon left it, and nothing is stored.
+/// `gatehouse muster`: who is inside each zone by the device's count, read from the database
+/// (the daemon may be running). With `--announce`, the running daemon stores the list as an
+/// `emergency.muster` event, which it publishes, and returns it.
 struct MusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "muster",
         abstract: "Print the muster list: who is inside each zone, by the device's count.",
-        discussion: "Exit status: 0 when the list is printed, 2 on an error.")
+        discussion: """
+            Prints the list as the device counts it, from its database; nothing is stored or \
+            published. With --announce, the running daemon stores the list as an \
+            emergency.muster event, which goes to the platform like any other, and prints it.
 
-    @Option(help: "The configuration file.") var config: String
+            Exit status: 0 when the list is printed, 1 when the configuration has problems, 2 \
+            when the database cannot be read or, with --announce, no daemon answers.
+            """)
+
+    @OptionGroup var configOption: ConfigOption
+    var config: String { configOption.path }
     @Flag(help: "Print the list as one JSON object (the muster event's data).") var json = false
+    @Flag(help: "Have the running daemon store and publish the list as an emergency.muster event.") var announce = false
 
     func run() async throws {
         let list: JSONObject
@@ -22,14 +31,12 @@ struct MusterCommand: AsyncParsableCommand {
             settings = try ConfigFile.load(config)
         } catch {
             printError("gatehouse: \(error)")
-            throw ExitCode(2)
+            throw ExitCode(1)
         }
-        let socket = ControlServer.path(forDatabase: settings.database)
-        if let reply = try? ControlClient.muster(socket: socket) {
-            guard case .bool(true)? = reply["ok"], case .array(let events)? = reply["events"], case .object(let event)? = events.first,
-                case .object(let data)? = event["data"]
-            else {
-                printError("gatehouse: \(ControlReply.failure(in: reply))")
+        if announce {
+            let reply = try ControlReply.request(config: config) { socket throws(DaemonError) in try ControlClient.muster(socket: socket) }
+            guard case .array(let events)? = reply["events"], case .object(let event)? = events.first, case .object(let data)? = event["data"] else {
+                printError("gatehouse: the daemon's reply holds no muster list")
                 throw ExitCode(2)
             }
             list = data
@@ -41,10 +48,9 @@ struct MusterCommand: AsyncParsableCommand {
                 list = EventFactory(site: settings.site, device: settings.device)
                     .muster(state, orderedBy: "cli", command: nil, at: time, id: EventID.make(at: time)).data
             } catch {
-                printError("gatehouse: no daemon answers on \(socket), and the database cannot be read: \(error)")
+                printError("gatehouse: the database cannot be read: \(error)")
                 throw ExitCode(2)
             }
-            printError("gatehouse: no daemon answers on \(socket); this is the list as the daemon last stored it")
         }
         print(json ? JSONValue.object(list).serialized : Self.text(list))
     }

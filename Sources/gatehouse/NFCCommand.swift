@@ -45,10 +45,12 @@ struct NFCCommand: AsyncParsableCommand {
             discussion: "Exit status: 0 when a card was read, 1 when none came in time, 2 when the reader cannot be opened or fails.")
 
         @Option(help: "The reader's libnfc connection string, e.g. pn532_uart:/dev/ttyUSB0.") var device: String
-        @Option(help: "How long to wait for a card, in seconds.") var timeout: Int = 30
+        @Option(name: .customLong("timeout"), help: "How long to wait for a card, 1s to 1h: 30s, 5m.") var wait: String = "30s"
+        var timeout: Int { Int(DurationText.seconds(wait) ?? 0) }
 
         func validate() throws {
-            guard (1...3600).contains(timeout) else { throw ValidationError("--timeout must be from 1 to 3600 seconds, got \(timeout)") }
+            guard DurationText.seconds(wait) != nil else { throw ValidationError(DurationText.problem("--timeout", wait)) }
+            guard (1...3600).contains(timeout) else { throw ValidationError("--timeout must be from 1s to 1h, got \(wait)") }
         }
 
         func run() async throws {

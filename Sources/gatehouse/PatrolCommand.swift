@@ -10,7 +10,8 @@ struct PatrolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patrol", abstract: "Show each checkpoint's recent patrol rounds: on time, late or missed, and who visited.")
 
-    @Option(help: "The configuration file.") var config: String
+    @OptionGroup var configOption: ConfigOption
+    var config: String { configOption.path }
     @Option(help: "Rounds to show per checkpoint, newest first (1 to 1000).") var limit = 10
     @Flag(help: "Print one JSON object.") var json = false
 
@@ -76,13 +77,22 @@ struct PatrolCommand: AsyncParsableCommand {
             }
         }
         if case .array(let rounds)? = object["rounds"] {
-            if rounds.isEmpty { lines.append("  no rounds yet") }
+            if rounds.isEmpty {
+                lines.append("  no rounds yet")
+            } else {
+                lines.append("  " + [pad("STARTED", 25), pad("DUE", 25), pad("ROUTE", 14), pad("OUTCOME", 8), "VISITED"].joined())
+            }
             for case .object(let round) in rounds {
                 let outcome = string(round["outcome"]).replacingOccurrences(of: "_", with: " ")
-                let visit = string(round["visited_by"]).isEmpty ? "" : "  \(string(round["visited_by"])) at \(string(round["visited_at"]))"
-                lines.append("  \(string(round["started_at"]))  \(string(round["route"]))  \(outcome.padding(toLength: 7, withPad: " ", startingAt: 0))\(visit)")
+                let visit = string(round["visited_by"]).isEmpty ? "-" : "\(string(round["visited_by"])) at \(string(round["visited_at"]))"
+                lines.append("  " + [pad(string(round["started_at"]), 25), pad(string(round["due_at"]), 25), pad(string(round["route"]), 14), pad(outcome, 8), visit].joined())
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `text` padded to a column `width` wide, with one space at least after it.
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text.padding(toLength: width, withPad: " ", startingAt: 0)
     }
 }

@@ -10,7 +10,8 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run", abstract: "Run the daemon: decide at the readers, open the doors, store the events.",
         discussion: "SIGTERM or SIGINT stops it in order; SIGHUP reloads the configuration. Under systemd it reports READY=1, STATUS=, WATCHDOG=1 and STOPPING=1.")
 
-    @Option(help: "The configuration file.") var config: String
+    @OptionGroup var configOption: ConfigOption
+    var config: String { configOption.path }
 
     func run() async throws {
         try await failing {

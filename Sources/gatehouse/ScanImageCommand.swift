@@ -8,8 +8,8 @@ struct ScanImageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan-image", abstract: "Decode the QR codes in a PNG or PGM image with the readers' decoder and print what they hold.",
         discussion: """
-            Each code's payload is printed on a line of its own; standard error says whether it has
-            the shape of a visitor token (checked against keys only at a reader) or is a static code.
+            Each code's payload is printed on a line of its own; standard error says whether it has \
+            the shape of a visitor token (checked against keys only at a reader) or is a static code. \
             Exit status: 0 when a code is found, 1 when none is, 2 when the file cannot be read.
             """)
 

@@ -9,9 +9,9 @@ struct SimulateCommand: AsyncParsableCommand {
         commandName: "simulate",
         abstract: "Present a badge UID or a scanned code at a reader of the running daemon, or set a simulated input.",
         discussion: """
-            gatehouse simulate --config C --reader R uid HEX
-            gatehouse simulate --config C --reader R code TEXT
-            gatehouse simulate --config C input NAME high|low
+            gatehouse simulate --config C --reader R uid HEX \
+            gatehouse simulate --config C --reader R code TEXT \
+            gatehouse simulate --config C input NAME high|low \
             Exit status: 0 when access is granted (or the input is set), 1 when it is denied, 2 on an error.
             """)
 
@@ -19,7 +19,8 @@ struct SimulateCommand: AsyncParsableCommand {
         case uid, code, input
     }
 
-    @Option(help: "The configuration file.") var config: String
+    @OptionGroup var configOption: ConfigOption
+    var config: String { configOption.path }
     @Option(help: "The reader's id in the configuration (for uid and code).") var reader: String?
     @Flag(help: "Print one JSON object.") var json = false
     @Argument(help: "uid (a badge UID in hex), code (a scanned QR or barcode payload; a visitor token is recognised) or input.") var kind: Kind

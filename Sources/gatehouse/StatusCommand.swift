@@ -8,7 +8,8 @@ import GatehouseStore
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the applied bundle, the cache's records and the outbox.")
 
-    @Option(help: "The configuration file.") var config: String
+    @OptionGroup var configOption: ConfigOption
+    var config: String { configOption.path }
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() async throws {
@@ -35,6 +36,7 @@ struct StatusCommand: AsyncParsableCommand {
             ("bundle_sha256", optionalString(applied?.sha256)),
             ("bundle_applied_at", optionalString(applied?.appliedAt.rfc3339)),
             ("bundle_expires", optionalString(applied?.expires?.rfc3339)),
+            ("bundle_stale", .bool(applied?.expires.map { $0 <= WallClock.now() } ?? false)),
             ("counts", .object(JSONObject(RecordType.allCases.map { ($0.rawValue, .integer(Int64(status.counts[$0] ?? 0))) }))),
             ("outbox_depth", .integer(Int64(status.outboxDepth))),
             ("outbox_total", .integer(Int64(status.outboxTotal))),
@@ -56,7 +58,7 @@ struct StatusCommand: AsyncParsableCommand {
         if let applied = status.applied {
             lines.append("bundle   version \(applied.version) (\(applied.kind.rawValue)), applied \(applied.appliedAt.rfc3339)")
             lines.append("sha256   \(applied.sha256)")
-            lines.append("expires  \(applied.expires?.rfc3339 ?? "never")")
+            lines.append("expires  \(applied.expires?.rfc3339 ?? "never")\(applied.expires.map { $0 <= WallClock.now() ? "  STALE since then: decisions carry the policy_stale flag; apply a newer bundle" : "" } ?? "")")
         } else {
             lines.append("bundle   none applied: every access is refused with no_policy")
         }

@@ -23,7 +23,7 @@ struct TokenCommand: ParsableCommand {
 
         func run() async throws {
             try await failing {
-                guard let lifetime = WallClock.seconds(validFor) else { throw CLIFailure.refused("--valid-for: expected a duration such as 8h, got \"\(validFor)\"") }
+                guard let lifetime = DurationText.seconds(validFor) else { throw CLIFailure.refused(DurationText.problem("--valid-for", validFor)) }
                 var start = WallClock.now()
                 if let notBefore {
                     guard let time = Timestamp(rfc3339: notBefore) else { throw CLIFailure.refused("--not-before: expected an RFC 3339 time, got \"\(notBefore)\"") }

@@ -117,9 +117,68 @@ struct CLITests {
         let token = try site.run(["token", "mint", "--sign", site.directory.file("site/keys/private/invite.jwk"), "--site", "acme", "--invite", "i-1", "--valid-for", "2h", "--png", png])
         #expect(token.status == 0 && token.standardOutput.split(separator: ".").count == 3)
         #expect(FileManager.default.fileExists(atPath: png))
-        let command = try site.run(["command", "mint", "--sign", site.directory.file("site/keys/private/command.jwk"), "--site", "acme", "--device", "gate-01", "--cmd", "open", "--arg", "door=gate", "--ttl", "60"])
+        let command = try site.run(["command", "mint", "--sign", site.directory.file("site/keys/private/command.jwk"), "--site", "acme", "--device", "gate-01", "--cmd", "open", "--arg", "door=gate", "--valid-for", "60s"])
         #expect(command.status == 0 && command.standardOutput.split(separator: ".").count == 3)
-        let tooLong = try site.run(["command", "mint", "--sign", site.directory.file("site/keys/private/command.jwk"), "--site", "acme", "--cmd", "ping", "--ttl", "900"])
-        #expect(tooLong.status == 1 && tooLong.standardError.contains("a command lives 1 to 300 seconds"))
+        let mint = ["command", "mint", "--sign", site.directory.file("site/keys/private/command.jwk"), "--site", "acme"]
+        let tooLong = try site.run(mint + ["--cmd", "ping", "--valid-for", "15m"])
+        #expect(tooLong.status == 1 && tooLong.standardError.contains("at most 300s"))
+        let misspelt = try site.run(mint + ["--cmd", "mode", "--arg", "mode=lockdwn"])
+        #expect(misspelt.status == 1 && misspelt.standardError.contains("bad_args: mode needs mode: normal, lockdown or evacuation"), "\(misspelt.standardError)")
+        #expect(misspelt.standardOutput.isEmpty, "nothing signed")
+        let unknown = try site.run(mint + ["--cmd", "reboot"])
+        #expect(unknown.status == 1 && unknown.standardError.contains("unknown_command"))
+        let stray = try site.run(mint + ["--cmd", "open", "--arg", "door=gate", "--arg", "speed=9"])
+        #expect(stray.status == 1 && stray.standardError.contains("open takes no argument \"speed\""))
+    }
+
+    @Test("every duration is written with its unit: a bare number is refused with an example, on every option that takes one")
+    func durations() throws {
+        let site = try CLIFixture()
+        let bare = try site.run(["token", "mint", "--sign", site.directory.file("site/keys/private/invite.jwk"), "--site", "acme", "--invite", "i-1", "--valid-for", "8"])
+        #expect(bare.status == 1 && bare.standardError.contains("a bare number is refused: write 8s, 8m, 8h or 8d"), "\(bare.standardError)")
+        let command = try site.run(["command", "mint", "--sign", site.directory.file("site/keys/private/command.jwk"), "--site", "acme", "--cmd", "ping", "--valid-for", "60"])
+        #expect(command.status == 1 && command.standardError.contains("a bare number is refused"))
+        let expires = try site.run(["bundle", "build", "--out", site.directory.file("x.bundle"), "--sign", site.bundleKey, "--site", "acme", "--version", "1", "--expires", "30", site.directory.write("in.jsonl", Records.zone("site") + "\n")])
+        #expect(expires.status == 1 && expires.standardError.contains("a bare number is refused"))
+        let events = try site.run(["events", "--config", site.config, "--since", "6"])
+        #expect(events.status == 1 && events.standardError.contains("--after 6"), "\(events.standardError)")
+    }
+
+    @Test("an expired --expires is refused unless allowed; apply and status say plainly that the policy is stale and since when; inspect without --device names the devices a bundle is for")
+    func staleAndInspect() throws {
+        let site = try CLIFixture()
+        let input = site.directory.write("in.jsonl", Records.zone("site") + "\n")
+        let build = ["bundle", "build", "--out", site.directory.file("old.bundle"), "--sign", site.bundleKey, "--site", "acme", "--version", "1", "--expires", "2026-01-01T00:00:00Z"]
+        let refused = try site.run(build + [input])
+        #expect(refused.status == 1 && refused.standardError.contains("has already passed") && refused.standardError.contains("--allow-expired"))
+        #expect(!FileManager.default.fileExists(atPath: site.directory.file("old.bundle")))
+        #expect(try site.run(build + ["--allow-expired", input]).status == 0)
+        let applied = try site.run(["bundle", "apply", site.directory.file("old.bundle"), "--config", site.config])
+        #expect(applied.status == 0 && applied.standardOutput.contains("STALE: this policy expired at 2026-01-01T00:00:00.000Z"), "\(applied.standardOutput)")
+        #expect(!applied.standardError.contains("info") && !applied.standardError.contains("gatehouse.bundle:"), "messages, not log lines")
+        let status = try site.run(["status", "--config", site.config])
+        #expect(status.standardOutput.contains("expires  2026-01-01T00:00:00.000Z  STALE since then"), "\(status.standardOutput)")
+
+        let limited = site.directory.file("limited.bundle")
+        #expect(try site.run(["bundle", "build", "--out", limited, "--sign", site.bundleKey, "--site", "acme", "--version", "2", "--device", "gate-07", "--device", "gate-08", input]).status == 0)
+        let inspected = try site.run(["bundle", "inspect", limited, "--keys", site.bundleKeys])
+        #expect(inspected.status == 0 && inspected.standardOutput.contains("devices   only gate-07, gate-08"), "\(inspected.standardOutput)\(inspected.standardError)")
+        let other = try site.run(["bundle", "inspect", limited, "--keys", site.bundleKeys, "--device", "gate-01"])
+        #expect(other.status == 1 && other.standardError.contains("wrong_device"), "\(other.standardError)")
+    }
+
+    @Test("--config defaults to $GATEHOUSE_CONFIG on every command, check-config takes it too, and a bare gatehouse prints its help")
+    func configDefault() throws {
+        let site = try CLIFixture()
+        let environment = ["GATEHOUSE_CONFIG": site.config]
+        let status = try Subprocess.run(GatehouseBinary.path, ["status"], environment: environment)
+        #expect(status.status == 0 && status.standardOutput.contains("device   acme/gate-01"), "\(status.standardError)")
+        #expect(try Subprocess.run(GatehouseBinary.path, ["check-config"], environment: environment).standardOutput == "ok\n")
+        #expect(try site.run(["check-config", "--config", site.config]).standardOutput == "ok\n")
+        let missing = try site.run(["status", "--config", site.directory.file("nowhere.toml")])
+        #expect(missing.status == 1 && missing.standardError.contains("nowhere.toml"))
+        let bare = try site.run([])
+        #expect(bare.status == 0 && bare.standardOutput.contains("SUBCOMMANDS") && bare.standardOutput.contains("64 a usage error"))
+        #expect(try site.run(["status", "--bogus"]).status == 64)
     }
 }

@@ -23,7 +23,7 @@ struct DaemonFixture {
     init(expires: String? = nil, mqtt: String? = nil, nfc: String? = nil, applyBundle: Bool = true, extraLines: [String] = []) throws {
         site = try CLIFixture(mqtt: mqtt, nfc: nfc)
         guard applyBundle else { return }
-        let bundle = try site.build(version: 1, lines: Self.lines + extraLines, arguments: expires.map { ["--expires", $0] } ?? [])
+        let bundle = try site.build(version: 1, lines: Self.lines + extraLines, arguments: expires.map { ["--expires", $0, "--allow-expired"] } ?? [])
         let applied = try site.run(["bundle", "apply", bundle, "--config", site.config])
         precondition(applied.status == 0, "apply failed: \(applied.standardError)")
     }

@@ -75,7 +75,7 @@ struct DaemonTests {
         #expect(status["last_seq"] as? Int == events.count && status["mode"] as? String == "normal")
         #expect((status["inside"] as? [String: Any])?["site"] as? Int == 1)
 
-        let table = try fixture.site.run(["events", "--config", fixture.config, "--since", "6"])
+        let table = try fixture.site.run(["events", "--config", fixture.config, "--after", "6"])
         #expect(table.status == 0 && table.standardOutput.contains("visitor.checked_out") && !table.standardOutput.contains("system.started"))
     }
 

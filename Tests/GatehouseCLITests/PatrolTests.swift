@@ -13,6 +13,7 @@ struct PatrolTests {
     static let lines = [
         Records.person("gus", roles: ["guard"]), Records.badge("c-gus", person: "gus", uid: gus),
         #"{"op":"put","type":"checkpoint","id":"north","name":"North fence"}"#,
+        #"{"op":"put","type":"checkpoint","id":"south","name":"South gate (another device's)"}"#,
         #"{"op":"put","type":"route","id":"tour","checkpoints":["north","south"],"every_s":3,"grace_s":1}"#,
         #"{"op":"put","type":"route","id":"fast","checkpoints":["north"],"every_s":2,"grace_s":1}"#,
     ]
