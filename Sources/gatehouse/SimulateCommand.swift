@@ -9,9 +9,10 @@ struct SimulateCommand: AsyncParsableCommand {
         commandName: "simulate",
         abstract: "Present a badge UID or a scanned code at a reader of the running daemon, or set a simulated input.",
         discussion: """
-            gatehouse simulate --config C --reader R uid HEX \
-            gatehouse simulate --config C --reader R code TEXT \
-            gatehouse simulate --config C input NAME high|low \
+            gatehouse simulate --config C --reader R uid HEX
+            gatehouse simulate --config C --reader R code TEXT
+            gatehouse simulate --config C input NAME high|low
+
             Exit status: 0 when access is granted (or the input is set), 1 when it is denied, 2 on an error.
             """)
 
@@ -45,10 +46,16 @@ struct SimulateCommand: AsyncParsableCommand {
             printError("gatehouse: \(argumentProblem)")
             throw ExitCode(2)
         }
-        let reply = try ControlReply.request(config: config) { socket throws(DaemonError) in
-            kind == .input
-                ? try ControlClient.setInput(value, high: level == "high", socket: socket)
-                : try ControlClient.present(reader: reader ?? "", format: kind.rawValue, value: value, socket: socket)
+        let reply: JSONObject
+        do {
+            reply = try ControlReply.request(config: config) { socket throws(DaemonError) in
+                kind == .input
+                    ? try ControlClient.setInput(value, high: level == "high", socket: socket)
+                    : try ControlClient.present(reader: reader ?? "", format: kind.rawValue, value: value, socket: socket)
+            }
+        } catch let exit as ExitCode where exit == ExitCode(1) {
+            // 1 means denied here: every error, a refused request included, is 2.
+            throw ExitCode(2)
         }
         let result = JSONObject(reply.members.filter { $0.key != "ok" })
         if kind == .input {
