@@ -92,7 +92,9 @@ struct EventsCommand: AsyncParsableCommand {
             case .string(let value)?: return "\(key)=\(value)"
             case .integer(let value)?: return "\(key)=\(value)"
             case .array(let items)?:
-                return "\(key)=" + items.compactMap { if case .string(let item) = $0 { item } else { nil } }.joined(separator: ",")
+                // Lists of ids only (a mode's zones); the muster list's zones are objects.
+                let ids = items.compactMap { if case .string(let item) = $0 { item } else { nil } }
+                return ids.count == items.count && !ids.isEmpty ? "\(key)=" + ids.joined(separator: ",") : nil
             case .null? where key == "zones" && data["mode"] != nil && data["mode"] != .string("normal"):
                 return "zones=all"
             default: return nil
