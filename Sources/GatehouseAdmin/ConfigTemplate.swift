@@ -1,8 +1,9 @@
 /// The commented configuration `gatehouse init` writes; config/gatehouse.toml is this text for
 /// the example site (a test keeps the two equal).
 public enum ConfigTemplate {
-    /// The configuration text for a site and device, with paths relative to the file.
-    public static func render(site: String, device: String, mqttURL: String? = nil, nfcConnection: String? = nil) -> String {
+    /// The configuration text for a site and device, with paths relative to the file (the
+    /// database in `state/`), or `database` where the packaged layout keeps it.
+    public static func render(site: String, device: String, mqttURL: String? = nil, nfcConnection: String? = nil, database: String = "state/gatehouse.sqlite") -> String {
         let mqtt = mqttURL.map { url in
             """
             [mqtt]
@@ -52,7 +53,7 @@ public enum ConfigTemplate {
             device = "\(device)"
 
             # The SQLite database: policy cache, runtime state and the event outbox.
-            database = "state/gatehouse.sqlite"
+            database = "\(database)"
 
             # The three trust sets of the wire contract: JWKS files of Ed25519 public keys.
             # A key trusted for one purpose is never trusted for another.

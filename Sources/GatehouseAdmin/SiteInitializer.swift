@@ -20,6 +20,13 @@ public struct SiteInitializer {
 
     /// Writes the directory; refuses to overwrite any file that exists. Returns the paths written.
     public func write(to directory: String) throws(AdminError) -> [String] {
+        try validate()
+        let config = ConfigTemplate.render(site: site, device: device, mqttURL: mqttURL, nfcConnection: nfcConnection)
+        return try writeChecked(configPath: directory + "/" + Self.configFile, config: config, directory: directory)
+    }
+
+    /// The site, device and broker URL, checked.
+    func validate() throws(AdminError) {
         guard Identifier.isValid(site) else { throw AdminError(.input, "--site: \"\(site)\" is not an id (1 to 64 characters from [A-Za-z0-9._:-])") }
         guard Identifier.isValid(device), device != "all" else {
             throw AdminError(.input, "--device: \"\(device)\" is not a device id (an id other than \"all\")")
@@ -27,8 +34,10 @@ public struct SiteInitializer {
         if let mqttURL, MQTTConfig.parseURL(mqttURL) == nil {
             throw AdminError(.input, "--mqtt: expected mqtt://HOST:PORT or mqtts://HOST:PORT, got \"\(mqttURL)\"")
         }
-        let config = ConfigTemplate.render(site: site, device: device, mqttURL: mqttURL, nfcConnection: nfcConnection)
-        let configPath = directory + "/" + Self.configFile
+    }
+
+    /// Writes the directory once the request is checked.
+    private func writeChecked(configPath: String, config: String, directory: String) throws(AdminError) -> [String] {
         guard !FileManager.default.fileExists(atPath: configPath) else {
             throw AdminError(.exists, "\(configPath): exists already; refusing to overwrite it")
         }

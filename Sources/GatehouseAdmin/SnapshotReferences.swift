@@ -10,7 +10,9 @@ struct SnapshotReferences {
         var place: String
         var record: String
         var field: String
-        var type: RecordType
+        /// The types the id may be of: a visitor's approvals, trainings and permits are kept
+        /// under the invite's id (docs/decisions.md, the access checks).
+        var types: [RecordType]
         var id: String
     }
 
@@ -21,9 +23,10 @@ struct SnapshotReferences {
     mutating func note(_ record: PolicyRecord, at place: String) {
         defined[record.type, default: []].insert(record.id)
         let name = "\(record.type.rawValue) \"\(record.id)\""
-        func refer(_ field: String, _ type: RecordType, _ ids: [String]) {
-            references += ids.map { Reference(place: place, record: name, field: field, type: type, id: $0) }
+        func refer(_ field: String, _ types: RecordType..., ids: [String]) {
+            references += ids.map { Reference(place: place, record: name, field: field, types: types, id: $0) }
         }
+        func refer(_ field: String, _ type: RecordType, _ ids: [String]) { refer(field, type, ids: ids) }
         switch record {
         case .credential(let credential):
             refer("person", .person, [credential.person])
@@ -34,12 +37,12 @@ struct SnapshotReferences {
             refer("zones", .zone, grant.zones)
             refer("schedule", .schedule, grant.schedule.map { [$0] } ?? [])
         case .approval(let approval):
-            refer("person", .person, [approval.person])
+            refer("person", .person, .invite, ids: [approval.person])
             refer("zone", .zone, [approval.zone])
         case .training(let training):
-            refer("person", .person, [training.person])
+            refer("person", .person, .invite, ids: [training.person])
         case .permit(let permit):
-            refer("persons", .person, permit.persons)
+            refer("persons", .person, .invite, ids: permit.persons)
             refer("zone", .zone, [permit.zone])
         case .invite(let invite):
             refer("host", .person, [invite.host])
@@ -55,10 +58,11 @@ struct SnapshotReferences {
     /// One problem per reference to an id no input defines, at the referring record's place.
     func problems() -> [String] {
         references.compactMap { reference in
-            guard !(defined[reference.type]?.contains(reference.id) ?? false) else { return nil }
-            let known = (defined[reference.type] ?? []).sorted()
-            let hint = known.isEmpty ? "no input defines any \(reference.type.rawValue)" : "known: \(Self.list(known))"
-            return "\(reference.place): \(reference.record): \(reference.field) names \(reference.type.rawValue) \"\(reference.id)\", which no input defines (\(hint))"
+            guard !reference.types.contains(where: { defined[$0]?.contains(reference.id) ?? false }) else { return nil }
+            let type = reference.types.map(\.rawValue).joined(separator: " or ")
+            let known = reference.types.flatMap { (defined[$0] ?? []).sorted() }
+            let hint = known.isEmpty ? "no input defines any \(type)" : "known: \(Self.list(known))"
+            return "\(reference.place): \(reference.record): \(reference.field) names \(type) \"\(reference.id)\", which no input defines (\(hint))"
         }
     }
 

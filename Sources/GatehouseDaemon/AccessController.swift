@@ -188,6 +188,8 @@ public final class AccessController: @unchecked Sendable {
             return .failure(DaemonError(.request, "no door \"\(id)\" in the configuration"))
         case .refused(let why):
             return .failure(DaemonError(.request, why))
+        case .failed(let why):
+            return .failure(DaemonError(.store, why))
         default:
             guard !handled.storeFailed else { return .failure(DaemonError(.store, "the events could not be stored")) }
             return .success(.carriedOut(handled.stored))

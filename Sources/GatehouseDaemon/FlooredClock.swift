@@ -10,9 +10,10 @@ final class FlooredClock: Sendable {
     private let source: DaemonClock
     private let floor: Mutex<ClockFloor>
 
-    init(_ source: DaemonClock, skewSeconds: Int, startingAt known: Timestamp?) {
+    /// `episode`: the floor of a suspect-clock episode the store has open.
+    init(_ source: DaemonClock, skewSeconds: Int, startingAt known: Timestamp?, episode: Timestamp?) {
         self.source = source
-        var floor = ClockFloor(skewSeconds: skewSeconds)
+        var floor = ClockFloor(skewSeconds: skewSeconds, episode: episode)
         if let known { floor.raise(to: known) }
         self.floor = Mutex(floor)
     }

@@ -77,7 +77,9 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     let clock: DaemonClock
     do {
         // No event dated, and no decision taken, before what the store knows (contract 7.4).
-        floored = FlooredClock(dependencies.clock, skewSeconds: config.policy.clockSkewSeconds, startingAt: try database.clockFloor())
+        floored = FlooredClock(
+            dependencies.clock, skewSeconds: config.policy.clockSkewSeconds, startingAt: try database.clockFloor(),
+            episode: try eventLog.runtimeState().clockSuspectFloor)
         clock = floored.clock
         // A bundle applied but not reported (a crash between a delta's commit and its event),
         // reported before the first decision; files a crash or a swap left, removed.
@@ -124,7 +126,7 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
         config, factory: dependencies.readers ?? DaemonDependencies.deviceReaders(), controller: controller, eventLog: eventLog, logger: logger,
         now: clock.wall)
     let storage = StorageKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: clock.wall)
-    var services: [any Service] = [MaintenanceService(checkpointer: checkpointer, keeper: keeper, storage: storage, eventLog: eventLog, logger: logger), BundleService(worker: bundles)]
+    var services: [any Service] = [MaintenanceService(checkpointer: checkpointer, keeper: keeper, storage: storage, eventLog: eventLog, now: clock.wall, logger: logger), BundleService(worker: bundles)]
     if let link { services.append(LinkService(link: link)) }
     services += [
         GPIOService(gpio: gpio, controller: controller),

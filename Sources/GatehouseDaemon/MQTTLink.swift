@@ -77,7 +77,7 @@ final class MQTTLink: @unchecked Sendable {
         options.maximumReconnectDelaySeconds = mqtt.reconnectMaximumSeconds
         let status = controller.status
         options.will = .init(
-            topic: topics.status, payload: Array(LinkMessage.status(online: false, at: clock.wall(), software: software, bundle: status.bundle, mode: status.mode).utf8),
+            topic: topics.status, payload: Array(LinkMessage.status(online: false, at: clock.wall(), software: software, bundle: status.bundle, mode: status.mode, clockSuspect: status.clockSuspect).utf8),
             retain: true)
         let inputs = inputs
         do {

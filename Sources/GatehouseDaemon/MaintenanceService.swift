@@ -7,16 +7,18 @@ import ServiceLifecycle
 
 /// Housekeeping on a thread of its own, so that the access thread's commits never pay for it:
 /// a WAL checkpoint and a reading of the free space once a second (a last checkpoint at
-/// shutdown), and the outbox's upkeep every ten.
+/// shutdown), the outbox's upkeep every ten, and the time seen kept every sixty (for the clock
+/// floor of a device whose outbox the keeper has emptied).
 struct MaintenanceService: Service {
     let checkpointer: WALCheckpointer
     let keeper: OutboxKeeper
     let storage: StorageKeeper
     let eventLog: EventLog
+    let now: @Sendable () -> Timestamp
     let logger: Logger
 
     func run() async throws {
-        let thread = DedicatedThread(name: "gatehouse.maintenance") { [checkpointer, keeper, storage, eventLog, logger] stop in
+        let thread = DedicatedThread(name: "gatehouse.maintenance") { [checkpointer, keeper, storage, eventLog, now, logger] stop in
             var failing = false
             var second = 0
             var going = true
@@ -26,6 +28,7 @@ struct MaintenanceService: Service {
                 going = stop.pause(milliseconds: 1000)
                 second += 1
                 if second % 10 == 0 { keeper.run() }
+                if second % 60 == 0 { try? eventLog.noteTimeSeen(now()) }
                 storage.run()
                 do throws(StoreError) {
                     try checkpointer.checkpoint(quiet: eventLog.quietMilliseconds >= 250)
@@ -36,6 +39,7 @@ struct MaintenanceService: Service {
                     failing = true
                 }
             } while going
+            try? eventLog.noteTimeSeen(now())
         }
         try? await gracefulShutdown()
         await thread.stopAndJoin()

@@ -32,6 +32,14 @@ public final class EventLog: Sendable {
 
     /// Stores `events` and applies `effects`, all or nothing. Returns the events as stored.
     @discardableResult
+    /// Keeps `time`, read from the floored clock, as the last time the daemon saw. It goes back
+    /// only when an episode of a suspect clock ends, and then it must.
+    public func noteTimeSeen(_ time: Timestamp) throws(StoreError) {
+        try database.write { db in
+            try db.execute(sql: "UPDATE device_state SET clock_seen = ? WHERE id = 1", arguments: [time.millisecondsSinceEpoch])
+        }
+    }
+
     public func commit(_ events: [PendingEvent], effects: [RuntimeEffect] = []) throws(StoreError) -> [StoredEvent] {
         try commit(events, effects: effects) { _ in }
     }

@@ -148,6 +148,11 @@ extension GatehouseDatabase {
             // that one episode raises one alarm across restarts; NULL while the clock is trusted.
             try db.execute(sql: "ALTER TABLE device_state ADD COLUMN clock_suspect_floor INTEGER")
         }
+        migrator.registerMigration("2026-12-02-clock-seen") { db in
+            // The last time the daemon saw, kept every minute: part of the clock floor when
+            // the outbox has been pruned empty.
+            try db.execute(sql: "ALTER TABLE device_state ADD COLUMN clock_seen INTEGER")
+        }
         return migrator
     }
 

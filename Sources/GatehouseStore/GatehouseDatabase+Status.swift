@@ -18,7 +18,7 @@ extension GatehouseDatabase {
                 lastSeq: (device?["next_seq"] as Int64? ?? 1) - 1,
                 mode: DeviceMode(DeviceMode.Kind(rawValue: device?["mode"] ?? "normal") ?? .normal, zones: Self.zones(device?["mode_zones"])),
                 headcount: Dictionary(uniqueKeysWithValues: headcount),
-                clockFloor: Self.later(try Self.newestEventTime(db), applied?.issuedAt),
+                clockFloor: Self.later(Self.later(try Self.newestEventTime(db), try Self.timeSeen(db)), applied?.issuedAt),
                 clockSuspectFloor: (device?["clock_suspect_floor"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)))
         }
     }
@@ -27,7 +27,11 @@ extension GatehouseDatabase {
     /// time and the applied bundle's `iat`; nil with neither.
     public func clockFloor() throws(StoreError) -> Timestamp? {
         let issued = try openPolicy()?.appliedBundle()?.issuedAt
-        return Self.later(try read { db in try Self.newestEventTime(db) }, issued)
+        return Self.later(try read { db in Self.later(try Self.newestEventTime(db), try Self.timeSeen(db)) }, issued)
+    }
+
+    static func timeSeen(_ db: Database) throws -> Timestamp? {
+        try (Int64.fetchOne(db, sql: "SELECT clock_seen FROM device_state WHERE id = 1")).map(Timestamp.init(millisecondsSinceEpoch:))
     }
 
     static func newestEventTime(_ db: Database) throws -> Timestamp? {

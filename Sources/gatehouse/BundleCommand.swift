@@ -206,7 +206,7 @@ struct BundleCommand: ParsableCommand {
         /// A plain sentence when the policy in force is stale: its `expires` has passed.
         static func staleNote(_ expires: Timestamp?) -> String? {
             guard let expires, expires <= WallClock.now() else { return nil }
-            return "STALE: this policy expired at \(expires.rfc3339); the device keeps deciding with it and has raised alarm.policy_stale. Build and apply a newer bundle."
+            return "STALE: this policy expired at \(expires.rfc3339); each door decides as its stale_policy says (deny, or use the cache and flag it), and the device raises alarm.policy_stale. Build and apply a newer bundle."
         }
 
         /// The daemon holds the cache: hand it the file and follow its progress.

@@ -3,9 +3,9 @@ import GatehouseCore
 import GatehouseDaemon
 
 /// One request to the running daemon's control socket from a CLI command. A configuration with
-/// problems, or a request the daemon refuses (an unknown zone, reader or input), is printed and
-/// exits 1; no daemon, a socket the user may not use, or a failure, exits 2 (README, "Exit
-/// status").
+/// problems, or a request the daemon refuses as bad input (an unknown zone), is printed and
+/// exits 1; no daemon, a socket or a request the user may not use, or a failure, exits 2
+/// (README, "Exit status").
 enum ControlReply {
     static func request(config: String, _ send: (String) throws(DaemonError) -> JSONObject) throws -> JSONObject {
         let settings: GatehouseConfig
@@ -29,12 +29,12 @@ enum ControlReply {
         return reply
     }
 
-    /// Whether the daemon refused the request itself (bad input, or a user who may not ask),
-    /// rather than failing to carry it out.
+    /// Whether the daemon refused the request itself as bad input (`daemon.request`), rather
+    /// than failing to carry it out or refusing the user (`daemon.permission`: the environment's,
+    /// like a socket the user may not open).
     static func refusedByDaemon(_ reply: JSONObject) -> Bool {
         guard case .object(let failure)? = reply["error"], case .string(let code)? = failure["code"] else { return false }
-        let refusals: [ErrorCode<DaemonErrors>] = [.request, .permission]
-        return refusals.map(\.description).contains(code)
+        return code == ErrorCode<DaemonErrors>.request.description
     }
 
     /// Why the daemon refused: its error's message.

@@ -20,9 +20,12 @@ struct ModeCommand: AsyncParsableCommand {
             force, and the reply says which it ended. Every zone must be one of the cache's \
             zones; an unknown one is refused with the list.
 
+            A lockdown never ends an evacuation: end it first with normal.
+
             Allowed to root and to the members of control.group only. Exit status: 0 when the \
-            mode is set (or already was), 1 when the daemon refuses it, 2 on a usage error or \
-            when the daemon cannot be reached.
+            mode is set (or already was), 1 when the daemon refuses it (an unknown zone, a \
+            lockdown during an evacuation), 2 when the daemon cannot be reached or you may not \
+            change the mode, 64 on a usage error.
             """)
 
     @OptionGroup var configOption: ConfigOption

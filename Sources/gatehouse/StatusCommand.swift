@@ -58,7 +58,7 @@ struct StatusCommand: AsyncParsableCommand {
         if let applied = status.applied {
             lines.append("bundle   version \(applied.version) (\(applied.kind.rawValue)), applied \(applied.appliedAt.rfc3339)")
             lines.append("sha256   \(applied.sha256)")
-            lines.append("expires  \(applied.expires?.rfc3339 ?? "never")\(applied.expires.map { $0 <= WallClock.now() ? "  STALE since then: decisions carry the policy_stale flag; apply a newer bundle" : "" } ?? "")")
+            lines.append("expires  \(applied.expires?.rfc3339 ?? "never")\(applied.expires.map { $0 <= WallClock.now() ? "  STALE since then: each door decides as its stale_policy says (deny, or use the cache and flag it); apply a newer bundle" : "" } ?? "")")
         } else {
             lines.append("bundle   none applied: every access is refused with no_policy")
         }

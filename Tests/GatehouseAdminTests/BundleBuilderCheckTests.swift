@@ -41,6 +41,17 @@ struct BundleBuilderCheckTests {
         #expect(message.contains(#"\#(policy):4: route "night": checkpoints names checkpoint "north""#))
         #expect(message.contains(#"\#(policy):5: invite "inv-1": host names person "nobody""#))
 
+        // A visitor's training is kept under the invite's id; a person's under the person's.
+        let visitor = directory.write("visitor.jsonl", [
+            Records.zone("lab"), Records.person("host-1"),
+            #"{"op":"put","type":"invite","id":"inv-7","kind":"contractor","host":"host-1","zones":["lab"],"valid_from":"2026-01-01T00:00:00Z","valid_until":"2099-01-01T00:00:00Z","nda_signed":true,"max_entries":1,"status":"invited"}"#,
+            #"{"op":"put","type":"training","id":"t-1","person":"inv-7","module":"h2s","valid_until":"2099-01-01T00:00:00Z"}"#,
+            #"{"op":"put","type":"training","id":"t-2","person":"ghost","module":"h2s","valid_until":"2099-01-01T00:00:00Z"}"#,
+        ].joined(separator: "\n") + "\n")
+        let trainings = await refusal(BundleBuildRequest(site: "acme", version: 1, inputs: [visitor]))
+        #expect(!trainings.contains("training \"t-1\""), "an invite's training passes: \(trainings)")
+        #expect(trainings.contains(#"training "t-2": person names person or invite "ghost", which no input defines (known: host-1, inv-7)"#), "\(trainings)")
+
         // A delta may name records of its base, which the builder does not see.
         let delta = directory.write("delta.jsonl", Records.grant("g-2", person: "emp-1", zones: ["lab"]) + "\n")
         let built = try await BundleBuilder(request: BundleBuildRequest(site: "acme", version: 2, kind: .delta, base: 1, inputs: [delta]), key: keys.key)

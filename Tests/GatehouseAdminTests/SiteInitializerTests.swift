@@ -55,3 +55,45 @@ struct SiteInitializerTests {
         #expect(throws: QRError.self) { try PNGFile.read(directory.file("missing.png")) }
     }
 }
+
+@Suite("init --system: the packaged layout")
+struct SystemLayoutTests {
+    let root = TemporaryDirectory("gatehouse-system")
+
+    func mode(_ path: String) throws -> Int {
+        try (FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1
+    }
+
+    func owner(_ path: String) throws -> (String, String) {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return (attributes[.ownerAccountName] as? String ?? "", attributes[.groupOwnerAccountName] as? String ?? "")
+    }
+
+    @Test("config and public keys root-owned for the service group, the state directory the service user's, private keys off the box, a configured box never overwritten")
+    func layout() throws {
+        let keys = root.file("usb-stick")
+        let layout = SystemLayout(initializer: SiteInitializer(site: "acme", device: "gate-01"), trust: .generate(privateKeys: keys), root: root.path, user: "nobody", group: "nogroup")
+        try FileManager.default.createDirectory(atPath: root.file("etc/gatehouse"), withIntermediateDirectories: true)
+        try (SystemLayout.unconfiguredMarker + "\n").write(toFile: root.file("etc/gatehouse/gatehouse.toml"), atomically: true, encoding: .utf8)
+        let written = try layout.write()
+        #expect(written.contains(root.file("etc/gatehouse/gatehouse.toml")), "the package's unconfigured file is replaced")
+        let config = try String(contentsOfFile: root.file("etc/gatehouse/gatehouse.toml"), encoding: .utf8)
+        #expect(config.contains(#"database = "/var/lib/gatehouse/gatehouse.sqlite""#))
+        #expect(try mode(root.file("etc/gatehouse/gatehouse.toml")) == 0o640 && owner(root.file("etc/gatehouse/gatehouse.toml")) == ("root", "nogroup"))
+        #expect(try mode(root.file("etc/gatehouse/keys/bundle.jwks")) == 0o640)
+        #expect(try mode(root.file("var/lib/gatehouse")) == 0o750 && owner(root.file("var/lib/gatehouse")) == ("nobody", "nogroup"))
+        #expect(try mode(keys + "/bundle.jwk") == 0o600)
+        #expect(!FileManager.default.fileExists(atPath: root.file("etc/gatehouse/keys/private")), "no private key on the box")
+        do {
+            _ = try layout.write()
+            Issue.record("overwrote a configured box")
+        } catch {
+            #expect(error.code == .exists && error.message.contains("configured already"))
+        }
+
+        // Another device of the site: the same public keys, copied.
+        let second = TemporaryDirectory("gatehouse-system-2")
+        _ = try SystemLayout(initializer: SiteInitializer(site: "acme", device: "gate-02"), trust: .copy(from: root.file("etc/gatehouse/keys")), root: second.path, user: "nobody", group: "nogroup").write()
+        #expect(FileManager.default.contents(atPath: second.file("etc/gatehouse/keys/command.jwks")) == FileManager.default.contents(atPath: root.file("etc/gatehouse/keys/command.jwks")))
+    }
+}

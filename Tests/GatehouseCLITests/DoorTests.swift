@@ -95,6 +95,10 @@ struct DoorTests {
         #expect(try doors.base.site.run(["mode", "--config", doors.config, "sideways"]).status == 64)
         #expect(try doors.base.site.run(["mode", "--config", doors.config, "normal", "--zones", "no zone"]).status == 1)
 
+        // Someone outside the socket's group is told it is a permission problem, not "no daemon".
+        let outsider = try Subprocess.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=1", "--clear-groups", GatehouseBinary.path, "mode", "--config", doors.config, "normal"])
+        #expect(outsider.status == 2 && outsider.standardError.contains("permission denied") && outsider.standardError.contains("control.group"), "\(outsider.standardError)")
+
         // The socket file belongs to the group; the daemon's own check refuses the others.
         let attributes = try FileManager.default.attributesOfItem(atPath: daemon.socket)
         #expect((attributes[.groupOwnerAccountName] as? String) == "nogroup")
@@ -156,5 +160,23 @@ struct DoorTests {
         #expect(try mode("lockdown").status == 0)
         let partial = try mode("normal", "--zones", "plant")
         #expect(partial.status == 1 && partial.standardError.contains("covers every zone"), "a site-wide lockdown has no zones to end")
+        #expect(try mode("normal").status == 0)
+        #expect(try mode("evacuation", "--zones", "plant").status == 0)
+        let lockdown = try mode("lockdown", "--zones", "site")
+        #expect(lockdown.status == 1 && lockdown.standardError.contains("end it first with `normal`"), "a lockdown never ends an evacuation")
+
+        // The events command's filters, on what this test stored.
+        func listed(_ arguments: String...) throws -> [Substring] {
+            try doors.base.site.run(["events", "--config", doors.config] + arguments).standardOutput.split(separator: "\n").dropFirst().map { $0 }
+        }
+        let changes = try listed("--type", "emergency.mode_changed", "--since", "1h")
+        #expect(changes.count == 7 && changes.allSatisfy { $0.contains("emergency.mode_changed") }, "\(changes)")
+        let last = try listed("--type", "emergency.mode_changed", "--limit", "1")
+        #expect(last.count == 1 && last[0].contains("mode=evacuation zones=plant previous=normal"), "\(last)")
+        #expect(try listed("--type", "emergency", "--limit", "2").count == 2)
+        #expect(try listed("--since", "2099-01-01T00:00:00Z").isEmpty)
+        #expect(try listed("--since", "2020-01-01T00:00:00Z", "--type", "system.started").count == 1)
+        let bad = try doors.base.site.run(["events", "--config", doors.config, "--type", "alarm.nothing"])
+        #expect(bad.status == 1 && bad.standardError.contains("the families: access, alarm"))
     }
 }

@@ -32,17 +32,24 @@ extension AccessMachine {
     mutating func requestMode(
         _ request: ModeRequest, by origin: String, command: String?, at moment: Moment, policy: some PolicyView, into step: inout AccessStep
     ) -> AccessStep.Reply {
+        // The platform's evacuations are taken as named (ModeRequest).
+        let lenient = command != nil
         var known: [String] = []
         if request.zones != nil {
             do {
                 known = try policy.zoneIDs()
+            } catch where !(lenient && request.kind == .evacuation) {
+                step.note(.error, "mode change not carried out: the cache's zones cannot be read", ["device.mode.origin": origin, "error": "\(error)"])
+                return .failed("the cache's zones cannot be read: \(error)")
             } catch {
-                step.note(.error, "mode change refused: the cache's zones cannot be read", ["device.mode.origin": origin, "error": "\(error)"])
-                return .refused("the cache's zones cannot be read: \(error)")
+                step.note(.error, "the cache's zones cannot be read; evacuating the zones as named", ["device.mode.origin": origin, "error": "\(error)"])
             }
         }
-        switch request.outcome(from: state.mode, known: known) {
+        switch request.outcome(from: state.mode, known: known, lenient: lenient) {
         case .change(let mode):
+            if let unknown = request.zones?.filter({ !known.contains($0) && !(state.mode.zones ?? []).contains($0) }), !unknown.isEmpty {
+                step.note(.warning, "evacuating zones the cache does not hold", ["device.mode.origin": origin, "device.mode.zones": unknown.joined(separator: ",")])
+            }
             return changeMode(to: mode, by: origin, command: command, at: moment, into: &step) ? .carriedOut : .unchanged
         case .unchanged:
             return .unchanged

@@ -24,8 +24,10 @@ public struct AccessStep: Sendable {
         case unknownReader(String)
         /// The configuration has no such door.
         case unknownDoor(String)
-        /// The request cannot be carried out, with why (a mode for a zone the cache does not know).
+        /// The request is refused, with why (a mode for a zone the cache does not know).
         case refused(String)
+        /// The request could not be carried out, with why (the cache cannot be read).
+        case failed(String)
     }
 
     public var outputs: [Output] = []

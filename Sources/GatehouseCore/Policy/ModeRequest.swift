@@ -7,9 +7,13 @@
 ///   a site-wide mode has no zones to end and is refused: end it with `normal` alone;
 /// - another mode with zones replaces the mode in force, which the reply and the event say
 ///   (`previous`): an evacuation must never wait on a lockdown;
-/// - without zones, the mode is set for the whole site, whatever was in force.
+/// - without zones, the mode is set for the whole site, whatever was in force;
+/// - but a lockdown never ends an evacuation (it would lock the fail-safe doors people are
+///   leaving by): while one is in force, a lockdown is refused until `normal` ends it.
 ///
-/// Every zone named must be one of the cache's zones.
+/// Every zone named must be one of the cache's zones or of the mode in force. An evacuation
+/// asked for by the platform (`lenient`) is never refused for a zone the cache lacks (a delta
+/// not yet arrived, a bundle for other devices): the zones are taken as named.
 public struct ModeRequest: Sendable, Equatable {
     public enum Outcome: Sendable, Equatable {
         /// The mode to change to.
@@ -29,15 +33,20 @@ public struct ModeRequest: Sendable, Equatable {
         self.zones = zones.map(Self.unique)
     }
 
-    /// What the request does to `current`, with `known` the cache's zone ids.
-    public func outcome(from current: DeviceMode, known: [String]) -> Outcome {
+    /// What the request does to `current`, with `known` the cache's zone ids; `lenient` for
+    /// the platform's evacuations.
+    public func outcome(from current: DeviceMode, known cached: [String], lenient: Bool = false) -> Outcome {
+        if kind == .lockdown && current.kind == .evacuation {
+            return .refused("an evacuation is in force (\(current.zones.map { $0.joined(separator: ", ") } ?? "every zone")): a lockdown would lock the doors people are leaving by; end it first with `normal`")
+        }
         guard let zones else {
             let wanted = DeviceMode(kind)
             return wanted == current ? .unchanged : .change(wanted)
         }
         guard !zones.isEmpty else { return .refused("no zones named") }
+        let known = cached + (current.zones ?? []).filter { !cached.contains($0) }
         let unknown = zones.filter { !known.contains($0) }
-        guard unknown.isEmpty else {
+        guard unknown.isEmpty || (lenient && kind == .evacuation) else {
             let list = known.isEmpty ? "none (no bundle applied)" : known.sorted().joined(separator: ", ")
             return .refused("unknown zone\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")); the cache's zones: \(list)")
         }

@@ -34,4 +34,18 @@ struct ModeRequestTests {
         #expect(ModeRequest(.evacuation, zones: ["lab"]).outcome(from: DeviceMode(.lockdown, zones: ["plant"]), known: known) == .change(DeviceMode(.evacuation, zones: ["lab"])), "another mode replaces, and says so")
         #expect(ModeRequest(.normal).outcome(from: .normal, known: []) == .unchanged)
     }
+
+    @Test("a lockdown never ends an evacuation; the platform's evacuation is taken as named even for a zone the cache lacks; zones in force count as known")
+    func safety() {
+        guard case .refused(let why) = ModeRequest(.lockdown, zones: ["lab"]).outcome(from: DeviceMode(.evacuation), known: known) else {
+            Issue.record("a zoned lockdown ended a site-wide evacuation")
+            return
+        }
+        #expect(why.contains("end it first with `normal`"))
+        if case .change = ModeRequest(.lockdown).outcome(from: DeviceMode(.evacuation, zones: ["plant"]), known: known) { Issue.record("a lockdown ended an evacuation") }
+        #expect(ModeRequest(.evacuation, zones: ["lab", "warehouse"]).outcome(from: .normal, known: known, lenient: true) == .change(DeviceMode(.evacuation, zones: ["lab", "warehouse"])))
+        #expect(ModeRequest(.evacuation, zones: ["warehouse"]).outcome(from: .normal, known: [], lenient: true) == .change(DeviceMode(.evacuation, zones: ["warehouse"])), "no bundle yet: evacuated anyway")
+        if case .change = ModeRequest(.lockdown, zones: ["warehouse"]).outcome(from: .normal, known: known, lenient: true) { Issue.record("lenient is for evacuations only") }
+        #expect(ModeRequest(.normal, zones: ["old-wing"]).outcome(from: DeviceMode(.evacuation, zones: ["old-wing", "lab"]), known: known) == .change(DeviceMode(.evacuation, zones: ["lab"])), "a zone a later bundle dropped can still be ended")
+    }
 }
