@@ -170,7 +170,7 @@ final class MQTTLink: @unchecked Sendable {
         case .connectFailed(let message):
             carryOut(machine.handle(.connectFailed(message: message)))
         case .disconnected(let code):
-            carryOut(machine.handle(.disconnected(code: code)))
+            carryOut(machine.handle(.disconnected(code: code, reason: client.describe(disconnectCode: code))))
         case .acknowledged(let messageID):
             carryOut(machine.handle(.acknowledged(messageID: messageID)))
         case .subscribed:

@@ -215,6 +215,12 @@ public final class MQTTClient: BrokerPort {
         String(cString: options.protocolVersion == .v5 ? mosquitto_reason_string(code) : mosquitto_connack_string(code))
     }
 
+    /// libmosquitto's words for a dropped connection's code (`MOSQ_ERR_CONN_LOST`: "The
+    /// connection was lost.").
+    public func describe(disconnectCode code: Int32) -> String {
+        Self.describe(code)
+    }
+
     /// libmosquitto's words for a status, with errno's for a system error.
     static func describe(_ status: Int32) -> String {
         if status == MOSQ_ERR_ERRNO.rawValue { return String(cString: strerror(errno)) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import GatehouseDaemon
 import Logging
 
 /// The `gatehouse` executable: the daemon and the admin and field tools.
@@ -30,9 +31,12 @@ struct Gatehouse: AsyncParsableCommand {
             print(GatehouseVersion.software)
             return
         }
+        // Under systemd, lines with their syslog priority for the journal; else readable lines.
+        let journal = JournalLogHandler.standardErrorIsJournal()
         LoggingSystem.bootstrap { label in
+            if journal { return JournalLogHandler(label: label, level: LogSettings.level, write: FileHandleOutput.standardError) }
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
+            handler.logLevel = LogSettings.level
             return handler
         }
         do {

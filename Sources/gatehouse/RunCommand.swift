@@ -12,15 +12,17 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var configOption: ConfigOption
     var config: String { configOption.path }
+    @Option(help: "The least severe level logged: trace, debug, info, notice, warning, error or critical; default: [log] level, else info.") var logLevel: GatehouseConfig.Log.Level?
 
     func run() async throws {
         try await failing {
-            let logger = Logger(label: "gatehouse")
-            LibNFCLog.forward(to: Logger(label: "libnfc"))
             let daemon: Daemon
             do throws(DaemonError) {
                 // buildDaemon reads and checks the trust files, once.
                 let settings = try ConfigFile.loadForDaemonConfig(config)
+                LogSettings.level = Logger.Level(rawValue: (logLevel ?? settings.log.level).rawValue) ?? .info
+                let logger = Logger(label: "gatehouse")
+                LibNFCLog.forward(to: Logger(label: "libnfc"))
                 daemon = try buildDaemon(config: settings, dependencies: DaemonDependencies(software: GatehouseVersion.software, logger: logger, configPath: config))
             } catch {
                 throw error.code == .config ? CLIFailure.refused(error.message) : CLIFailure.environment(error.description)
@@ -35,3 +37,5 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension GatehouseConfig.Log.Level: ExpressibleByArgument {}

@@ -17,7 +17,7 @@ extension GatehouseConfig {
     }
 
     private static func build(_ root: ConfigReader.Table) -> GatehouseConfig? {
-        root.rejectUnknownKeys(["site", "device", "database", "trust", "mqtt", "outbox", "policy", "hardware", "control", "patrol", "storage", "doors", "readers", "outputs", "inputs"])
+        root.rejectUnknownKeys(["site", "device", "database", "trust", "mqtt", "outbox", "policy", "hardware", "control", "patrol", "storage", "log", "doors", "readers", "outputs", "inputs"])
         let site = root.identifier("site")
         let device = root.identifier("device")
         if device == "all" { root.reader.report("device", "\"all\" is reserved for the whole site") }
@@ -68,10 +68,16 @@ extension GatehouseConfig {
             storage.lowFreeBytes = Int64(table.integer("low_free_mb", default: 64, in: 1...1_000_000) ?? 64) * 1_000_000
         }
 
+        var log = Log()
+        if let table = root.subtable("log") {
+            table.rejectUnknownKeys(["level"])
+            log.level = table.choice("level", default: Log.Level.info) ?? .info
+        }
+
         guard let site, let device, let database, let trust else { return nil }
         return GatehouseConfig(
             site: site, device: device, database: database, trust: trust, mqtt: mqtt, outbox: outbox, policy: policy,
-            hardware: hardware, control: control, patrol: patrol, storage: storage, doors: doors, readers: readers, outputs: outputs, inputs: inputs)
+            hardware: hardware, control: control, patrol: patrol, storage: storage, log: log, doors: doors, readers: readers, outputs: outputs, inputs: inputs)
     }
 
     /// A door's relay rests where its fail mode says when the daemon is not driving it:

@@ -77,6 +77,21 @@ public struct GatehouseConfig: Sendable, Equatable {
         }
     }
 
+    /// What the daemon logs (`[log]`).
+    public struct Log: Sendable, Equatable {
+        /// The levels of swift-log, by name.
+        public enum Level: String, Sendable, CaseIterable {
+            case trace, debug, info, notice, warning, error, critical
+        }
+
+        /// The least severe level logged; `gatehouse run --log-level` overrides it.
+        public var level: Level = .info
+
+        public init(level: Level = .info) {
+            self.level = level
+        }
+    }
+
     /// Who may use the control socket besides root.
     public struct Control: Sendable, Equatable {
         /// A group whose members may use every request, `mode` included; the socket file
@@ -101,6 +116,7 @@ public struct GatehouseConfig: Sendable, Equatable {
     public var control: Control
     public var patrol: Patrol
     public var storage = Storage()
+    public var log = Log()
     public var doors: [DoorConfig]
     public var readers: [ReaderConfig]
     public var outputs: [OutputLineConfig]

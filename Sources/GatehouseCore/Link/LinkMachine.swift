@@ -10,8 +10,8 @@ public struct LinkMachine: Sendable {
         case connected(nextSeq: Int64)
         /// An attempt to connect failed (no route, a refused handshake).
         case connectFailed(message: String)
-        /// The connection dropped.
-        case disconnected(code: Int32)
+        /// The connection dropped, with the client library's code and its words for it.
+        case disconnected(code: Int32, reason: String = "")
         /// The broker acknowledged a message.
         case acknowledged(messageID: Int32)
         /// New events were stored.
@@ -68,12 +68,14 @@ public struct LinkMachine: Sendable {
             return [
                 .log(AccessNote(connectFailures == 1 ? .warning : .debug, "cannot reach the broker; retrying with back-off", ["mqtt.error": message, "mqtt.attempts": "\(connectFailures)"]))
             ]
-        case .disconnected(let code):
+        case .disconnected(let code, let reason):
             let wasConnected = isConnected
             isConnected = false
             drain.disconnected()
             guard wasConnected, !isStopping else { return [] }
-            return [.log(AccessNote(.warning, "connection to the broker lost; events wait in the outbox", ["mqtt.code": "\(code)"]))]
+            var metadata = ["mqtt.code": "\(code)"]
+            if !reason.isEmpty { metadata["mqtt.reason"] = reason }
+            return [.log(AccessNote(.warning, "connection to the broker lost; events wait in the outbox", metadata))]
         case .acknowledged(let messageID):
             if let seq = drain.acknowledged(messageID: messageID) {
                 acknowledgedSeqs.append(seq)

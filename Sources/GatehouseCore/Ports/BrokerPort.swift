@@ -25,4 +25,6 @@ public protocol BrokerPort: AnyObject, Sendable {
     func stop(timeout: Double)
     /// The broker's words for a refused CONNECT's code.
     func describe(connectCode: Int32) -> String
+    /// The client library's words for why a connection dropped.
+    func describe(disconnectCode: Int32) -> String
 }
