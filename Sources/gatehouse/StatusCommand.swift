@@ -22,15 +22,23 @@ struct StatusCommand: AsyncParsableCommand {
             } catch {
                 throw CLIFailure.environment("\(error)")
             }
-            print(json ? Self.json(status, settings) : Self.table(status, settings))
+            let daemon = Self.daemonAnswers(settings)
+            print(json ? Self.json(status, settings, daemon: daemon) : Self.table(status, settings, daemon: daemon))
         }
     }
 
-    static func json(_ status: StoreStatus, _ config: GatehouseConfig) -> String {
+    /// Whether a daemon answers on the configuration's control socket.
+    static func daemonAnswers(_ config: GatehouseConfig) -> Bool {
+        let reply = try? ControlClient.send(JSONObject([("op", .string("ping"))]), to: ControlServer.path(forDatabase: config.database), timeoutMilliseconds: 2000)
+        if case .bool(true)? = reply?["ok"] { return true }
+        return false
+    }
+
+    static func json(_ status: StoreStatus, _ config: GatehouseConfig, daemon: Bool) -> String {
         let applied = status.applied
         let optionalString: (String?) -> JSONValue = { $0.map(JSONValue.string) ?? .null }
         return JSONValue.object(JSONObject([
-            ("site", .string(config.site)), ("device", .string(config.device)),
+            ("site", .string(config.site)), ("device", .string(config.device)), ("daemon_running", .bool(daemon)),
             ("bundle_version", applied.map { .integer($0.version) } ?? .null),
             ("bundle_kind", optionalString(applied?.kind.rawValue)),
             ("bundle_sha256", optionalString(applied?.sha256)),
@@ -53,8 +61,9 @@ struct StatusCommand: AsyncParsableCommand {
         ])).serialized
     }
 
-    static func table(_ status: StoreStatus, _ config: GatehouseConfig) -> String {
+    static func table(_ status: StoreStatus, _ config: GatehouseConfig, daemon: Bool) -> String {
         var lines = ["device   \(config.site)/\(config.device)"]
+        lines.append(daemon ? "daemon   running (answers on its control socket)" : "daemon   NOT RUNNING: below is what the database holds; nothing is decided until it starts")
         if let applied = status.applied {
             lines.append("bundle   version \(applied.version) (\(applied.kind.rawValue)), applied \(applied.appliedAt.rfc3339)")
             lines.append("sha256   \(applied.sha256)")

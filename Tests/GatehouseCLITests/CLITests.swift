@@ -175,6 +175,7 @@ struct CLITests {
         let environment = ["GATEHOUSE_CONFIG": site.config]
         let status = try Subprocess.run(GatehouseBinary.path, ["status"], environment: environment)
         #expect(status.status == 0 && status.standardOutput.contains("device   acme/gate-01"), "\(status.standardError)")
+        #expect(status.standardOutput.contains("daemon   NOT RUNNING: below is what the database holds"), "status says when no daemon runs")
         #expect(try Subprocess.run(GatehouseBinary.path, ["check-config"], environment: environment).standardOutput == "ok\n")
         #expect(try site.run(["check-config", "--config", site.config]).standardOutput == "ok\n")
         let missing = try site.run(["status", "--config", site.directory.file("nowhere.toml")])

@@ -151,6 +151,7 @@ struct DoorTests {
         #expect(try mode("evacuation", "--zones", "plant").standardOutput.contains("mode already evacuation in plant, site"))
         let table = try doors.base.site.run(["status", "--config", doors.config])
         #expect(table.standardOutput.contains("mode     evacuation in plant, site"), "\(table.standardOutput)")
+        #expect(table.standardOutput.contains("daemon   running"))
         let events = try doors.base.site.run(["events", "--config", doors.config])
         #expect(events.standardOutput.contains("mode=evacuation zones=plant,site previous=evacuation previous_zones=plant"), "\(events.standardOutput)")
 
