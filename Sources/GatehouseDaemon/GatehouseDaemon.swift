@@ -79,7 +79,7 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
         // No event dated, and no decision taken, before what the store knows (contract 7.4).
         floored = FlooredClock(
             dependencies.clock, skewSeconds: config.policy.clockSkewSeconds, startingAt: try database.clockFloor(),
-            episode: try eventLog.runtimeState().clockSuspectFloor)
+            episode: try database.clockEpisode())
         clock = floored.clock
         // A bundle applied but not reported (a crash between a delta's commit and its event),
         // reported before the first decision; files a crash or a swap left, removed.

@@ -30,6 +30,14 @@ extension GatehouseDatabase {
         return Self.later(try read { db in Self.later(try Self.newestEventTime(db), try Self.timeSeen(db)) }, issued)
     }
 
+    /// The floor of a suspect-clock episode the daemon left open, if any: one column, for the
+    /// daemon's start, which reads the rest of the runtime state once, in the access thread.
+    public func clockEpisode() throws(StoreError) -> Timestamp? {
+        try read { db in
+            try (Int64.fetchOne(db, sql: "SELECT clock_suspect_floor FROM device_state WHERE id = 1")).map(Timestamp.init(millisecondsSinceEpoch:))
+        }
+    }
+
     static func timeSeen(_ db: Database) throws -> Timestamp? {
         try (Int64.fetchOne(db, sql: "SELECT clock_seen FROM device_state WHERE id = 1")).map(Timestamp.init(millisecondsSinceEpoch:))
     }

@@ -8,13 +8,21 @@ import GatehouseDaemon
 /// (README, "Exit status").
 enum ControlReply {
     static func request(config: String, _ send: (String) throws(DaemonError) -> JSONObject) throws -> JSONObject {
-        let settings: GatehouseConfig
+        try request(settings: loadConfig(config), send)
+    }
+
+    /// The configuration at `path`; its problems printed, exit 1.
+    static func loadConfig(_ path: String) throws -> GatehouseConfig {
         do {
-            settings = try ConfigFile.load(config)
+            return try ConfigFile.load(path)
         } catch {
             printError("gatehouse: \(error)")
             throw ExitCode(1)
         }
+    }
+
+    /// The request to the daemon of a configuration already read.
+    static func request(settings: GatehouseConfig, _ send: (String) throws(DaemonError) -> JSONObject) throws -> JSONObject {
         let reply: JSONObject
         do {
             reply = try send(ControlServer.path(forDatabase: settings.database))

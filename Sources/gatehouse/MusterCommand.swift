@@ -26,15 +26,9 @@ struct MusterCommand: AsyncParsableCommand {
 
     func run() async throws {
         let list: JSONObject
-        let settings: GatehouseConfig
-        do {
-            settings = try ConfigFile.load(config)
-        } catch {
-            printError("gatehouse: \(error)")
-            throw ExitCode(1)
-        }
+        let settings = try ControlReply.loadConfig(config)
         if announce {
-            let reply = try ControlReply.request(config: config) { socket throws(DaemonError) in try ControlClient.muster(socket: socket) }
+            let reply = try ControlReply.request(settings: settings) { socket throws(DaemonError) in try ControlClient.muster(socket: socket) }
             guard case .array(let events)? = reply["events"], case .object(let event)? = events.first, case .object(let data)? = event["data"] else {
                 printError("gatehouse: the daemon's reply holds no muster list")
                 throw ExitCode(2)
