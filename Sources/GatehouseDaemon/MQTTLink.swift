@@ -61,7 +61,7 @@ final class MQTTLink: @unchecked Sendable {
         self.logger = logger
         self.clock = clock
         self.software = software
-        machine = LinkMachine(window: mqtt.window, status: controller.status)
+        machine = LinkMachine(window: mqtt.window, status: controller.status, protocolVersion: mqtt.protocolVersion)
         settings = Mutex(Self.settings(config, commandKeys: commandKeys))
         var options = MQTTClientOptions(clientID: mqtt.clientID ?? "gatehouse-\(config.site)-\(config.device)", host: mqtt.host, port: mqtt.port)
         options.keepaliveSeconds = mqtt.keepaliveSeconds
@@ -135,7 +135,7 @@ final class MQTTLink: @unchecked Sendable {
             if clock.monotonic() >= nextTick {
                 nextTick = clock.monotonic() + 1000
                 let nextSeq = machine.drain.isPaused ? try? outbox.nextSeq() : nil
-                carryOut(machine.handle(.tick(controller.status, nextSeq: nextSeq)))
+                carryOut(machine.handle(.tick(controller.status, nextSeq: nextSeq, at: clock.monotonic())))
             }
         }
         client.stop(timeout: 5)
@@ -167,6 +167,8 @@ final class MQTTLink: @unchecked Sendable {
             carryOut(machine.handle(.connected(nextSeq: nextSeq)))
         case .connected(let code):
             logger.error("the broker refused the connection", metadata: ["mqtt.code": "\(code)", "mqtt.reason": "\(client.describe(connectCode: code))"])
+        case .connectSent:
+            carryOut(machine.handle(.connectSent(at: clock.monotonic())))
         case .connectFailed(let message):
             carryOut(machine.handle(.connectFailed(message: message)))
         case .disconnected(let code):

@@ -134,6 +134,7 @@ public final class MQTTClient: BrokerPort {
                 if status == MOSQ_ERR_SUCCESS.rawValue {
                     connected = true
                     callbacks.answered.store(false, ordering: .relaxed)
+                    dispatch(mosquitto_userdata(handle.pointer), .connectSent)
                 } else {
                     dispatch(mosquitto_userdata(handle.pointer), .connectFailed(message: "\(options.host):\(options.port): \(describe(status))"))
                     pause(milliseconds: backoff.nextDelay(using: &random), unless: handle)

@@ -64,6 +64,7 @@ public final class SimulatedBroker: BrokerPort {
     /// Connects (again).
     public func reconnect() {
         state.withLock { $0.connected = true }
+        handler(.connectSent)
         handler(.connected(code: 0))
     }
 }

@@ -58,6 +58,23 @@ struct LinkTests {
         #expect(try fixture.site.status()["outbox_depth"] as? Int == 0)
     }
 
+    @Test("a broker that takes the connection and never answers CONNECT is a warning in the log with the likely cause; the daemon keeps deciding")
+    func unansweredConnect() async throws {
+        let silent = try SilentListener()
+        let fixture = try DaemonFixture(mqtt: "mqtt://127.0.0.1:\(silent.port)")
+        let log = LogRecorder()
+        let config = try ConfigFile.loadForDaemon(fixture.config).config
+        try await withDaemon(config: config, dependencies: .inProcess(logger: log.logger())) { daemon in
+            let warned = waitUntil { log.text.contains("has not answered CONNECT") }
+            #expect(warned)
+            let outcome = try await daemon.present(reader: "gate-in", uid: DaemonFixture.anna)
+            #expect(outcome.decision.reason == .granted)
+        }
+        let line = try #require(log.text.split(separator: "\n").first { $0.contains("has not answered CONNECT") })
+        #expect(line.hasPrefix("warning ") && line.contains("protocol = \"3.1.1\"") && line.contains("mqtt.url=mqtt://127.0.0.1:\(silent.port)"))
+        #expect(!log.text.contains("connected to the broker"))
+    }
+
     @Test("bundles over MQTT: applied, noop, each refusal acked with its reason and recorded; snapshot requests without a policy and on base_mismatch")
     func bundles() async throws {
         let broker = try MosquittoBroker()

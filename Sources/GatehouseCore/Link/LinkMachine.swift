@@ -8,6 +8,9 @@ public struct LinkMachine: Sendable {
     public enum Input: Sendable, Equatable {
         /// The broker accepted the connection; the outbox's next `seq` splits live from backlog.
         case connected(nextSeq: Int64)
+        /// The connection is open and CONNECT went out, at this monotonic time (milliseconds);
+        /// the broker has not answered yet.
+        case connectSent(at: Int64)
         /// An attempt to connect failed (no route, a refused handshake).
         case connectFailed(message: String)
         /// The connection dropped, with the client library's code and its words for it.
@@ -16,9 +19,10 @@ public struct LinkMachine: Sendable {
         case acknowledged(messageID: Int32)
         /// New events were stored.
         case stored
-        /// A second passed, with the access path's status; `nextSeq` is the outbox's, for a
-        /// drain that paused after a failed publish.
-        case tick(DeviceStatus, nextSeq: Int64?)
+        /// A second passed, with the access path's status, at this monotonic time
+        /// (milliseconds); `nextSeq` is the outbox's, for a drain that paused after a failed
+        /// publish.
+        case tick(DeviceStatus, nextSeq: Int64?, at: Int64)
         /// Shutting down: say offline, then stop.
         case stop(DeviceStatus)
     }
@@ -38,6 +42,14 @@ public struct LinkMachine: Sendable {
     public private(set) var offlineMessageID: Int32?
     /// Events the broker acknowledged, to mark published after this run of inputs.
     public private(set) var acknowledgedSeqs: [Int64] = []
+    /// How long a broker may hold a CONNECT unanswered before the log says so.
+    public static let unansweredConnectMilliseconds: Int64 = 5000
+    /// The MQTT version the client speaks, for the hint when a CONNECT goes unanswered.
+    public let protocolVersion: MQTTConfig.ProtocolVersion
+    /// Since when the CONNECT in flight has waited for its answer; nil when none is in flight.
+    private var connectSentAt: Int64?
+    /// Whether this outage has already said that the broker does not answer.
+    private var unansweredReported = false
     private var everConnected = false
     private var connectFailures = 0
     private var lastStatus: DeviceStatus?
@@ -45,7 +57,8 @@ public struct LinkMachine: Sendable {
     /// The status as the access path last said it.
     private var status: DeviceStatus
 
-    public init(window: Int, status: DeviceStatus) {
+    public init(window: Int, status: DeviceStatus, protocolVersion: MQTTConfig.ProtocolVersion = .v5) {
+        self.protocolVersion = protocolVersion
         drain = OutboxDrain(window: window)
         self.status = status
     }
@@ -55,6 +68,7 @@ public struct LinkMachine: Sendable {
         case .connected(let nextSeq):
             isConnected = true
             connectFailures = 0
+            (connectSentAt, unansweredReported) = (nil, false)
             drain.connected(nextSeq: nextSeq)
             var actions: [Action] = [.log(AccessNote(.info, "connected to the broker")), .publishStatus(status.published, online: true)]
             if !everConnected {
@@ -62,7 +76,11 @@ public struct LinkMachine: Sendable {
                 if status.bundle == nil { actions.append(.requestSnapshot(.noPolicy, have: nil)) }
             }
             return actions + staleRequest()
+        case .connectSent(let time):
+            connectSentAt = time
+            return []
         case .connectFailed(let message):
+            connectSentAt = nil
             connectFailures += 1
             // Loud once per outage, quiet while it lasts.
             return [
@@ -71,6 +89,7 @@ public struct LinkMachine: Sendable {
         case .disconnected(let code, let reason):
             let wasConnected = isConnected
             isConnected = false
+            connectSentAt = nil
             drain.disconnected()
             guard wasConnected, !isStopping else { return [] }
             var metadata = ["mqtt.code": "\(code)"]
@@ -86,9 +105,9 @@ public struct LinkMachine: Sendable {
         case .stored:
             drain.stored()
             return []
-        case .tick(let now, let nextSeq):
+        case .tick(let now, let nextSeq, let time):
             status = now
-            guard isConnected, !isStopping else { return [] }
+            guard isConnected, !isStopping else { return unanswered(at: time) }
             if drain.isPaused, let nextSeq { drain.retry(nextSeq: nextSeq) }
             var actions: [Action] = []
             if status.published != lastStatus { actions.append(.publishStatus(status.published, online: true)) }
@@ -98,6 +117,25 @@ public struct LinkMachine: Sendable {
             isStopping = true
             return isConnected ? [.publishStatus(status.published, online: false)] : []
         }
+    }
+
+    /// The warning, once per outage, that the broker took the connection and has not answered
+    /// its CONNECT within ``unansweredConnectMilliseconds``, with the likely causes.
+    private mutating func unanswered(at time: Int64) -> [Action] {
+        guard !isStopping, !unansweredReported, let sent = connectSentAt, time - sent >= Self.unansweredConnectMilliseconds else { return [] }
+        unansweredReported = true
+        let hint =
+            switch protocolVersion {
+            case .v5:
+                "a broker that speaks only MQTT 3.1.1 leaves an MQTT 5 CONNECT unanswered: set protocol = \"3.1.1\" in [mqtt]; or the port is not an MQTT broker's (a TLS port without mqtts://, a proxy)"
+            case .v311:
+                "the port may not be an MQTT broker's (a TLS port without mqtts://, a proxy), or the broker is overloaded"
+            }
+        return [
+            .log(AccessNote(.warning, "the broker took the connection but has not answered CONNECT", [
+                "mqtt.protocol": protocolVersion.rawValue, "mqtt.waited_ms": "\(time - sent)", "mqtt.hint": hint,
+            ]))
+        ]
     }
 
     /// A status was published (`messageID` nil: libmosquitto refused it, and it is tried again).

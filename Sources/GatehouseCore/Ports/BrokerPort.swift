@@ -2,6 +2,8 @@
 public enum BrokerEvent: Sendable, Equatable {
     /// The broker answered the CONNECT: accepted (code 0) or refused (its reason code).
     case connected(code: Int32)
+    /// The connection is open (TLS included) and CONNECT went out; the broker has not answered.
+    case connectSent
     /// A connection attempt failed before the broker answered (refused, TLS, DNS).
     case connectFailed(message: String)
     /// The connection ended: code 0 when asked for, anything else when lost.

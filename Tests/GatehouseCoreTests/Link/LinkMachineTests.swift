@@ -28,24 +28,24 @@ struct LinkMachineTests {
     func status() {
         var link = LinkMachine(window: 16, status: Self.fresh)
         _ = link.handle(.connected(nextSeq: 1))
-        #expect(publishes(link.handle(.tick(Self.fresh, nextSeq: nil))) == ["status online 7 normal"], "never acknowledged as published: again")
+        #expect(publishes(link.handle(.tick(Self.fresh, nextSeq: nil, at: 0))) == ["status online 7 normal"], "never acknowledged as published: again")
         link.statusPublished(Self.fresh, online: true, messageID: 3)
-        #expect(publishes(link.handle(.tick(Self.fresh, nextSeq: nil))).isEmpty)
+        #expect(publishes(link.handle(.tick(Self.fresh, nextSeq: nil, at: 0))).isEmpty)
         let lockdown = DeviceStatus(bundle: 8, mode: DeviceMode(.lockdown))
-        #expect(publishes(link.handle(.tick(lockdown, nextSeq: nil))) == ["status online 8 lockdown"])
+        #expect(publishes(link.handle(.tick(lockdown, nextSeq: nil, at: 0))) == ["status online 8 lockdown"])
     }
 
     @Test("a stale policy asks for a snapshot once per version, only while connected")
     func stale() {
         var link = LinkMachine(window: 16, status: Self.fresh)
         let stale = DeviceStatus(bundle: 7, mode: .normal, staleBundle: 7)
-        #expect(publishes(link.handle(.tick(stale, nextSeq: nil))).isEmpty, "not connected")
+        #expect(publishes(link.handle(.tick(stale, nextSeq: nil, at: 0))).isEmpty, "not connected")
         let connected = publishes(link.handle(.connected(nextSeq: 1)))
         #expect(connected == ["status online 7 normal", "request policy_stale 7"])
         link.statusPublished(stale.published, online: true, messageID: 1)
-        #expect(publishes(link.handle(.tick(stale, nextSeq: nil))).isEmpty, "once per version")
+        #expect(publishes(link.handle(.tick(stale, nextSeq: nil, at: 0))).isEmpty, "once per version")
         let newer = DeviceStatus(bundle: 9, mode: .normal, staleBundle: 9)
-        #expect(publishes(link.handle(.tick(newer, nextSeq: nil))) == ["status online 9 normal", "request policy_stale 9"])
+        #expect(publishes(link.handle(.tick(newer, nextSeq: nil, at: 0))) == ["status online 9 normal", "request policy_stale 9"])
     }
 
     @Test("events acknowledged wait to be marked; the offline status at stop is awaited by its id; nothing is read while stopping")
@@ -75,5 +75,38 @@ struct LinkMachineTests {
         var link = LinkMachine(window: 16, status: Self.fresh)
         let levels = (0..<3).flatMap { _ in link.handle(.connectFailed(message: "refused")) }.compactMap { if case .log(let note) = $0 { note.level } else { nil } }
         #expect(levels == [.warning, .debug, .debug])
+    }
+
+    @Test("a CONNECT the broker never answers is a warning after five seconds, once per outage, with the likely cause")
+    func unansweredConnect() {
+        func warnings(_ actions: [LinkMachine.Action]) -> [AccessNote] {
+            actions.compactMap { if case .log(let note) = $0, note.level == .warning { note } else { nil } }
+        }
+        var link = LinkMachine(window: 16, status: Self.fresh)
+        #expect(link.handle(.connectSent(at: 1000)).isEmpty)
+        #expect(warnings(link.handle(.tick(Self.fresh, nextSeq: nil, at: 5999))).isEmpty, "not yet five seconds")
+        let said = warnings(link.handle(.tick(Self.fresh, nextSeq: nil, at: 6000)))
+        #expect(said.map(\.message) == ["the broker took the connection but has not answered CONNECT"])
+        #expect(said.first?.metadata["mqtt.hint"]?.contains("protocol = \"3.1.1\"") == true && said.first?.metadata["mqtt.protocol"] == "5")
+        #expect(warnings(link.handle(.tick(Self.fresh, nextSeq: nil, at: 7000))).isEmpty, "said once")
+        // The client gives up and tries again: the same outage, still quiet.
+        _ = link.handle(.disconnected(code: 7))
+        _ = link.handle(.connectSent(at: 20_000))
+        #expect(warnings(link.handle(.tick(Self.fresh, nextSeq: nil, at: 30_000))).isEmpty)
+        // Answered at last, then lost: the next unanswered CONNECT is a new outage.
+        _ = link.handle(.connected(nextSeq: 1))
+        _ = link.handle(.disconnected(code: 7))
+        _ = link.handle(.connectSent(at: 40_000))
+        #expect(warnings(link.handle(.tick(Self.fresh, nextSeq: nil, at: 45_000))).count == 1)
+
+        // Answered in time: nothing said. An MQTT 3.1.1 client's hint does not suggest 3.1.1.
+        var quick = LinkMachine(window: 16, status: Self.fresh, protocolVersion: .v311)
+        _ = quick.handle(.connectSent(at: 0))
+        _ = quick.handle(.connected(nextSeq: 1))
+        #expect(warnings(quick.handle(.tick(Self.fresh, nextSeq: nil, at: 60_000))).isEmpty)
+        var old = LinkMachine(window: 16, status: Self.fresh, protocolVersion: .v311)
+        _ = old.handle(.connectSent(at: 0))
+        let hint = warnings(old.handle(.tick(Self.fresh, nextSeq: nil, at: 5000))).first?.metadata["mqtt.hint"]
+        #expect(hint?.contains("mqtts://") == true && hint?.contains("set protocol") == false)
     }
 }
