@@ -48,7 +48,7 @@ public final class AccessController: @unchecked Sendable {
     /// One catalog of time zones for every configuration the daemon runs with.
     let timeZones = TimeZoneCatalog()
     let jobs = BlockingQueue<Job>(capacity: 256)
-    private let published: Mutex<(status: DeviceStatus, config: GatehouseConfig)>
+    private let published: Mutex<(status: DeviceStatus, config: GatehouseConfig, doors: [String: DoorCondition])>
     /// What other threads hand the access thread besides jobs, kept until it takes them before
     /// its next input, so that neither is lost when the queue is full: a reloaded configuration
     /// and word of a bundle applied.
@@ -71,7 +71,7 @@ public final class AccessController: @unchecked Sendable {
         let applied = try policyReader.read { view in try view.appliedBundle() }
         machine = AccessMachine(settings: AccessSettings(config: config, inviteKeys: inviteKeys, timeZones: timeZones), state: state, applied: applied)
         // Known from the start, so that the first status the link publishes is right.
-        published = Mutex((DeviceStatus(bundle: applied?.version, mode: state.mode), config))
+        published = Mutex((DeviceStatus(bundle: applied?.version, mode: state.mode), config, [:]))
         self.outputs = outputs
         self.software = software
         self.logger = logger
@@ -156,6 +156,9 @@ public final class AccessController: @unchecked Sendable {
 
     /// The bundle version and mode, for systemd's STATUS= line and the link's status.
     public var status: DeviceStatus { published.withLock { $0.status } }
+
+    /// What each door is doing, by id, as of the access thread's last input.
+    public var doorConditions: [String: DoorCondition] { published.withLock { $0.doors } }
 
     /// The configuration in force (or about to be, after a reload).
     public var configuration: GatehouseConfig { published.withLock { $0.config } }
@@ -267,7 +270,8 @@ public final class AccessController: @unchecked Sendable {
             }
         }
         let status = machine.status(at: moment)
-        published.withLock { $0.status = status }
+        let doors = machine.doorConditions
+        published.withLock { ($0.status, $0.doors) = (status, doors) }
         lastBeat.store(max(1, clock.monotonic()), ordering: .relaxed)
         return handled
     }

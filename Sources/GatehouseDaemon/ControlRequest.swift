@@ -10,7 +10,8 @@ import GatehouseStore
 /// changes the mode; `{"op":"muster"}` stores and returns the muster list.
 /// `{"op":"bundle_apply","path":P}` applies the bundle file P on the bundle thread (origin
 /// `local`): lines of `{"progress":…}`, then the reply. `{"op":"reload_plan"}` reads the daemon's configuration file
-/// as SIGHUP would and answers what reloading it would do. `{"op":"ping"}` checks that the daemon answers.
+/// as SIGHUP would and answers what reloading it would do. `{"op":"status"}` answers the daemon's
+/// live state (``DaemonPanel``). `{"op":"ping"}` checks that the daemon answers.
 enum ControlRequest: Equatable {
     case present(reader: String, Presentation)
     case input(name: String, high: Bool)
@@ -19,6 +20,7 @@ enum ControlRequest: Equatable {
     /// Apply the bundle file at `path` (absolute) on the bundle thread, as origin `local`.
     case bundleApply(path: String)
     case reloadPlan
+    case status
     case ping
 
     /// Whether it changes what the device decides by: only root and control.group may ask.
@@ -42,6 +44,8 @@ enum ControlRequest: Equatable {
         switch try text("op") {
         case "ping":
             self = .ping
+        case "status":
+            self = .status
         case "muster":
             self = .muster
         case "bundle_apply":

@@ -24,6 +24,7 @@ public final class ControlServer: Sendable {
     public let path: String
     private let listener: UnixSocket
     private let controller: AccessController
+    private let panel: DaemonPanel
     let bundles: BundleWorker
     /// The simulated GPIO lines, or nil when the device drives real ones.
     private let simulatedGPIO: (any InputSimulatorPort)?
@@ -36,7 +37,7 @@ public final class ControlServer: Sendable {
 
     /// Binds the socket now, so that it exists before the daemon reports itself ready.
     init(
-        path: String, configPath: String?, controller: AccessController, bundles: BundleWorker, simulatedGPIO: (any InputSimulatorPort)?, group: String?, logger: Logger
+        path: String, configPath: String?, controller: AccessController, panel: DaemonPanel, bundles: BundleWorker, simulatedGPIO: (any InputSimulatorPort)?, group: String?, logger: Logger
     ) throws(DaemonError) {
         self.configPath = configPath
         self.path = path
@@ -49,6 +50,7 @@ public final class ControlServer: Sendable {
         self.listener = try UnixSocket.listen(at: path, mode: 0o660)
         try permissions.share(path)
         self.controller = controller
+        self.panel = panel
         self.bundles = bundles
         self.simulatedGPIO = simulatedGPIO
         self.logger = logger
@@ -159,6 +161,8 @@ public final class ControlServer: Sendable {
                     .object(JSONObject([("key", .string(change.key)), ("verdict", .string(change.verdict.rawValue)), ("reason", .string(change.reason))]))
                 })),
             ])
+        case .status:
+            return panel.reply()
         case .ping:
             return JSONObject([("ok", .bool(true))])
         }

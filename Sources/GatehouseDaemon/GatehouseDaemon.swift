@@ -111,10 +111,11 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     } else {
         logger.notice("no [mqtt] in the configuration: events stay in the outbox")
     }
+    let panel = DaemonPanel(controller: controller, gpio: gpio, link: link, software: dependencies.software, clock: clock)
     let socketPath = ControlServer.path(forDatabase: config.database)
     // The socket first: it refuses to start beside another daemon, which holds the lines.
     let server = try ControlServer(
-        path: socketPath, configPath: dependencies.configPath, controller: controller, bundles: bundles, simulatedGPIO: simulatedGPIO, group: config.control.group,
+        path: socketPath, configPath: dependencies.configPath, controller: controller, panel: panel, bundles: bundles, simulatedGPIO: simulatedGPIO, group: config.control.group,
         logger: logger)
     do {
         try gpio.claim()
@@ -125,6 +126,7 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     let readers = try DaemonFiles.readerLoops(
         config, factory: dependencies.readers ?? DaemonDependencies.deviceReaders(), controller: controller, eventLog: eventLog, logger: logger,
         now: clock.wall)
+    panel.attach(readers)
     let storage = StorageKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: clock.wall)
     var services: [any Service] = [MaintenanceService(checkpointer: checkpointer, keeper: keeper, storage: storage, eventLog: eventLog, now: clock.wall, logger: logger), BundleService(worker: bundles)]
     if let link { services.append(LinkService(link: link)) }

@@ -39,6 +39,32 @@ final class MQTTLink: @unchecked Sendable {
     let brokerURL: String
     let bundles: BundleWorker
     private let settings: Mutex<Settings>
+    /// The link as `gatehouse status` shows it.
+    private let shown = Mutex(Shown())
+
+    /// What `gatehouse status` shows of the link.
+    struct Shown: Sendable {
+        /// `connecting`, `connected`, `disconnected` or `refused`.
+        var state = "connecting"
+        /// Since when the state has held.
+        var since: Timestamp?
+        /// Connections the broker accepted since the daemon started.
+        var connections = 0
+        /// Why the last attempt or connection failed.
+        var lastError: String?
+    }
+
+    /// The link now.
+    var health: Shown { shown.withLock { $0 } }
+
+    private func show(_ state: String, error: String? = nil) {
+        let time = clock.wall()
+        shown.withLock { shown in
+            if shown.state != state { (shown.state, shown.since) = (state, time) }
+            if state == "connected" { shown.connections += 1 }
+            if let error { shown.lastError = error }
+        }
+    }
     private var thread: DedicatedThread?
 
     /// Link-thread state.
@@ -164,14 +190,19 @@ final class MQTTLink: @unchecked Sendable {
                 logger.error("cannot read the outbox's next seq", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
                 nextSeq = 1
             }
+            show("connected")
             carryOut(machine.handle(.connected(nextSeq: nextSeq)))
         case .connected(let code):
+            show("refused", error: client.describe(connectCode: code))
             logger.error("the broker refused the connection", metadata: ["mqtt.code": "\(code)", "mqtt.reason": "\(client.describe(connectCode: code))"])
         case .connectSent:
+            show("connecting")
             carryOut(machine.handle(.connectSent(at: clock.monotonic())))
         case .connectFailed(let message):
+            show("connecting", error: message)
             carryOut(machine.handle(.connectFailed(message: message)))
         case .disconnected(let code):
+            show(code == 0 ? "disconnected" : "connecting", error: code == 0 ? nil : client.describe(disconnectCode: code))
             carryOut(machine.handle(.disconnected(code: code, reason: client.describe(disconnectCode: code))))
         case .acknowledged(let messageID):
             carryOut(machine.handle(.acknowledged(messageID: messageID)))

@@ -39,6 +39,20 @@ final class ReaderLoop: Sendable {
     private let logger: Logger
     private let now: @Sendable () -> Timestamp
     private let thread = Mutex<DedicatedThread?>(nil)
+    /// The reader's health as `gatehouse status` shows it.
+    private let shown = Mutex(Shown())
+
+    /// What `gatehouse status` shows of a reader.
+    struct Shown: Sendable {
+        /// `starting` (not yet opened), `ok`, or `fault` (a fault raised and not recovered).
+        var state = "starting"
+        /// Since when the state has held.
+        var since: Timestamp?
+        /// The raised fault's reason code.
+        var fault: String?
+        /// When the last tap or scan was presented.
+        var lastPresented: Timestamp?
+    }
 
     init(
         reader: ReaderConfig, port: any CredentialReaderPort, style: Style, controller: AccessController, eventLog: EventLog, events: EventFactory,
@@ -55,6 +69,9 @@ final class ReaderLoop: Sendable {
         self.logger = logger
         self.now = now
     }
+
+    /// The reader's health now.
+    var health: Shown { shown.withLock { $0 } }
 
     func start() {
         thread.withLock { thread in
@@ -86,9 +103,9 @@ final class ReaderLoop: Sendable {
                     isOpen = true
                     backoff.reset()
                     logger.info("reader open", metadata: ["reader.connection": "\(port.connection)"])
-                    report(health.on(.opened, at: MonotonicClock.milliseconds()))
+                    observe(.opened, &health)
                 } catch {
-                    report(health.on(.failed(error), at: MonotonicClock.milliseconds()))
+                    observe(.failed(error), &health)
                     pause(milliseconds: Int(backoff.nextDelay(using: &random)))
                     continue
                 }
@@ -96,7 +113,7 @@ final class ReaderLoop: Sendable {
             do throws(ReaderFault) {
                 let uid = try port.poll()
                 let time = MonotonicClock.milliseconds()
-                report(health.on(.polled, at: time))
+                observe(.polled, &health)
                 if let tap = taps.on(uid, at: time) { present(tap) }
             } catch {
                 guard isRunning else { break }
@@ -105,7 +122,7 @@ final class ReaderLoop: Sendable {
                 isOpen = false
                 // The tap detector keeps the held card: a card that stays on the reader through a
                 // damaged frame and a reopen is still the same tap.
-                report(health.on(.failed(error), at: MonotonicClock.milliseconds()))
+                observe(.failed(error), &health)
                 continue
             }
             if style.restMilliseconds > 0 { pause(milliseconds: style.restMilliseconds) }
@@ -114,7 +131,22 @@ final class ReaderLoop: Sendable {
         logger.info("reader stopped")
     }
 
+    /// Tells the reader's health what happened, reports what it says, and shows the result.
+    private func observe(_ event: ReaderHealth.Event, _ health: inout ReaderHealth) {
+        let action = health.on(event, at: MonotonicClock.milliseconds())
+        report(action)
+        let isUp = health.isUp
+        shown.withLock { shown in
+            switch action {
+            case .raise(let fault): (shown.state, shown.fault, shown.since) = ("fault", fault.reason.rawValue, now())
+            case .recovered, .none:
+                if isUp, shown.state != "ok" { (shown.state, shown.fault, shown.since) = ("ok", nil, now()) }
+            }
+        }
+    }
+
     private func present(_ credential: [UInt8]) {
+        shown.withLock { $0.lastPresented = now() }
         // The raw value goes to the access thread only; the decision's log line carries its fingerprint.
         let outcome = controller.present(reader: reader.id, style.presentation(credential))
         if case .failure(let error) = outcome {

@@ -76,6 +76,8 @@ public final class GPIODLines: GPIOPort, @unchecked Sendable {
         thread.withLock { $0 = watcher }
     }
 
+    public func lineLevels() -> LineLevels { book.withLock { $0.lineLevels } }
+
     public func release() {
         if watching.load(ordering: .relaxed), !stopping.exchange(true, ordering: .relaxed) {
             let watcher = thread.withLock { $0 }

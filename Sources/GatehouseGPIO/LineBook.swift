@@ -44,6 +44,9 @@ struct LineBook: Sendable {
         return true
     }
 
+    /// Every line's logical level: outputs as driven, inputs as last debounced.
+    var lineLevels: LineLevels { LineLevels(outputs: levels, inputs: debouncers.mapValues(\.level)) }
+
     /// The first level an input is read at, taken as already stable.
     mutating func settle(_ input: String, level: Bool) {
         guard let debounce = debouncers[input]?.debounceMilliseconds else { return }

@@ -68,6 +68,8 @@ public final class SimulatedGPIO: GPIOPort, InputSimulatorPort {
         thread.withLock { $0 = watcher }
     }
 
+    public func lineLevels() -> LineLevels { state.withLock { $0.book.lineLevels } }
+
     public func release() {
         if watching.load(ordering: .relaxed), !stopping.exchange(true, ordering: .relaxed) {
             let watcher = thread.withLock { $0 }

@@ -30,15 +30,8 @@ extension EventLog {
     /// Stored events with `seq` greater than `after`, oldest first, at most `limit`.
     public func events(after: Int64, limit: Int = 1000) throws(StoreError) -> [StoredEvent] {
         try database.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT seq, id, type, time, subject, payload, published_at FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
-                arguments: [after, limit]
-            ).map { row in
-                StoredEvent(
-                    seq: row["seq"], id: row["id"], type: row["type"], time: Timestamp(millisecondsSinceEpoch: row["time"]),
-                    subject: row["subject"], payload: row["payload"],
-                    publishedAt: (row["published_at"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)))
-            }
+            try Row.fetchAll(db, sql: "SELECT \(StoredEvent.columns) FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after, limit])
+                .map(StoredEvent.init(row:))
         }
     }
 

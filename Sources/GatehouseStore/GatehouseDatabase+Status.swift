@@ -14,6 +14,9 @@ extension GatehouseDatabase {
             return StoreStatus(
                 applied: applied, counts: counts,
                 outboxDepth: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE published_at IS NULL") ?? 0,
+                oldestWaiting: try (Int64.fetchOne(db, sql: "SELECT time FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT 1"))
+                    .map(Timestamp.init(millisecondsSinceEpoch:)),
+                recentDecisions: try Self.recentDecisions(db),
                 outboxTotal: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0,
                 lastSeq: (device?["next_seq"] as Int64? ?? 1) - 1,
                 mode: DeviceMode(DeviceMode.Kind(rawValue: device?["mode"] ?? "normal") ?? .normal, zones: Self.zones(device?["mode_zones"])),
@@ -36,6 +39,12 @@ extension GatehouseDatabase {
         try read { db in
             try (Int64.fetchOne(db, sql: "SELECT clock_suspect_floor FROM device_state WHERE id = 1")).map(Timestamp.init(millisecondsSinceEpoch:))
         }
+    }
+
+    /// The newest five access decisions, newest first.
+    static func recentDecisions(_ db: Database) throws -> [StoredEvent] {
+        let types = [EventType.accessGranted, .accessDenied].map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        return try Row.fetchAll(db, sql: "SELECT \(StoredEvent.columns) FROM outbox WHERE type IN (\(types)) ORDER BY seq DESC LIMIT 5").map(StoredEvent.init(row:))
     }
 
     static func timeSeen(_ db: Database) throws -> Timestamp? {

@@ -8,6 +8,11 @@ public struct StoreStatus: Sendable, Equatable {
     public var counts: [RecordType: Int]
     /// Events not yet published.
     public var outboxDepth: Int
+    /// When the oldest event not yet published happened; nil when none waits.
+    public var oldestWaiting: Timestamp?
+    /// The newest access decisions (`access.granted` and `access.denied`), newest first, at
+    /// most five.
+    public var recentDecisions: [StoredEvent] = []
     /// Events stored in all, published or not.
     public var outboxTotal: Int
     /// The `seq` of the newest event, 0 before the first.

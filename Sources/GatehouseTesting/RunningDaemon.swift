@@ -9,6 +9,8 @@ public final class RunningDaemon: Sendable {
     public let socket: String
     public let logFile: String
     private let process: Process
+    /// The daemon's process id.
+    public var pid: Int32 { process.processIdentifier }
 
     /// Starts the daemon and waits until it answers on its control socket.
     public init(config: String, environment: [String: String] = [:], logFile: String, executable: String = GatehouseBinary.path) throws {

@@ -4,41 +4,57 @@ import GatehouseDaemon
 import Foundation
 import GatehouseStore
 
-/// `gatehouse status`: what the cache holds and what waits to be published.
+/// `gatehouse status`: the daemon's live state when it runs (the process, the link, readers,
+/// doors, lines), and what the database holds either way (the policy, the mode, the outbox, the
+/// last decisions).
 struct StatusCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the applied bundle, the cache's records and the outbox.")
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show the daemon, its link, readers, doors and lines, the policy, the mode, the outbox and the last decisions.",
+        discussion: "With the daemon stopped, it says so and shows what the database holds.")
 
     @OptionGroup var configOption: ConfigOption
     var config: String { configOption.path }
     @Flag(help: "Print one JSON object.") var json = false
+    @Flag(help: "Refresh in place every two seconds until interrupted (Ctrl-C).") var watch = false
+
+    func validate() throws {
+        if json && watch { throw ValidationError("--watch and --json cannot be combined: a script runs `gatehouse status --json` as often as it needs") }
+    }
 
     func run() async throws {
         try await failing {
             let settings: GatehouseConfig
             do { settings = try ConfigFile.load(config) } catch { throw CLIFailure.refused("\(error)") }
-            let status: StoreStatus
-            do {
-                status = try GatehouseDatabase(path: settings.database).status()
-            } catch {
-                throw CLIFailure.environment("\(error)")
-            }
-            let daemon = Self.daemonAnswers(settings)
-            print(json ? Self.json(status, settings, daemon: daemon) : Self.table(status, settings, daemon: daemon))
+            let database: GatehouseDatabase
+            do { database = try GatehouseDatabase(path: settings.database) } catch { throw CLIFailure.environment("\(error)") }
+            repeat {
+                let status: StoreStatus
+                do { status = try database.status() } catch { throw CLIFailure.environment("\(error)") }
+                let live = Self.live(settings)
+                if watch {
+                    // Home, clear to the end: the whole screen redrawn in place.
+                    print("\u{1B}[H\u{1B}[J" + Self.table(status, settings, live: live) + "\n\n(every 2 s; Ctrl-C to stop)")
+                    fflush(nil)
+                    try await Task.sleep(for: .seconds(2))
+                } else {
+                    print(json ? Self.json(status, settings, live: live) : Self.table(status, settings, live: live))
+                }
+            } while watch
         }
     }
 
-    /// Whether a daemon answers on the configuration's control socket.
-    static func daemonAnswers(_ config: GatehouseConfig) -> Bool {
-        let reply = try? ControlClient.send(JSONObject([("op", .string("ping"))]), to: ControlServer.path(forDatabase: config.database), timeoutMilliseconds: 2000)
-        if case .bool(true)? = reply?["ok"] { return true }
-        return false
+    /// The running daemon's live state (``ControlRequest/status``), or nil when none answers on
+    /// the configuration's control socket.
+    static func live(_ config: GatehouseConfig) -> JSONObject? {
+        let reply = try? ControlClient.send(JSONObject([("op", .string("status"))]), to: ControlServer.path(forDatabase: config.database), timeoutMilliseconds: 2000)
+        return reply?.bool("ok") == true ? reply : nil
     }
 
-    static func json(_ status: StoreStatus, _ config: GatehouseConfig, daemon: Bool) -> String {
+    static func json(_ status: StoreStatus, _ config: GatehouseConfig, live: JSONObject?) -> String {
         let applied = status.applied
         let optionalString: (String?) -> JSONValue = { $0.map(JSONValue.string) ?? .null }
         return JSONValue.object(JSONObject([
-            ("site", .string(config.site)), ("device", .string(config.device)), ("daemon_running", .bool(daemon)),
+            ("site", .string(config.site)), ("device", .string(config.device)), ("daemon_running", .bool(live != nil)),
             ("bundle_version", applied.map { .integer($0.version) } ?? .null),
             ("bundle_kind", optionalString(applied?.kind.rawValue)),
             ("bundle_sha256", optionalString(applied?.sha256)),
@@ -47,23 +63,25 @@ struct StatusCommand: AsyncParsableCommand {
             ("bundle_stale", .bool(applied?.expires.map { $0 <= WallClock.now() } ?? false)),
             ("counts", .object(JSONObject(RecordType.allCases.map { ($0.rawValue, .integer(Int64(status.counts[$0] ?? 0))) }))),
             ("outbox_depth", .integer(Int64(status.outboxDepth))),
+            ("outbox_oldest", optionalString(status.oldestWaiting?.rfc3339)),
             ("outbox_total", .integer(Int64(status.outboxTotal))),
             ("last_seq", .integer(status.lastSeq)),
             ("mode", .string(status.mode.kind.rawValue)),
             ("mode_zones", status.mode.zones.map { .array($0.map(JSONValue.string)) } ?? .null),
-            ("clock", .string(clock(status, config) == nil ? "ok" : "suspect")),
+            ("clock", .string(live?.string("clock") ?? (clock(status, config) == nil ? "ok" : "suspect"))),
             ("clock_floor", optionalString(status.clockFloor?.rfc3339)),
             ("inside", .object(JSONObject(status.headcount.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) }))),
             ("storage", .object(JSONObject([
                 ("free_bytes", free(config).map(JSONValue.integer) ?? .null), ("threshold_bytes", .integer(config.storage.lowFreeBytes)),
                 ("low", .bool((free(config) ?? .max) < config.storage.lowFreeBytes)),
             ]))),
-        ])).serialized
+            ("recent_decisions", .array(status.recentDecisions.map { .object(decision($0)) })),
+        ] + liveMembers(live))).serialized
     }
 
-    static func table(_ status: StoreStatus, _ config: GatehouseConfig, daemon: Bool) -> String {
+    static func table(_ status: StoreStatus, _ config: GatehouseConfig, live: JSONObject?) -> String {
         var lines = ["device   \(config.site)/\(config.device)"]
-        lines.append(daemon ? "daemon   running (answers on its control socket)" : "daemon   NOT RUNNING: below is what the database holds; nothing is decided until it starts")
+        lines += daemonLines(live, config)
         if let applied = status.applied {
             lines.append("bundle   version \(applied.version) (\(applied.kind.rawValue)), applied \(applied.appliedAt.rfc3339)")
             lines.append("sha256   \(applied.sha256)")
@@ -76,14 +94,16 @@ struct StatusCommand: AsyncParsableCommand {
             lines.append("  \(type.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(status.counts[type] ?? 0)")
         }
         lines.append("mode     \(ModeCommand.describe(kind: status.mode.kind.rawValue, zones: status.mode.zones.map { .array($0.map(JSONValue.string)) }))")
-        if let floor = clock(status, config) {
+        if live?.string("clock") == "suspect" || (live == nil && clock(status, config) != nil), let floor = status.clockFloor {
             lines.append("clock    SUSPECT: the system clock reads \(WallClock.now().rfc3339), before the clock floor \(floor.rfc3339) (the newest event or the bundle's issue time); the daemon decides with the floor until the clock is right")
         } else {
             lines.append("clock    ok")
         }
         let inside = status.headcount.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         lines.append("inside   \(inside.isEmpty ? "nobody" : inside.joined(separator: ", "))")
-        lines.append("outbox   \(status.outboxDepth) waiting, \(status.outboxTotal) stored, last seq \(status.lastSeq)")
+        let oldest = status.oldestWaiting.map { ", the oldest from \(age(since: $0)) ago" } ?? ""
+        lines.append("outbox   \(status.outboxDepth) waiting\(oldest), \(status.outboxTotal) stored, last seq \(status.lastSeq)")
+        lines += decisionLines(status.recentDecisions)
         if let free = free(config) {
             let low = free < config.storage.lowFreeBytes
             lines.append("storage  \(megabytes(free)) free in the state directory\(low ? ", LOW: under [storage] low_free_mb = \(config.storage.lowFreeBytes / 1_000_000)" : "")")

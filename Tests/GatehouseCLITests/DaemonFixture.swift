@@ -62,20 +62,3 @@ struct DaemonFixture {
         }
     }
 }
-
-extension JSONObject {
-    func string(_ key: String) -> String? {
-        if case .string(let value)? = self[key] { return value }
-        return nil
-    }
-
-    func integer(_ key: String) -> Int64? {
-        if case .integer(let value)? = self[key] { return value }
-        return nil
-    }
-
-    func object(_ key: String) -> JSONObject? {
-        if case .object(let value)? = self[key] { return value }
-        return nil
-    }
-}

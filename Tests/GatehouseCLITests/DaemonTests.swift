@@ -7,6 +7,53 @@ import Testing
 
 @Suite("The daemon end to end", .serialized)
 struct DaemonTests {
+    @Test("status while the daemon runs: the process, the link, readers, doors, lines, the last decisions; --json; stopped, it says so and keeps the decisions")
+    func liveStatus() throws {
+        let fixture = try DaemonFixture()
+        let daemon = try fixture.start()
+        #expect(try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna).status == 0)
+        try daemon.walkThrough(contact: "gate-contact")
+        #expect(try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.carla).status == 1)
+
+        let table = try fixture.site.run(["status", "--config", fixture.config])
+        #expect(table.status == 0)
+        let text = table.standardOutput
+        #expect(text.contains("daemon   running, pid \(daemon.pid), version "), "\(text)")
+        #expect(text.contains("link     none: no [mqtt] in the configuration"))
+        #expect(text.contains("readers") && text.contains("gate-in") && text.contains("simulated"))
+        #expect(text.contains("doors") && text.contains("zone site") && text.contains("locked"))
+        #expect(text.contains("inputs") && text.contains("gate-contact") && text.contains("inactive"))
+        #expect(text.contains("decisions (newest first)") && text.contains("person_inactive") && text.contains("person anna"))
+        #expect(text.contains("outbox   ") && text.contains("the oldest from "))
+        #expect(!text.contains(DaemonFixture.anna) && !text.contains(DaemonFixture.carla), "no credential on the screen")
+
+        // The contact opens with no grant: the door is forced, and the input active.
+        #expect(try fixture.site.run(["simulate", "--config", fixture.config, "input", "gate-contact", "high"]).status == 0)
+        _ = try fixture.wait(.alarmDoorForced)
+        let forced = try fixture.site.run(["status", "--config", fixture.config]).standardOutput
+        #expect(forced.contains("FORCED"), "\(forced)")
+
+        let json = try fixture.site.status()
+        #expect(json["daemon_running"] as? Bool == true)
+        #expect((json["daemon"] as? [String: Any])?["pid"] as? Int == Int(daemon.pid))
+        let doors = json["doors"] as? [[String: Any]] ?? []
+        #expect(doors.first?["id"] as? String == "gate" && doors.first?["state"] as? String == "forced")
+        let inputs = json["inputs"] as? [[String: Any]] ?? []
+        #expect(inputs.first { $0["id"] as? String == "gate-contact" }?["active"] as? Bool == true)
+        #expect((json["readers"] as? [[String: Any]])?.map { $0["id"] as? String } == ["gate-in", "gate-out"])
+        let decisions = json["recent_decisions"] as? [[String: Any]] ?? []
+        #expect(decisions.map { $0["reason"] as? String } == ["person_inactive", "granted"])
+        #expect(json["outbox_oldest"] as? String != nil && json.keys.contains("link"))
+
+        let both = try fixture.site.run(["status", "--config", fixture.config, "--json", "--watch"])
+        #expect(both.status == 64 && both.standardError.contains("--watch and --json cannot be combined"))
+
+        #expect(daemon.stop() == 0)
+        let stopped = try fixture.site.run(["status", "--config", fixture.config]).standardOutput
+        #expect(stopped.contains("daemon   NOT RUNNING") && stopped.contains("person_inactive"))
+        #expect(try fixture.site.status()["doors"] is NSNull)
+    }
+
     @Test("simulate: a grant, a denial, a visitor checking in and out, errors; each decision a stored CloudEvent")
     func presentations() throws {
         let fixture = try DaemonFixture()

@@ -123,3 +123,12 @@ extension AccessMachine {
         }
     }
 }
+
+extension AccessMachine {
+    /// What each configured door is doing, by door id (a door nothing has driven yet is locked).
+    public var doorConditions: [String: DoorCondition] {
+        Dictionary(uniqueKeysWithValues: settings.config.doors.map { door in
+            (door.id, doors[door.id].flatMap { $0.config == door ? $0.machine.condition : nil } ?? .locked)
+        })
+    }
+}

@@ -92,6 +92,16 @@ public struct DoorMachine<Ticket: Sendable & Equatable>: Sendable, Equatable {
     public private(set) var isReleased = false
     /// Whether the buzzer sounds for a door held open (a pre-alarm or `door_held`).
     public var isAlarming: Bool { preAlarmed || held }
+    /// Whether the contact opened with no grant and no exit request, until it closes.
+    private var forcedOpen = false
+
+    /// What the door is doing now.
+    public var condition: DoorCondition {
+        if isReleased { return .released }
+        if held || preAlarmed { return .held }
+        if openedAt != nil { return forcedOpen ? .forced : .open }
+        return unlocked != nil || !grantsWaiting.isEmpty ? .unlocked : .locked
+    }
 
     public init(door: DoorConfig) {
         kind = door.kind
@@ -132,13 +142,15 @@ public struct DoorMachine<Ticket: Sendable & Equatable>: Sendable, Equatable {
             switch unlocked?.by {
             case .grant(let ticket)?: actions.append(.passage(ticket))
             case .exitRequest?: break
-            case nil: actions.append(.doorForced)
+            case nil:
+                forcedOpen = true
+                actions.append(.doorForced)
             }
             unlocked = nil
         case (.door, .contactClosed):
             guard openedAt != nil else { break }
             if preAlarmed || held { actions.append(.closedAfterAlarm) }
-            (openedAt, preAlarmed, held) = (nil, false, false)
+            (openedAt, preAlarmed, held, forcedOpen) = (nil, false, false, false)
         case (.turnstile, .rotated):
             if grantsWaiting.isEmpty {
                 actions.append(.doorForced)
@@ -162,7 +174,7 @@ public struct DoorMachine<Ticket: Sendable & Equatable>: Sendable, Equatable {
         case .contactOpened:
             if openedAt == nil { openedAt = now }
         case .contactClosed:
-            openedAt = nil
+            (openedAt, forcedOpen) = (nil, false)
         case .granted, .exitRequested, .rotated, .tick, .release:
             break
         }

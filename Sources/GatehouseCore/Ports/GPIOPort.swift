@@ -23,4 +23,18 @@ public protocol GPIOPort: OutputPort {
     func watch(reporting report: @escaping @Sendable (InputChange) -> Void)
     /// Ends the thread, sets every output to its safe state and releases every line; idempotent.
     func release()
+    /// The logical level of every line now: each output as driven, each input as last
+    /// debounced (true: active).
+    func lineLevels() -> LineLevels
+}
+
+/// The logical levels of a device's lines, by name (true: active), for `gatehouse status`.
+public struct LineLevels: Sendable, Equatable {
+    public var outputs: [String: Bool]
+    public var inputs: [String: Bool]
+
+    public init(outputs: [String: Bool], inputs: [String: Bool]) {
+        self.outputs = outputs
+        self.inputs = inputs
+    }
 }
