@@ -32,9 +32,12 @@ struct LinkTests {
         platform.wait("the online status") { platform.messages("status").last?.string("state") == "online" }
         let online = try #require(platform.messages("status").last)
         #expect(online.integer("bundle") == 1 && online.string("mode") == "normal" && online.string("software") != nil)
+        let link = try fixture.site.status()["link"] as? [String: Any]
+        #expect(link?["state"] as? String == "connected" && link?["broker"] as? String == "mqtt://127.0.0.1:\(broker.port)" && link?["connections"] as? Int == 1)
 
         // The broker goes away; the daemon keeps deciding and storing.
         broker.stop()
+        #expect(waitUntil { (try? fixture.site.status()["link"] as? [String: Any])??["state"] as? String == "connecting" }, "status says the link is down")
         for _ in 0..<5 { #expect(try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.carla).status == 1) }
         try broker.start()
         platform.wait("the events stored while the broker was away") { platform.distinctEvents.count >= 10 }
