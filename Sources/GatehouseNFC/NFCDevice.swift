@@ -25,7 +25,7 @@ public final class NFCDevice: @unchecked Sendable {
     /// `commandTimeoutMilliseconds`.
     public init(context: NFCContext, connection: String, commandTimeoutMilliseconds: Int32 = 500) throws(NFCError) {
         guard let device = nfc_open(context.pointer, connection) else {
-            throw NFCError(.open, "\(connection): no reader answered (check the connection string, the cable and the device's permissions)")
+            throw NFCError(.open, "\(connection): no reader answered: \(NFCDiagnosis().explain(connection))")
         }
         self.connection = connection
         self.context = context

@@ -8,12 +8,12 @@ import Glibc
 /// opens ``path``. The slave side is held open too, in raw mode, so that the master never sees
 /// a hang-up between the driver's opens and nothing the emulator writes is echoed back.
 /// Both descriptors are closed when this object goes.
-final class PseudoTerminal: Sendable {
-    let path: String
+public final class PseudoTerminal: Sendable {
+    public let path: String
     private let master: Int32
     private let slave: Int32
 
-    init() throws {
+    public init() throws {
         // posix_openpt and its friends are hidden from Swift's Glibc module, so the
         // multiplexer is opened and unlocked with the ioctls they are made of (asm-generic
         // values: TIOCSPTLCK = _IOW('T', 0x31, int), TIOCGPTN = _IOR('T', 0x30, unsigned int)).

@@ -32,8 +32,12 @@ struct NFCCommand: AsyncParsableCommand {
                 }
                 for connection in found { print(connection) }
                 if found.isEmpty {
-                    throw CLIFailure.refused(
-                        "no NFC reader found. USB readers (ACR122U, PN533) are found by probing; a PN532 on a serial line is not: name it yourself, e.g. pn532_uart:/dev/ttyUSB0, and try it with `gatehouse nfc read --device`")
+                    var message =
+                        "no NFC reader found. USB readers (ACR122U, PN533) are found by probing; a PN532 on a serial line is not: name it yourself, e.g. pn532_uart:/dev/ttyUSB0, and try it with `gatehouse nfc read --device`"
+                    // A USB reader the kernel's driver holds is not found either.
+                    let held = NFCDiagnosis().explain("pn53x_usb")
+                    if held.hasPrefix("the kernel") { message += ". Also: \(held)" }
+                    throw CLIFailure.refused(message)
                 }
             }
         }
