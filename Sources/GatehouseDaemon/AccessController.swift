@@ -45,6 +45,8 @@ public final class AccessController: @unchecked Sendable {
     let logger: Logger
     let clock: DaemonClock
     let software: String
+    /// Where decisions, their latency and door alarms are counted; nil without `[metrics]`.
+    let metrics: DaemonMetrics?
     /// One catalog of time zones for every configuration the daemon runs with.
     let timeZones = TimeZoneCatalog()
     let jobs = BlockingQueue<Job>(capacity: 256)
@@ -62,8 +64,9 @@ public final class AccessController: @unchecked Sendable {
     /// Opens the cache for reading and loads the runtime state; nothing runs until ``start()``.
     public init(
         config: GatehouseConfig, inviteKeys: TrustSet, database: GatehouseDatabase, eventLog: EventLog, outputs: any OutputPort, software: String,
-        logger: Logger, clock: DaemonClock = .system
+        logger: Logger, clock: DaemonClock = .system, metrics: DaemonMetrics? = nil
     ) throws(StoreError) {
+        self.metrics = metrics
         policyReader = try PolicyReader(database)
         self.eventLog = eventLog
         let state = try eventLog.runtimeState()
@@ -93,9 +96,11 @@ public final class AccessController: @unchecked Sendable {
     /// Presents a credential at a reader and waits for the outcome. Call it from a thread of
     /// your own (the control socket's, a reader's), never from the cooperative pool.
     public func present(reader: String, _ presentation: Presentation, timeout: TimeInterval = 10) -> Result<AccessOutcome, DaemonError> {
-        ask(.presented(reader: reader, presentation), timeout: timeout).flatMap { handled in
+        let asked = DispatchTime.now().uptimeNanoseconds  // monotonic, for the latency histogram
+        return ask(.presented(reader: reader, presentation), timeout: timeout).flatMap { handled in
             switch handled.step.reply {
             case .decided(let request, let decision):
+                metrics?.decided(decision, nanoseconds: DispatchTime.now().uptimeNanoseconds - asked)
                 return .success(AccessOutcome(request: request, decision: decision, events: handled.stored))
             case .unknownReader(let id):
                 let known = configuration.readers.map(\.id).sorted().joined(separator: ", ")
@@ -262,6 +267,7 @@ public final class AccessController: @unchecked Sendable {
             do {
                 handled.stored = try eventLog.commit(step.events, effects: step.effects)
                 machine.stored(step)
+                metrics?.stored(step.events)
             } catch {
                 handled.storeFailed = true
                 machine.notStored(step)

@@ -73,6 +73,13 @@ public enum ConfigFile {
                 problems.append(ConfigProblem(file: path, key: "mqtt.\(key)", message: "\(file): cannot read the file"))
             }
         }
+        // The daemon only warns about it, and decides on: metrics never stop a gate.
+        var isDirectory: ObjCBool = false
+        if let directory = config.metrics.textfileDirectory, !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            problems.append(ConfigProblem(
+                file: path, key: "metrics.textfile_dir",
+                message: "\(directory): no such directory (node_exporter's textfile collector reads one such as /var/lib/prometheus/node-exporter)"))
+        }
         do {
             _ = try trustSets(config, configPath: path)
         } catch {

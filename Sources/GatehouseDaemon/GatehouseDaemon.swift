@@ -71,6 +71,7 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     // The event log wakes the link's publisher after every commit.
     let linkInputs = config.mqtt == nil ? nil : MQTTLink.makeInputs()
     let eventLog = EventLog(database: database, site: config.site, device: config.device) { _ = linkInputs?.offer(.stored) }
+    let metrics = config.metrics.textfileDirectory == nil ? nil : DaemonMetrics(software: dependencies.software)
     let controller: AccessController
     let checkpointer: WALCheckpointer
     let floored: FlooredClock
@@ -91,7 +92,7 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
         checkpointer = try WALCheckpointer(database)
         controller = try AccessController(
             config: config, inviteKeys: keys.invite, database: database, eventLog: eventLog, outputs: gpio, software: dependencies.software,
-            logger: logger, clock: clock)
+            logger: logger, clock: clock, metrics: metrics)
     } catch {
         throw DaemonError(.store, error.description)
     }
@@ -106,7 +107,7 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
         link = try MQTTLink(
             config: config, mqtt: mqtt, password: try DaemonFiles.password(mqtt, configPath: configPath),
             commandKeys: keys.command, inputs: linkInputs, bundles: bundles, database: database, eventLog: eventLog,
-            controller: controller, software: dependencies.software, logger: logger, clock: clock,
+            controller: controller, software: dependencies.software, logger: logger, clock: clock, metrics: metrics,
             connect: dependencies.broker ?? MQTTLink.libmosquitto)
     } else {
         logger.notice("no [mqtt] in the configuration: events stay in the outbox")
@@ -125,11 +126,17 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     let keeper = OutboxKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: clock.wall)
     let readers = try DaemonFiles.readerLoops(
         config, factory: dependencies.readers ?? DaemonDependencies.deviceReaders(), controller: controller, eventLog: eventLog, logger: logger,
-        now: clock.wall)
+        now: clock.wall, metrics: metrics)
     panel.attach(readers)
     let storage = StorageKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: clock.wall)
     var services: [any Service] = [MaintenanceService(checkpointer: checkpointer, keeper: keeper, storage: storage, eventLog: eventLog, now: clock.wall, logger: logger), BundleService(worker: bundles)]
     if let link { services.append(LinkService(link: link)) }
+    if let metrics, let directory = config.metrics.textfileDirectory {
+        services.append(
+            MetricsService(
+                metrics: metrics, directory: directory, intervalSeconds: config.metrics.intervalSeconds, database: database, controller: controller, link: link,
+                now: clock.wall, logger: logger))
+    }
     services += [
         GPIOService(gpio: gpio, controller: controller),
         AccessService(controller: controller),
@@ -186,7 +193,7 @@ enum DaemonFiles {
     /// A thread for each reader the factory makes a port for.
     static func readerLoops(
         _ config: GatehouseConfig, factory: ReaderFactory, controller: AccessController, eventLog: EventLog, logger: Logger,
-        now: @escaping @Sendable () -> Timestamp
+        now: @escaping @Sendable () -> Timestamp, metrics: DaemonMetrics?
     ) throws(DaemonError) -> [ReaderLoop] {
         let events = EventFactory(site: config.site, device: config.device)
         var loops: [ReaderLoop] = []
@@ -194,7 +201,8 @@ enum DaemonFiles {
             guard let port = try factory(reader) else { continue }
             let style: ReaderLoop.Style =
                 if case .nfc(_, let poll) = reader.source { .badges(pollMilliseconds: poll) } else { .codes }
-            loops.append(ReaderLoop(reader: reader, port: port, style: style, controller: controller, eventLog: eventLog, events: events, logger: logger, now: now))
+            loops.append(
+                ReaderLoop(reader: reader, port: port, style: style, controller: controller, eventLog: eventLog, events: events, logger: logger, now: now, metrics: metrics))
         }
         return loops
     }

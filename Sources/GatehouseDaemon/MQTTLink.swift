@@ -33,6 +33,7 @@ final class MQTTLink: @unchecked Sendable {
     let controller: AccessController
     let logger: Logger
     let clock: DaemonClock
+    private let metrics: DaemonMetrics?
     let software: String
     let client: any BrokerPort
     /// The broker's URL, for the log.
@@ -77,8 +78,9 @@ final class MQTTLink: @unchecked Sendable {
     static let libmosquitto: BrokerFactory = { options, handler in try MQTTClient(options: options, handler: handler) }
 
     /// The link of `config`, taking its inputs from `inputs`, where the event log also says "stored".
-    init(config: GatehouseConfig, mqtt: MQTTConfig, password: String?, commandKeys: TrustSet, inputs: BlockingQueue<LinkInput>, bundles: BundleWorker, database: GatehouseDatabase, eventLog: EventLog, controller: AccessController, software: String, logger: Logger, clock: DaemonClock, connect: BrokerFactory = MQTTLink.libmosquitto) throws(DaemonError) {
+    init(config: GatehouseConfig, mqtt: MQTTConfig, password: String?, commandKeys: TrustSet, inputs: BlockingQueue<LinkInput>, bundles: BundleWorker, database: GatehouseDatabase, eventLog: EventLog, controller: AccessController, software: String, logger: Logger, clock: DaemonClock, metrics: DaemonMetrics? = nil, connect: BrokerFactory = MQTTLink.libmosquitto) throws(DaemonError) {
         self.inputs = inputs
+        self.metrics = metrics
         brokerURL = mqtt.url
         topics = DeviceTopics(site: config.site, device: config.device)
         outbox = Outbox(database: database)
@@ -191,6 +193,7 @@ final class MQTTLink: @unchecked Sendable {
                 nextSeq = 1
             }
             show("connected")
+            metrics?.connected()
             carryOut(machine.handle(.connected(nextSeq: nextSeq)))
         case .connected(let code):
             show("refused", error: client.describe(connectCode: code))

@@ -38,6 +38,7 @@ final class ReaderLoop: Sendable {
     private let events: EventFactory
     private let logger: Logger
     private let now: @Sendable () -> Timestamp
+    private let metrics: DaemonMetrics?
     private let thread = Mutex<DedicatedThread?>(nil)
     /// The reader's health as `gatehouse status` shows it.
     private let shown = Mutex(Shown())
@@ -56,8 +57,9 @@ final class ReaderLoop: Sendable {
 
     init(
         reader: ReaderConfig, port: any CredentialReaderPort, style: Style, controller: AccessController, eventLog: EventLog, events: EventFactory,
-        logger: Logger, now: @escaping @Sendable () -> Timestamp
+        logger: Logger, now: @escaping @Sendable () -> Timestamp, metrics: DaemonMetrics? = nil
     ) {
+        self.metrics = metrics
         self.reader = reader
         self.port = port
         self.style = style
@@ -161,6 +163,7 @@ final class ReaderLoop: Sendable {
         case .none:
             return
         case .raise(let fault):
+            metrics?.readerFault(reader.id)
             logger.error(
                 "reader fault", metadata: ["reader.reason": "\(fault.reason.rawValue)", "reader.detail": "\(fault.detail)", "reader.connection": "\(port.connection)"])
             event = events.readerFault(reader, connection: port.connection, fault: fault, at: time, id: EventID.make(at: time))

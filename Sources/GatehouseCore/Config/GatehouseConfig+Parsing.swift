@@ -17,7 +17,7 @@ extension GatehouseConfig {
     }
 
     private static func build(_ root: ConfigReader.Table) -> GatehouseConfig? {
-        root.rejectUnknownKeys(["site", "device", "database", "trust", "mqtt", "outbox", "policy", "hardware", "control", "patrol", "storage", "log", "doors", "readers", "outputs", "inputs"])
+        root.rejectUnknownKeys(["site", "device", "database", "trust", "mqtt", "outbox", "policy", "hardware", "control", "patrol", "storage", "log", "metrics", "doors", "readers", "outputs", "inputs"])
         let site = root.identifier("site")
         let device = root.identifier("device")
         if device == "all" { root.reader.report("device", "\"all\" is reserved for the whole site") }
@@ -74,10 +74,19 @@ extension GatehouseConfig {
             log.level = table.choice("level", default: Log.Level.info) ?? .info
         }
 
+        var metrics = Metrics()
+        if let table = root.subtable("metrics") {
+            table.rejectUnknownKeys(["textfile_dir", "interval_s"])
+            metrics.textfileDirectory = table.optionalString("textfile_dir")
+            metrics.intervalSeconds = table.integer("interval_s", default: 5, in: 1...300) ?? 5
+        }
+
         guard let site, let device, let database, let trust else { return nil }
-        return GatehouseConfig(
+        var config = GatehouseConfig(
             site: site, device: device, database: database, trust: trust, mqtt: mqtt, outbox: outbox, policy: policy,
             hardware: hardware, control: control, patrol: patrol, storage: storage, log: log, doors: doors, readers: readers, outputs: outputs, inputs: inputs)
+        config.metrics = metrics
+        return config
     }
 
     /// A door's relay rests where its fail mode says when the daemon is not driving it:

@@ -92,6 +92,21 @@ public struct GatehouseConfig: Sendable, Equatable {
         }
     }
 
+    /// Metrics for Prometheus (`[metrics]`): written as a node_exporter textfile, never served
+    /// on a socket.
+    public struct Metrics: Sendable, Equatable {
+        /// The directory node_exporter's textfile collector reads (`textfile_dir`);
+        /// `gatehouse.prom` is replaced there atomically. Nil: no metrics (the default).
+        public var textfileDirectory: String?
+        /// How often the file is written (`interval_s`, 1 to 300, default 5).
+        public var intervalSeconds: Int = 5
+
+        public init(textfileDirectory: String? = nil, intervalSeconds: Int = 5) {
+            self.textfileDirectory = textfileDirectory
+            self.intervalSeconds = intervalSeconds
+        }
+    }
+
     /// Who may use the control socket besides root.
     public struct Control: Sendable, Equatable {
         /// A group whose members may use every request, `mode` included; the socket file
@@ -117,6 +132,7 @@ public struct GatehouseConfig: Sendable, Equatable {
     public var patrol: Patrol
     public var storage = Storage()
     public var log = Log()
+    public var metrics = Metrics()
     public var doors: [DoorConfig]
     public var readers: [ReaderConfig]
     public var outputs: [OutputLineConfig]
@@ -143,6 +159,7 @@ public struct GatehouseConfig: Sendable, Equatable {
             mqtt.passwordFile = mqtt.passwordFile.map(resolve)
             copy.mqtt = mqtt
         }
+        copy.metrics.textfileDirectory = metrics.textfileDirectory.map(resolve)
         return copy
     }
 }

@@ -51,6 +51,7 @@ public struct ReloadPlan: Sendable, Equatable {
         compare("[patrol]", running.patrol == loaded.patrol, .needsRestart, "the history is pruned with the limits read at start")
         compare("[storage]", running.storage == loaded.storage, .needsRestart, "the free space is watched with the threshold read at start")
         compare("[log]", running.log == loaded.log, .needsRestart, "the log level is set when the daemon starts")
+        compare("[metrics]", running.metrics == loaded.metrics, .needsRestart, "the metrics file is set up when the daemon starts")
         for door in Self.union(running.doors.map(\.id), loaded.doors.map(\.id)) {
             compare("doors.\(door)", running.door(door) == loaded.door(door), .appliesNow, "its machine starts anew with its next event")
         }
@@ -79,6 +80,7 @@ public struct ReloadPlan: Sendable, Equatable {
         config.patrol = running.patrol
         config.storage = running.storage
         config.log = running.log
+        config.metrics = running.metrics
         let waiting = Set(changes.filter { $0.verdict == .needsRestart && $0.key.hasPrefix("readers.") }.map {
             String($0.key.dropFirst("readers.".count))
         })
