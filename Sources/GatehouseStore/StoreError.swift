@@ -5,10 +5,12 @@ public typealias StoreError = CodedError<StoreErrors>
 /// The codes of `StoreError`.
 public enum StoreErrors: ErrorDomain {
     public static let name = "store"
-    public static let codes: [ErrorCode<StoreErrors>] = [.io, .migration, .open, .sqlite]
+    public static let codes: [ErrorCode<StoreErrors>] = [.backup, .io, .migration, .open, .sqlite]
 }
 
 extension ErrorCode where Domain == StoreErrors {
+    /// A backup is incomplete, damaged, or another device's; or a restore cannot keep `seq`.
+    public static let backup = ErrorCode("backup")
     /// A file of the store cannot be read or written (a full disk, a removed file).
     public static let io = ErrorCode("io")
     /// A migration of the database failed.
