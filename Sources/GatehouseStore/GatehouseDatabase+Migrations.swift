@@ -3,6 +3,9 @@ import GatehouseCore
 
 extension GatehouseDatabase {
     /// The schema, as named migrations. Append new ones; never edit one that has shipped.
+    /// The names of this binary's migrations, in the order they run.
+    public static var migrationNames: [String] { migrator(legacyPolicyFile: "gatehouse.policy-1.sqlite").migrations }
+
     static func migrator(legacyPolicyFile: String) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("2026-11-21-policy-cache") { db in
