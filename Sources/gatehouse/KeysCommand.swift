@@ -1,9 +1,12 @@
 import ArgumentParser
+import Foundation
 import GatehouseAdmin
+import GatehouseCore
 
 /// `gatehouse keys`: key management.
 struct KeysCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "keys", abstract: "Manage signing keys.", subcommands: [Generate.self])
+    static let configuration = CommandConfiguration(commandName: "keys", abstract: "Manage signing keys.", discussion: "Rotating a key: generate the new one, merge its .jwks into the devices' trust file, sign with the new key, then remove the old kid.",
+        subcommands: [Generate.self, Merge.self, Remove.self])
 
     /// `gatehouse keys generate --kid K --out DIR`.
     struct Generate: AsyncParsableCommand {
@@ -25,6 +28,84 @@ struct KeysCommand: ParsableCommand {
                 } catch {
                     throw CLIFailure.refused("\(error)")
                 }
+            }
+        }
+    }
+
+    /// `gatehouse keys merge --out OUT A.jwks B.jwks …`.
+    struct Merge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "merge", abstract: "Write the union of trust files (JWKS) to OUT: how a new key joins a trust set.",
+            discussion: "A kid found in two files must be the same key. Exit status: 0 written; 1 a file is invalid, two keys share a kid, or OUT exists.")
+
+        @Option(help: "The trust file to write (it must not exist).") var out: String
+        @Argument(help: "The trust files to merge.") var files: [String]
+
+        func validate() throws {
+            if files.count < 2 { throw ValidationError("give at least two trust files to merge") }
+        }
+
+        func run() async throws {
+            try await failing {
+                do {
+                    var read: [JWKSEditor.File] = []
+                    for file in files { read.append(try JWKSEditor.read(file)) }
+                    let keys = try JWKSEditor.merge(read)
+                    try SecretFile.write(JWKSEditor.text(keys), to: out, mode: 0o644)
+                    print("wrote \(out): \(keys.compactMap { $0.string("kid") }.joined(separator: ", "))")
+                } catch {
+                    throw CLIFailure.refused("\(error)")
+                }
+            }
+        }
+    }
+
+    /// `gatehouse keys remove FILE KID (--out OUT | --in-place)`.
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "remove", abstract: "Remove a key from a trust file (JWKS): how a retired key leaves a trust set.",
+            discussion: "The last key is never removed. Exit status: 0 written; 1 no such kid, the last key, an invalid file, or OUT exists.")
+
+        @Argument(help: "The trust file.") var file: String
+        @Argument(help: "The kid to remove.") var kid: String
+        @Option(help: "Write the result here (it must not exist).") var out: String?
+        @Flag(help: "Replace FILE itself, keeping its owner and mode.") var inPlace = false
+
+        func validate() throws {
+            if (out == nil) == !inPlace { throw ValidationError("give --out OUT or --in-place") }
+        }
+
+        func run() async throws {
+            try await failing {
+                do {
+                    let read = try JWKSEditor.read(file)
+                    let keys = try JWKSEditor.remove(kid, from: read)
+                    if let out {
+                        try SecretFile.write(JWKSEditor.text(keys), to: out, mode: 0o644)
+                    } else {
+                        try Self.replace(file, with: JWKSEditor.text(keys))
+                    }
+                    print("removed \(kid) from \(out ?? file); its keys: \(keys.compactMap { $0.string("kid") }.joined(separator: ", "))")
+                } catch {
+                    throw CLIFailure.refused("\(error)")
+                }
+            }
+        }
+
+        /// Replaces a file atomically, its owner and mode kept.
+        static func replace(_ path: String, with text: String) throws(AdminError) {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            let temporary = path + ".new"
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+                if let mode = attributes?[.posixPermissions] as? NSNumber { chmod(temporary, mode_t(mode.uint16Value)) }
+                if let uid = attributes?[.ownerAccountID] as? NSNumber, let gid = attributes?[.groupOwnerAccountID] as? NSNumber {
+                    chown(temporary, uid.uint32Value, gid.uint32Value)
+                }
+                guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            } catch {
+                unlink(temporary)
+                throw AdminError(.io, "cannot replace \(path): \(error.localizedDescription)")
             }
         }
     }
