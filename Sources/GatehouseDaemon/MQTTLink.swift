@@ -209,6 +209,17 @@ final class MQTTLink: @unchecked Sendable {
             carryOut(machine.handle(.disconnected(code: code, reason: client.describe(disconnectCode: code))))
         case .acknowledged(let messageID):
             carryOut(machine.handle(.acknowledged(messageID: messageID)))
+        case .publishRefused(let messageID, let code):
+            let reason = client.describe(reasonCode: code)
+            shown.withLock { $0.lastError = "the broker refused a message: \(reason)" }
+            carryOut(machine.handle(.refused(messageID: messageID, reason: reason, at: clock.monotonic())))
+        case .subscriptionRefused(let filter):
+            shown.withLock { $0.lastError = "the broker refused the subscription to \(filter)" }
+            logger.error(
+                "the broker refused a subscription: nothing sent to it reaches this device", metadata: [
+                    "mqtt.filter": "\(filter)", "mqtt.url": "\(brokerURL)",
+                    "mqtt.hint": "the broker's ACL must let this device read its own and its site's topics (docs/fleet.md)",
+                ])
         case .subscribed:
             break
         case .message(let topic, let payload, _):

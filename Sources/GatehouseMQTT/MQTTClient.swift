@@ -24,6 +24,8 @@ public final class MQTTClient: BrokerPort {
         let accepted = Atomic<Bool>(false)
         /// Set when the broker answers a CONNECT at all, accepting or refusing it.
         let answered = Atomic<Bool>(false)
+        /// The filter of each subscription not yet answered, by message id.
+        let pendingSubscriptions = Mutex<[Int32: String]>([:])
         init(handler: @escaping @Sendable (Event) -> Void, subscriptions: [String]) {
             self.handler = handler
             self.subscriptions = subscriptions
@@ -93,15 +95,31 @@ public final class MQTTClient: BrokerPort {
             guard let user else { return }
             let callbacks = Unmanaged<Callbacks>.fromOpaque(user).takeUnretainedValue()
             if code == 0 {
-                for filter in callbacks.subscriptions { mosquitto_subscribe(mosq, nil, filter, 1) }
+                for filter in callbacks.subscriptions {
+                    var messageID: Int32 = 0
+                    if mosquitto_subscribe(mosq, &messageID, filter, 1) == MOSQ_ERR_SUCCESS.rawValue {
+                        callbacks.pendingSubscriptions.withLock { $0[messageID] = filter }
+                    }
+                }
                 callbacks.accepted.store(true, ordering: .relaxed)
             }
             callbacks.answered.store(true, ordering: .relaxed)
             callbacks.handler(.connected(code: code))
         }
         mosquitto_disconnect_callback_set(mosq) { _, user, code in MQTTClient.dispatch(user, .disconnected(code: code)) }
-        mosquitto_publish_callback_set(mosq) { _, user, messageID in MQTTClient.dispatch(user, .acknowledged(messageID: messageID)) }
-        mosquitto_subscribe_callback_set(mosq) { _, user, messageID, _, _ in MQTTClient.dispatch(user, .subscribed(messageID: messageID)) }
+        // MQTT 5 PUBACKs carry a reason: 0x80 and above is a refusal (not authorized, say), and the
+        // message did not go through. A 3.1.1 broker always says 0.
+        mosquitto_publish_v5_callback_set(mosq) { _, user, messageID, reason, _ in
+            MQTTClient.dispatch(user, reason >= 0x80 ? .publishRefused(messageID: messageID, reasonCode: reason) : .acknowledged(messageID: messageID))
+        }
+        mosquitto_subscribe_callback_set(mosq) { _, user, messageID, count, granted in
+            guard let user else { return }
+            let callbacks = Unmanaged<Callbacks>.fromOpaque(user).takeUnretainedValue()
+            let filter = callbacks.pendingSubscriptions.withLock { $0.removeValue(forKey: messageID) }
+            let refused = (0..<Int(count)).contains { granted?[$0] ?? 0 >= 0x80 }
+            if refused, let filter { callbacks.handler(.subscriptionRefused(filter: filter)) }
+            callbacks.handler(.subscribed(messageID: messageID))
+        }
         mosquitto_message_callback_set(mosq) { _, user, message in
             // The message belongs to libmosquitto until the callback returns: copy it out.
             guard let message = message?.pointee, let topic = message.topic else { return }
@@ -212,6 +230,10 @@ public final class MQTTClient: BrokerPort {
     }
 
     /// The broker's words for a refused CONNECT: an MQTT 5 reason code or a 3.1.1 CONNACK code.
+    public func describe(reasonCode code: Int32) -> String {
+        String(cString: mosquitto_reason_string(code))
+    }
+
     public func describe(connectCode code: Int32) -> String {
         String(cString: options.protocolVersion == .v5 ? mosquitto_reason_string(code) : mosquitto_connack_string(code))
     }

@@ -45,6 +45,7 @@ public final class SimulatedBroker: BrokerPort {
     }
 
     public func describe(connectCode: Int32) -> String { "simulated refusal \(connectCode)" }
+    public func describe(reasonCode: Int32) -> String { "simulated reason \(reasonCode)" }
     public func describe(disconnectCode: Int32) -> String { disconnectCode == 7 ? "The connection was lost." : "simulated drop \(disconnectCode)" }
 
     /// Everything published so far, in order.

@@ -17,6 +17,9 @@ public struct LinkMachine: Sendable {
         case disconnected(code: Int32, reason: String = "")
         /// The broker acknowledged a message.
         case acknowledged(messageID: Int32)
+        /// The broker refused a message (an MQTT 5 PUBACK with a failure reason, in its words),
+        /// at this monotonic time (milliseconds).
+        case refused(messageID: Int32, reason: String, at: Int64)
         /// New events were stored.
         case stored
         /// A second passed, with the access path's status, at this monotonic time
@@ -48,6 +51,12 @@ public struct LinkMachine: Sendable {
     public let protocolVersion: MQTTConfig.ProtocolVersion
     /// Since when the CONNECT in flight has waited for its answer; nil when none is in flight.
     private var connectSentAt: Int64?
+    /// How long a drain paused by a refused message waits before offering the events again.
+    public static let refusedRetryMilliseconds: Int64 = 30_000
+    /// When the events may be offered again after a refusal; nil when none is waiting.
+    private var refusedRetryAt: Int64?
+    /// Whether this connection has already said that the broker refuses messages.
+    private var refusalReported = false
     /// Whether this outage has already said that the broker does not answer.
     private var unansweredReported = false
     private var everConnected = false
@@ -68,7 +77,7 @@ public struct LinkMachine: Sendable {
         case .connected(let nextSeq):
             isConnected = true
             connectFailures = 0
-            (connectSentAt, unansweredReported) = (nil, false)
+            (connectSentAt, unansweredReported, refusedRetryAt, refusalReported) = (nil, false, nil, false)
             drain.connected(nextSeq: nextSeq)
             var actions: [Action] = [.log(AccessNote(.info, "connected to the broker")), .publishStatus(status.published, online: true)]
             if !everConnected {
@@ -102,13 +111,26 @@ public struct LinkMachine: Sendable {
                 offlineMessageID = nil
             }
             return []
+        case .refused(let messageID, let reason, let time):
+            let seq = drain.refused(messageID: messageID)
+            if seq != nil { refusedRetryAt = time + Self.refusedRetryMilliseconds }
+            if messageID == offlineMessageID { offlineMessageID = nil }  // nothing to wait for
+            var metadata = ["mqtt.reason": reason, "mqtt.message_id": "\(messageID)"]
+            if let seq { metadata["event.seq"] = "\(seq)" }
+            guard !refusalReported else { return [.log(AccessNote(.debug, "the broker refused a message", metadata))] }
+            refusalReported = true
+            metadata["mqtt.hint"] = "the broker's ACL must let this device publish under its own topics, gatehouse/v1/SITE/DEVICE/# (docs/fleet.md)"
+            return [.log(AccessNote(.error, "the broker refused a message; the events stay in the outbox and are offered again every 30 s", metadata))]
         case .stored:
             drain.stored()
             return []
         case .tick(let now, let nextSeq, let time):
             status = now
             guard isConnected, !isStopping else { return unanswered(at: time) }
-            if drain.isPaused, let nextSeq { drain.retry(nextSeq: nextSeq) }
+            if drain.isPaused, let nextSeq, refusedRetryAt.map({ time >= $0 }) ?? true {
+                refusedRetryAt = nil
+                drain.retry(nextSeq: nextSeq)
+            }
             var actions: [Action] = []
             if status.published != lastStatus { actions.append(.publishStatus(status.published, online: true)) }
             return actions + staleRequest()

@@ -130,6 +130,16 @@ public struct OutboxDrain: Sendable, Equatable {
         return seq
     }
 
+    /// The broker refused a message (an MQTT 5 PUBACK with a failure reason: not authorized,
+    /// say): returns the refused event's seq, which stays unpublished, and pauses the drain
+    /// until ``retry(nextSeq:)``; nil for a message id that is not an event's.
+    public mutating func refused(messageID: Int32) -> Int64? {
+        guard let seq = inFlight.removeValue(forKey: messageID) else { return nil }
+        inFlightSeqs.remove(seq)
+        isPaused = true
+        return seq
+    }
+
     /// Whether every event read so far is acknowledged and both lanes are read to their end.
     public var isIdle: Bool { inFlight.isEmpty && liveExhausted && backlogExhausted }
 }

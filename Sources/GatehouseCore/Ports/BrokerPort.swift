@@ -10,6 +10,11 @@ public enum BrokerEvent: Sendable, Equatable {
     case disconnected(code: Int32)
     /// The broker acknowledged a QoS 1 publish (PUBACK) with this message id.
     case acknowledged(messageID: Int32)
+    /// The broker refused a QoS 1 publish: an MQTT 5 PUBACK with a failure reason code (0x87:
+    /// not authorized). MQTT 3.1.1 cannot say so: a 3.1.1 broker drops such a message silently.
+    case publishRefused(messageID: Int32, reasonCode: Int32)
+    /// The broker refused a subscription (its SUBACK's failure code).
+    case subscriptionRefused(filter: String)
     case subscribed(messageID: Int32)
     case message(topic: String, payload: [UInt8], retained: Bool)
 }
@@ -25,6 +30,8 @@ public protocol BrokerPort: AnyObject, Sendable {
     func publish(_ topic: String, _ payload: [UInt8], retain: Bool) throws -> Int32
     /// Disconnects cleanly (no will) and ends the client's thread, waiting up to `timeout` seconds.
     func stop(timeout: Double)
+    /// The broker's words for an MQTT 5 reason code (a refused publish's).
+    func describe(reasonCode: Int32) -> String
     /// The broker's words for a refused CONNECT's code.
     func describe(connectCode: Int32) -> String
     /// The client library's words for why a connection dropped.

@@ -109,4 +109,29 @@ struct LinkMachineTests {
         let hint = warnings(old.handle(.tick(Self.fresh, nextSeq: nil, at: 5000))).first?.metadata["mqtt.hint"]
         #expect(hint?.contains("mqtts://") == true && hint?.contains("set protocol") == false)
     }
+
+    @Test("a message the broker refuses stays unpublished: an error once, then offered again every 30 s")
+    func refusedPublish() throws {
+        func levels(_ actions: [LinkMachine.Action]) -> [AccessNote.Level] {
+            actions.compactMap { if case .log(let note) = $0 { note.level } else { nil } }
+        }
+        var link = LinkMachine(window: 16, status: Self.fresh)
+        _ = link.handle(.connected(nextSeq: 1))
+        _ = link.handle(.stored)
+        let fetch = try #require(link.nextFetch())
+        #expect(link.accept(fetched: [1, 2], for: fetch) == [1, 2])
+        link.sent(seq: 1, messageID: 10)
+        link.sent(seq: 2, messageID: 11)
+        let said = link.handle(.refused(messageID: 10, reason: "Not authorized", at: 1000))
+        #expect(levels(said) == [.error])
+        if case .log(let note)? = said.first { #expect(note.metadata["event.seq"] == "1" && note.metadata["mqtt.hint"]?.contains("docs/fleet.md") == true) }
+        #expect(levels(link.handle(.refused(messageID: 11, reason: "Not authorized", at: 1001))) == [.debug], "said once")
+        #expect(link.acknowledgedSeqs.isEmpty, "nothing to mark published")
+        #expect(link.nextFetch() == nil, "paused")
+        _ = link.handle(.tick(Self.fresh, nextSeq: 3, at: 20_000))
+        #expect(link.nextFetch() == nil, "not before 30 s")
+        _ = link.handle(.tick(Self.fresh, nextSeq: 3, at: 32_000))
+        let again = try #require(link.nextFetch(), "offered again")
+        #expect(link.accept(fetched: [1, 2], for: again) == [1, 2])
+    }
 }
