@@ -15,10 +15,19 @@ public final class StateLock: Sendable {
     private let descriptor: Int32
     public let path: String
 
-    /// Takes the lock for `database` (a state database's path); nil when another process, or
-    /// another owner in this one, holds it.
+    /// Takes the lock for `database` (a state database's path), making the state directory
+    /// when it is missing, as opening the database would; nil when another process, or another
+    /// owner in this one, holds it.
     public static func take(forDatabase database: String) throws(StoreError) -> StateLock? {
         let path = database + ".lock"
+        let directory = (database as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError(.open, "cannot create the state directory \(directory): \(error.localizedDescription)")
+            }
+        }
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw StoreError(.open, "cannot open the lock file \(path): \(String(cString: strerror(errno)))")

@@ -39,6 +39,37 @@ public func withDaemon<T: Sendable>(
     }
 }
 
+/// Runs several daemons inside the test process, as ``withDaemon(config:dependencies:_:)`` runs
+/// one: each built, run in a child task and ready before `body`, all shut down after it.
+public func withDaemons<T: Sendable>(
+    configs: [GatehouseConfig], dependencies: DaemonDependencies = .inProcess(), _ body: ([Daemon]) async throws -> T
+) async throws -> T {
+    var daemons: [Daemon] = []
+    for config in configs { daemons.append(try buildDaemon(config: config, dependencies: dependencies)) }
+    let running = daemons
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        for daemon in running { group.addTask { try await daemon.run() } }
+        func shutdown() async {
+            for daemon in running { await daemon.shutdown() }
+        }
+        do {
+            let deadline = ContinuousClock.now + .seconds(30)
+            while !running.allSatisfy(\.isReady) {
+                guard ContinuousClock.now < deadline else { throw TestingError("not every daemon started within 30 s") }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let result = try await body(running)
+            await shutdown()
+            try await group.waitForAll()
+            return result
+        } catch {
+            await shutdown()
+            try? await group.waitForAll()
+            throw error
+        }
+    }
+}
+
 /// Whether the daemon's run has returned.
 private final class StoppedFlag: Sendable {
     let value = Atomic<Bool>(false)

@@ -26,6 +26,14 @@ public struct TestCertificates: Sendable {
         try issue("wrong-host", by: "ca", subject: "/CN=broker.elsewhere", names: "DNS:broker.elsewhere")
     }
 
+    /// Issues a client certificate from the site CA with this common name (a device's
+    /// `SITE/DEVICE`, say): its certificate and key files.
+    public func issueClient(_ name: String, commonName: String) throws -> (certificate: String, key: String) {
+        // openssl's -subj separates names with "/": one inside a name is escaped.
+        try issue(name, by: "ca", subject: "/CN=" + commonName.replacingOccurrences(of: "/", with: "\\/"))
+        return (directory.file("\(name).pem"), directory.file("\(name).key"))
+    }
+
     private func makeCA(_ name: String, subject: String) throws {
         try openssl([
             "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", subject,
