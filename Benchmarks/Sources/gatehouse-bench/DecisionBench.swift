@@ -32,7 +32,17 @@ struct DecisionBench: AsyncParsableCommand {
         let database = try GatehouseDatabase(path: config.database, checkpoints: .background)
         try engineAlone(config: config, configPath: configPath, database: database, people: people)
         try eventCommits(config: config, database: database)
-        try throughSocket(configPath: configPath, directory: directory, people: people)
+        let off = try throughSocket(configPath: configPath, directory: directory, people: people, label: "control socket")
+        // The same daemon writing its metrics every second: the counters and the histogram on
+        // the decision path, the gauges' reads on the metrics thread. Its own baseline is the
+        // run just before.
+        let textfiles = directory.file("textfiles")
+        try FileManager.default.createDirectory(atPath: textfiles, withIntermediateDirectories: true)
+        let withMetrics = directory.file("gatehouse-metrics.toml")
+        try (try String(contentsOfFile: configPath, encoding: .utf8) + "\n[metrics]\ntextfile_dir = \"\(textfiles)\"\ninterval_s = 1\n")
+            .write(toFile: withMetrics, atomically: true, encoding: .utf8)
+        let on = try throughSocket(configPath: withMetrics, directory: directory, people: people, label: "control socket, [metrics] on")
+        print(String(format: "metrics on / off: p50 %.2f, p99 %.2f", on.microseconds(0.5) / off.microseconds(0.5), on.microseconds(0.99) / off.microseconds(0.99)))
     }
 
     /// A snapshot of `people` people, each with a grant on a schedule and ten badges.
@@ -129,7 +139,8 @@ struct DecisionBench: AsyncParsableCommand {
         print(String(format: "event log: %d access events committed, one transaction each with its occupancy change: %.0f events/s", commits, Double(commits) / seconds))
     }
 
-    private func throughSocket(configPath: String, directory: TemporaryDirectory, people: Int) throws {
+    @discardableResult
+    private func throughSocket(configPath: String, directory: TemporaryDirectory, people: Int, label: String) throws -> Latencies {
         let daemon = try RunningDaemon(config: configPath, logFile: directory.file("daemon.log"), executable: gatehouse)
         var generator = SystemRandomNumberGenerator()
         for round in 0..<200 { _ = try ControlClient.present(reader: "gate-in", format: "uid", value: Self.uid(round, people: people, using: &generator), socket: daemon.socket) }
@@ -146,6 +157,7 @@ struct DecisionBench: AsyncParsableCommand {
         daemon.stop()
         let latency = Latencies(durations)
         let seconds = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
-        print(String(format: "control socket (connect, decide, pulse, commit, reply): %d presentations, p50 %.1f µs, p99 %.1f µs, %.0f decisions/s", presentations, latency.microseconds(0.5), latency.microseconds(0.99), Double(presentations) / seconds))
+        print(label + String(format: " (connect, decide, pulse, commit, reply): %d presentations, p50 %.1f µs, p99 %.1f µs, %.0f decisions/s", presentations, latency.microseconds(0.5), latency.microseconds(0.99), Double(presentations) / seconds))
+        return latency
     }
 }
