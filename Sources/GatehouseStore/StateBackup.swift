@@ -54,25 +54,34 @@ public enum StateBackup {
         database: String, into out: String, site: String, device: String, software: String, now: Timestamp, progress: (String) -> Void = { _ in }
     ) throws(StoreError) -> Manifest {
         guard !FileManager.default.fileExists(atPath: out) else { throw StoreError(.backup, "\(out) exists already: a backup goes into a new directory") }
+        guard FileManager.default.fileExists(atPath: database) else {
+            throw StoreError(.backup, "there is no database at \(database): nothing to back up (has this device run yet?)")
+        }
         let partial = out + ".partial"
         try? FileManager.default.removeItem(atPath: partial)
-        do { try FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: true) } catch {
+        // 0700 from the start: the copies hold people and events.
+        do { try FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) } catch {
             throw StoreError(.io, "cannot create \(partial): \(error.localizedDescription)")
         }
         let stateName = (database as NSString).lastPathComponent
-        let source = try GatehouseDatabase(path: database)
+        let stateDirectory = (database as NSString).deletingLastPathComponent.isEmpty ? "." : (database as NSString).deletingLastPathComponent
+        // Read-only, and never migrated: the daemon may run an older schema than this binary's.
+        let source: DatabasePool
+        do { source = try DatabasePool(path: database, configuration: readOnly()) } catch {
+            throw StoreError(.open, "cannot open \(database) to back it up: \(error)")
+        }
         // A snapshot that swaps the policy file between the two copies is the one race: the
         // pointer copied then names a file that has gone. Copy again; it is rare and brief.
         var lastProblem = ""
         for _ in 1...3 {
             progress(stateName)
-            try copy(source.pool, to: partial + "/" + stateName)
+            try copy(source, to: partial + "/" + stateName)
             let (pointer, next) = try readState(partial + "/" + stateName)
             var manifest = Manifest(
                 site: site, device: device, software: software, createdAt: now, stateFile: stateName, policyFile: pointer.file,
                 bundleVersion: pointer.reportedVersion, nextSeq: next, sha256: [:])
             guard let policy = pointer.file else { return try finish(partial, out, manifest) }
-            let policyPath = source.directory + "/" + policy
+            let policyPath = stateDirectory + "/" + policy
             let queue: DatabaseQueue
             do {
                 queue = try DatabaseQueue(path: policyPath, configuration: readOnly())
@@ -105,6 +114,10 @@ public enum StateBackup {
         let manifest = try readManifest(directory)
         for file in [manifest.stateFile] + (manifest.policyFile.map { [$0] } ?? []) {
             let path = directory + "/" + file
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+                throw StoreError(.backup, "\(path): missing, or not a regular file (a backup holds no links)")
+            }
             guard let expected = manifest.sha256[file] else { throw StoreError(.backup, "\(manifestName) has no sha256 for \(file)") }
             guard let actual = sha256(of: path) else { throw StoreError(.backup, "\(path): missing or unreadable") }
             guard actual == expected else { throw StoreError(.backup, "\(path): damaged (its SHA-256 is not the one \(manifestName) recorded)") }
@@ -115,6 +128,10 @@ public enum StateBackup {
                 throw StoreError(.backup, "\(path): not a readable SQLite database: \(error)")
             }
             guard result == "ok" else { throw StoreError(.backup, "\(path): SQLite's integrity check says \(result ?? "nothing")") }
+        }
+        let (pointer, _) = try readState(directory + "/" + manifest.stateFile)
+        guard pointer.file == manifest.policyFile else {
+            throw StoreError(.backup, "\(directory): the state database names the policy file \(pointer.file ?? "none"), \(manifestName) \(manifest.policyFile ?? "none")")
         }
         return manifest
     }
@@ -131,10 +148,14 @@ public enum StateBackup {
             } catch {
                 throw StoreError(.io, "cannot finish \(path): \(error)")
             }
+            chmod(path, 0o600)
+            try Durability.sync(path)
             manifest.sha256[file] = sha256(of: path)
         }
         do {
             try Data(manifestJSON(manifest).utf8).write(to: URL(fileURLWithPath: partial + "/" + manifestName))
+            try Durability.sync(partial + "/" + manifestName)
+            try Durability.syncDirectory(partial)
             try FileManager.default.moveItem(atPath: partial, toPath: out)
         } catch {
             throw StoreError(.io, "cannot write the backup to \(out): \(error.localizedDescription)")

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import GatehouseCore
 import GatehouseDaemon
 import GatehouseTesting
@@ -28,6 +29,11 @@ struct BackupTests {
         #expect(refused.status == 1 && refused.standardError.contains("stop it first"))
         #expect(daemon.stop() == 0)
         let before = try fixture.events()
+        // A command seen after the backup must stay seen: a replay after the restore is refused.
+        let database = try ConfigFile.load(fixture.config).database
+        try DatabaseQueue(path: database).write { db in
+            try db.execute(sql: "INSERT INTO command_seen (jti, keep_until) VALUES ('cmd-after-backup', 9999999999999)")
+        }
 
         let restore = try fixture.site.run(["restore", "--config", fixture.config, out])
         #expect(restore.status == 0, "\(restore.standardError)")
@@ -35,6 +41,10 @@ struct BackupTests {
         #expect(restore.standardOutput.contains("the replaced files are in "))
         let after = try fixture.events()
         #expect(after.map { $0.string("id") } == before.map { $0.string("id") }, "every event kept, in order")
+        #expect(try DatabaseQueue(path: database).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM command_seen WHERE jti = 'cmd-after-backup'") } == 1)
+        let directory = (database as NSString).deletingLastPathComponent
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory)
+        #expect(left.contains { $0.hasPrefix("before-restore-") } && !left.contains { $0.hasPrefix(".restore-") }, "\(left)")
         #expect(after.map { $0.integer("seq") } == (1...Int64(after.count)).map { $0 })
 
         daemon = try fixture.start()
@@ -44,6 +54,14 @@ struct BackupTests {
         let resumed = try fixture.events()
         #expect(resumed.map { $0.integer("seq") } == (1...Int64(resumed.count)).map { $0 }, "seq goes on from where it was")
         #expect(resumed.count > after.count)
+    }
+
+    @Test("backup refuses a device that has no database yet")
+    func nothingToBackUp() throws {
+        let fixture = try DaemonFixture(applyBundle: false)
+        let backup = try fixture.site.run(["backup", "--config", fixture.config, fixture.site.directory.file("b")])
+        #expect(backup.status == 1 && backup.standardError.contains("nothing to back up"), "\(backup.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: try ConfigFile.load(fixture.config).database), "and creates none")
     }
 
     @Test("restore refuses another device's backup, a damaged one, and a new disk without --next-seq; with it, seq starts there")
@@ -59,7 +77,14 @@ struct BackupTests {
         #expect(other.status == 1 && other.standardError.contains("is the backup of acme/gate-02, not of acme/gate-01"), "\(other.standardError)")
         try text.write(toFile: manifest, atomically: true, encoding: .utf8)
 
+        #expect((try FileManager.default.attributesOfItem(atPath: out + "/gatehouse.sqlite")[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let policy = out + "/gatehouse.policy-1.sqlite"
+        try FileManager.default.moveItem(atPath: policy, toPath: policy + ".real")
+        try FileManager.default.createSymbolicLink(atPath: policy, withDestinationPath: policy + ".real")
+        let linked = try fixture.site.run(["restore", "--config", fixture.config, out])
+        #expect(linked.status == 1 && linked.standardError.contains("not a regular file"), "\(linked.standardError)")
+        try FileManager.default.removeItem(atPath: policy)
+        try FileManager.default.moveItem(atPath: policy + ".real", toPath: policy)
         let original = try Data(contentsOf: URL(fileURLWithPath: policy))
         var damaged = original
         damaged[damaged.count / 2] ^= 0xFF
