@@ -205,7 +205,10 @@ final class MQTTLink: @unchecked Sendable {
             show("connecting", error: message)
             carryOut(machine.handle(.connectFailed(message: message)))
         case .disconnected(let code):
-            show(code == 0 ? "disconnected" : "connecting", error: code == 0 ? nil : client.describe(disconnectCode: code))
+            // The drop that follows a refused CONNACK keeps the refusal on show.
+            if health.state != "refused" {
+                show(code == 0 ? "disconnected" : "connecting", error: code == 0 ? nil : client.describe(disconnectCode: code))
+            }
             carryOut(machine.handle(.disconnected(code: code, reason: client.describe(disconnectCode: code))))
         case .acknowledged(let messageID):
             carryOut(machine.handle(.acknowledged(messageID: messageID)))

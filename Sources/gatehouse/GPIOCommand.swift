@@ -61,21 +61,28 @@ struct GPIOCommand: AsyncParsableCommand {
         func run() async throws {
             try await failing {
                 let (config, lock) = try GPIOCommand.claimBox(configOption.path)
-                defer { _ = lock }
+                defer { withExtendedLifetime(lock) {} }  // held until the line is back at rest
+                try await pulse(config)
+            }
+        }
+
+        private func pulse(_ config: GatehouseConfig) async throws {
                 guard let line = config.outputs.first(where: { $0.id == output }) else {
                     let known = config.outputs.map(\.id).sorted().joined(separator: ", ")
                     throw CLIFailure.refused("no output \"\(output)\" in \(configOption.path); its outputs: \(known.isEmpty ? "none" : known)")
                 }
                 let milliseconds = ms ?? config.doors.first { $0.relay == line.id }?.pulseMilliseconds ?? 500
                 let port = GPIOCommand.port(config, outputs: [line], inputs: [])
+                let interruption = Interruption()
                 do { try port.claim() } catch { throw CLIFailure.environment("\(error)") }
+                // However the command ends, the line goes back to rest and is released.
+                defer { port.release() }
                 port.watch { _ in }  // its thread ends the pulse on time
                 port.pulse(line.id, milliseconds: milliseconds)
-                try await Task.sleep(for: .milliseconds(milliseconds + 100))
-                port.release()
+                let cut = try await interruption.sleep(for: .milliseconds(milliseconds + 100))
                 let simulated = config.hardware.gpio == .simulated ? " (hardware.gpio = \"simulated\": no line moved)" : ""
-                print("pulsed \(line.id) (\(GPIOCommand.describe(line.address))) for \(milliseconds) ms; it rests \(config.runningState(of: line) ? "active" : "inactive") again\(simulated)")
-            }
+                let how = cut ? "interrupted: it was put back at rest at once" : "for \(milliseconds) ms"
+                print("pulsed \(line.id) (\(GPIOCommand.describe(line.address))) \(how); it rests \(config.runningState(of: line) ? "active" : "inactive") again\(simulated)")
         }
     }
 
@@ -95,7 +102,12 @@ struct GPIOCommand: AsyncParsableCommand {
         func run() async throws {
             try await failing {
                 let (config, lock) = try GPIOCommand.claimBox(configOption.path)
-                defer { _ = lock }
+                defer { withExtendedLifetime(lock) {} }
+                try await watch(config)
+            }
+        }
+
+        private func watch(_ config: GatehouseConfig) async throws {
                 let unknown = inputs.filter { config.input($0) == nil }
                 guard unknown.isEmpty else {
                     let known = config.inputs.map(\.id).sorted().joined(separator: ", ")
@@ -103,8 +115,10 @@ struct GPIOCommand: AsyncParsableCommand {
                 }
                 let lines = inputs.isEmpty ? config.inputs : inputs.compactMap(config.input)
                 guard !lines.isEmpty else { throw CLIFailure.refused("\(configOption.path) has no [[inputs]] to watch") }
+                let interruption = Interruption()
                 let port = GPIOCommand.port(config, outputs: [], inputs: lines)
                 do { try port.claim() } catch { throw CLIFailure.environment("\(error)") }
+                defer { port.release() }
                 let levels = port.lineLevels().inputs
                 for line in lines {
                     print(Self.line(line.id, line.role.rawValue, levels[line.id] == true, "(\(GPIOCommand.describe(line.address)))"))
@@ -119,9 +133,7 @@ struct GPIOCommand: AsyncParsableCommand {
                     fflush(nil)
                 }
                 let seconds = duration.flatMap(DurationText.seconds) ?? Int64(Int32.max)
-                try await Task.sleep(for: .seconds(seconds))
-                port.release()
-            }
+                _ = try await interruption.sleep(for: .seconds(seconds))
         }
 
         static func line(_ input: String, _ role: String, _ active: Bool, _ note: String) -> String {

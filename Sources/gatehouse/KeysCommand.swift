@@ -77,7 +77,7 @@ struct KeysCommand: ParsableCommand {
 
         func run() async throws {
             try await failing {
-                do {
+                do throws(AdminError) {
                     let read = try JWKSEditor.read(file)
                     let keys = try JWKSEditor.remove(kid, from: read)
                     if let out {
@@ -87,25 +87,31 @@ struct KeysCommand: ParsableCommand {
                     }
                     print("removed \(kid) from \(out ?? file); its keys: \(keys.compactMap { $0.string("kid") }.joined(separator: ", "))")
                 } catch {
-                    throw CLIFailure.refused("\(error)")
+                    throw error.code == .io ? CLIFailure.environment("\(error)") : CLIFailure.refused("\(error)")
                 }
             }
         }
 
-        /// Replaces a file atomically, its owner and mode kept.
+        /// Replaces a file atomically, its owner and mode kept: a new file of its own beside it
+        /// (never one that exists), on the disk before the rename.
         static func replace(_ path: String, with text: String) throws(AdminError) {
             let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-            let temporary = path + ".new"
-            do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-                if let mode = attributes?[.posixPermissions] as? NSNumber { chmod(temporary, mode_t(mode.uint16Value)) }
-                if let uid = attributes?[.ownerAccountID] as? NSNumber, let gid = attributes?[.groupOwnerAccountID] as? NSNumber {
-                    chown(temporary, uid.uint32Value, gid.uint32Value)
-                }
-                guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
-            } catch {
+            var template = Array((path + ".XXXXXX").utf8CString)
+            let descriptor = mkstemp(&template)
+            guard descriptor >= 0 else { throw AdminError(.io, "cannot replace \(path): \(String(cString: strerror(errno)))") }
+            let temporary = String(cString: template)
+            let bytes = Array(text.utf8)
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if let mode = attributes?[.posixPermissions] as? NSNumber { fchmod(descriptor, mode_t(mode.uint16Value)) }
+            if let uid = attributes?[.ownerAccountID] as? NSNumber, let gid = attributes?[.groupOwnerAccountID] as? NSNumber {
+                fchown(descriptor, uid.uint32Value, gid.uint32Value)
+            }
+            let synced = fsync(descriptor) == 0
+            close(descriptor)
+            guard written == bytes.count, synced, rename(temporary, path) == 0 else {
+                let reason = String(cString: strerror(errno))
                 unlink(temporary)
-                throw AdminError(.io, "cannot replace \(path): \(error.localizedDescription)")
+                throw AdminError(.io, "cannot replace \(path): \(reason)")
             }
         }
     }

@@ -36,7 +36,7 @@ struct RestoreCommand: AsyncParsableCommand {
             guard let lock else {
                 throw CLIFailure.refused("the daemon is running on \(settings.database) (its lock is held): stop it first (systemctl stop gatehouse), then restore")
             }
-            defer { _ = lock }
+            defer { withExtendedLifetime(lock) {} }
             let restored: StateBackup.Restored
             do throws(StoreError) {
                 restored = try StateBackup.restore(

@@ -25,11 +25,11 @@ struct StatusCommand: AsyncParsableCommand {
         try await failing {
             let settings: GatehouseConfig
             do { settings = try ConfigFile.load(config) } catch { throw CLIFailure.refused("\(error)") }
-            let database: GatehouseDatabase
-            do { database = try GatehouseDatabase(path: settings.database) } catch { throw CLIFailure.environment("\(error)") }
             repeat {
+                // Opened for each reading and closed after it: a watch never holds the database
+                // open across a restore or an upgrade.
                 let status: StoreStatus
-                do { status = try database.status() } catch { throw CLIFailure.environment("\(error)") }
+                do { status = try GatehouseDatabase(path: settings.database).status() } catch { throw CLIFailure.environment("\(error)") }
                 let live = Self.live(settings)
                 if watch {
                     // Home, clear to the end: the whole screen redrawn in place.

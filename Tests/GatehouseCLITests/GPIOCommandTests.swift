@@ -29,6 +29,23 @@ struct GPIOCommandTests {
         #expect(try fixture.site.run(["gpio", "watch", "--config", fixture.config, "--for", "1"]).status == 64, "a duration carries its unit")
     }
 
+    @Test("Ctrl-C during a long pulse puts the line back at rest and exits cleanly")
+    func interruptedPulse() throws {
+        let fixture = try DaemonFixture()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: GatehouseBinary.path)
+        process.arguments = ["gpio", "pulse", "--config", fixture.config, "gate-relay", "--ms", "60000"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 1)  // long enough to have claimed the line; the pulse lasts a minute
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0 && text.contains("pulsed gate-relay") && text.contains("interrupted: it was put back at rest at once"), "\(text)")
+    }
+
     @Test("refused while the daemon holds the lines, with what to do instead")
     func refusedWhileRunning() throws {
         let fixture = try DaemonFixture()
