@@ -72,19 +72,18 @@ public final class DaemonMetrics: Sendable {
         connections.increment()
     }
 
-    /// The gauges, as of now: the outbox, the link, the policy.
-    func refresh(store: StoreStatus?, link: MQTTLink.Shown?, device: DeviceStatus, now: Timestamp) {
+    /// The gauges, as of now: the outbox (`waiting`, `oldest`), the link, the policy (its
+    /// version and staleness from the access path, `appliedAt` its time of application).
+    func refresh(waiting: Int?, oldest: Timestamp?, appliedAt: Timestamp?, link: MQTTLink.Shown?, device: DeviceStatus, now: Timestamp) {
         func gauge(_ label: String, _ value: Double) {
             Metrics.Gauge(label: label, dimensions: [], factory: factory).record(value)
         }
-        if let store {
-            gauge("gatehouse_outbox_waiting", Double(store.outboxDepth))
-            let oldest = store.oldestWaiting.map { Double(max(0, now.millisecondsSinceEpoch - $0.millisecondsSinceEpoch)) / 1000 } ?? 0
-            gauge("gatehouse_outbox_oldest_age_seconds", oldest)
-            if let applied = store.applied {
-                gauge("gatehouse_policy_age_seconds", Double(max(0, now.millisecondsSinceEpoch - applied.appliedAt.millisecondsSinceEpoch)) / 1000)
-            }
+        func age(_ time: Timestamp) -> Double { Double(max(0, now.millisecondsSinceEpoch - time.millisecondsSinceEpoch)) / 1000 }
+        if let waiting {
+            gauge("gatehouse_outbox_waiting", Double(waiting))
+            gauge("gatehouse_outbox_oldest_age_seconds", oldest.map(age) ?? 0)
         }
+        if let appliedAt { gauge("gatehouse_policy_age_seconds", age(appliedAt)) }
         gauge("gatehouse_policy_version", Double(device.bundle ?? 0))
         gauge("gatehouse_policy_stale", device.staleBundle == nil ? 0 : 1)
         gauge("gatehouse_clock_suspect", device.clockSuspect ? 1 : 0)

@@ -26,6 +26,17 @@ extension GatehouseDatabase {
         }
     }
 
+    /// The outbox's figures alone, in one read of the state database: the events not yet
+    /// published and the time of the oldest of them. Cheap enough for the metrics every second.
+    public func outboxFigures() throws(StoreError) -> (waiting: Int, oldest: Timestamp?) {
+        try read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE published_at IS NULL") ?? 0,
+                try (Int64.fetchOne(db, sql: "SELECT time FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT 1")).map(Timestamp.init(millisecondsSinceEpoch:))
+            )
+        }
+    }
+
     /// The clock floor the store knows (contract 7.4): the later of the newest stored event's
     /// time and the applied bundle's `iat`; nil with neither.
     public func clockFloor() throws(StoreError) -> Timestamp? {

@@ -27,6 +27,7 @@ struct TapBench: AsyncParsableCommand {
         func claim() {}
         func watch(reporting report: @escaping @Sendable (InputChange) -> Void) {}
         func release() {}
+        func lineLevels() -> LineLevels { LineLevels(outputs: [:], inputs: [:]) }
         var count: Int { pulses.withLock { $0.count } }
     }
 
