@@ -69,7 +69,8 @@ struct FleetTests {
 
             // gate-11 holds gate-02's certificate: the broker takes none of its messages, and
             // says why; nothing of it appears under gate-11's topics or gate-02's.
-            #expect(waitUntil { log.text.contains("the broker refused a message") })
+            let impostorLink = { (try? ControlClient.send(JSONObject([("op", .string("status"))]), to: daemons[10].controlSocket))?.object("link").map { JSONValue.object($0).serialized } ?? "?" }
+            #expect(waitUntil { log.text.contains("the broker refused a message") }, "gate-11's link: \(impostorLink()); broker: \(broker.log.suffix(2000))")
             let refusal = log.text.split(separator: "\n").first { $0.contains("the broker refused a message") } ?? ""
             #expect(refusal.hasPrefix("error ") && refusal.contains("mqtt.reason=Not authorized") && refusal.contains("docs/fleet.md"), "\(refusal)")
             // mosquitto's ACL file grants every SUBACK and filters at delivery, so gate-11 just
