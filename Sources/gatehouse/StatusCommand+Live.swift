@@ -45,7 +45,7 @@ extension StatusCommand {
             var text = state == "fault" ? "FAULT \(reader.string("fault") ?? "")" : state
             if let since = reader.string("since") { text += " since \(since)" }
             if let last = reader.string("last_presented") { text += ", last presented \(last)" }
-            lines.append("  " + columns([reader.string("id") ?? "?", reader.string("type") ?? "?", text], widths: [14, 12]))
+            lines.append("  " + columns([reader.string("id") ?? "?", reader.string("type") ?? "?", text], widths: [16, 20]))
         }
         let doors = live.objects("doors")
         if !doors.isEmpty {
@@ -53,7 +53,7 @@ extension StatusCommand {
             for door in doors {
                 let state = door.string("state") ?? "?"
                 let shown = ["held", "forced"].contains(state) ? state.uppercased() : state
-                lines.append("  " + columns([door.string("id") ?? "?", door.string("kind") ?? "?", "zone \(door.string("zone") ?? "?")", shown], widths: [14, 12, 18]))
+                lines.append("  " + columns([door.string("id") ?? "?", door.string("kind") ?? "?", "zone \(door.string("zone") ?? "?")", shown], widths: [16, 12, 18]))
             }
         }
         for (key, title) in [("inputs", "inputs"), ("outputs", "outputs")] {
@@ -62,7 +62,8 @@ extension StatusCommand {
             lines.append(title)
             for item in items {
                 let level = item.bool("active").map { $0 ? "active" : "inactive" } ?? "unknown"
-                lines.append("  " + columns([item.string("id") ?? "?", item.string("role") ?? "", level], widths: [14, 14]))
+                let texts = key == "inputs" ? [item.string("id") ?? "?", item.string("role") ?? "", level] : [item.string("id") ?? "?", level]
+                lines.append("  " + columns(texts, widths: [18, 14]))
             }
         }
         return lines
@@ -74,7 +75,7 @@ extension StatusCommand {
         return ["decisions (newest first)"] + events.map { event in
             let data = decision(event)
             let person = data.string("person").map { "person \($0)" } ?? ""
-            return "  " + columns([event.time.rfc3339, data.string("reader") ?? "?", data.string("decision") ?? "?", data.string("reason") ?? "?", person], widths: [25, 14, 8, 22])
+            return "  " + columns([event.time.rfc3339, data.string("reader") ?? "?", data.string("decision") ?? "?", data.string("reason") ?? "?", person], widths: [25, 16, 8, 22])
         }
     }
 
