@@ -78,6 +78,8 @@ public final class DaemonMetrics: Sendable {
         func gauge(_ label: String, _ value: Double) {
             Metrics.Gauge(label: label, dimensions: [], factory: factory).record(value)
         }
+        // An event's time and a bundle's application are wall-clock timestamps, stored: their
+        // age can only be read against the wall clock (the daemon's floored one).
         func age(_ time: Timestamp) -> Double { Double(max(0, now.millisecondsSinceEpoch - time.millisecondsSinceEpoch)) / 1000 }
         if let waiting {
             gauge("gatehouse_outbox_waiting", Double(waiting))

@@ -12,31 +12,7 @@ import Synchronization
 public func withDaemon<T: Sendable>(
     config: GatehouseConfig, dependencies: DaemonDependencies = .inProcess(), _ body: (Daemon) async throws -> T
 ) async throws -> T {
-    let daemon = try buildDaemon(config: config, dependencies: dependencies)
-    let stopped = StoppedFlag()
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask {
-            defer { stopped.value.store(true, ordering: .releasing) }
-            try await daemon.run()
-        }
-        do {
-            while !daemon.isReady {
-                if stopped.value.load(ordering: .acquiring) {
-                    try await group.waitForAll()  // rethrows why it stopped
-                    throw TestingError("the daemon stopped before its access thread started")
-                }
-                try await Task.sleep(for: .milliseconds(5))
-            }
-            let result = try await body(daemon)
-            await daemon.shutdown()
-            try await group.waitForAll()
-            return result
-        } catch {
-            await daemon.shutdown()
-            try? await group.waitForAll()
-            throw error
-        }
-    }
+    try await withDaemons(configs: [config], dependencies: dependencies) { daemons in try await body(daemons[0]) }
 }
 
 /// Runs several daemons inside the test process, as ``withDaemon(config:dependencies:_:)`` runs
