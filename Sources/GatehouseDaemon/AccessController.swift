@@ -63,7 +63,7 @@ public final class AccessController: @unchecked Sendable {
 
     /// Opens the cache for reading and loads the runtime state; nothing runs until ``start()``.
     public init(
-        config: GatehouseConfig, inviteKeys: TrustSet, database: GatehouseDatabase, eventLog: EventLog, outputs: any OutputPort, software: String,
+        config: GatehouseConfig, inviteKeys: TrustSet, secrets: DeviceSecrets = .none, database: GatehouseDatabase, eventLog: EventLog, outputs: any OutputPort, software: String,
         logger: Logger, clock: DaemonClock = .system, metrics: DaemonMetrics? = nil
     ) throws(StoreError) {
         self.metrics = metrics
@@ -72,7 +72,8 @@ public final class AccessController: @unchecked Sendable {
         let state = try eventLog.runtimeState()
         // The bundle in force, read as every decision reads it.
         let applied = try policyReader.read { view in try view.appliedBundle() }
-        machine = AccessMachine(settings: AccessSettings(config: config, inviteKeys: inviteKeys, timeZones: timeZones), state: state, applied: applied)
+        machine = AccessMachine(
+            settings: AccessSettings(config: config, inviteKeys: inviteKeys, timeZones: timeZones, secrets: secrets), state: state, applied: applied)
         // Known from the start, so that the first status the link publishes is right.
         published = Mutex((DeviceStatus(bundle: applied?.version, mode: state.mode), config, [:]))
         self.outputs = outputs
@@ -102,13 +103,40 @@ public final class AccessController: @unchecked Sendable {
             case .decided(let request, let decision):
                 metrics?.decided(decision, nanoseconds: DispatchTime.now().uptimeNanoseconds - asked)
                 return .success(AccessOutcome(request: request, decision: decision, events: handled.stored))
+            case .pinWanted(let request, let decision):
+                return .success(AccessOutcome(request: request, decision: decision, events: []))
             case .unknownReader(let id):
-                let known = configuration.readers.map(\.id).sorted().joined(separator: ", ")
-                return .failure(DaemonError(.request, "no reader \"\(id)\" in the configuration; its readers: \(known.isEmpty ? "none" : known)"))
+                return .failure(unknownReader(id))
             default:
-                preconditionFailure("a presentation is decided or refused")
+                preconditionFailure("a presentation is decided, waits for a PIN or is refused")
             }
         }
+    }
+
+    /// Keys typed at a reader's keypad (`0`-`9`, `*`, `#`), for the credential waiting there
+    /// for its PIN; waits for the outcome. Call it from a thread of your own.
+    public func keyed(reader: String, keys: String, timeout: TimeInterval = 10) -> Result<KeysOutcome, DaemonError> {
+        let asked = DispatchTime.now().uptimeNanoseconds
+        return ask(.keyed(reader: reader, keys: keys), timeout: timeout).flatMap { handled in
+            switch handled.step.reply {
+            case .decided(let request, let decision):
+                metrics?.decided(decision, nanoseconds: DispatchTime.now().uptimeNanoseconds - asked)
+                return .success(.decided(AccessOutcome(request: request, decision: decision, events: handled.stored)))
+            case .pinTyping(_, let digits):
+                return .success(.typing(digits: digits))
+            case .unknownReader(let id):
+                return .failure(unknownReader(id))
+            case .refused(let why):
+                return .failure(DaemonError(.request, why))
+            default:
+                preconditionFailure("keys complete a PIN, add to one, or are refused")
+            }
+        }
+    }
+
+    private func unknownReader(_ id: String) -> DaemonError {
+        let known = configuration.readers.map(\.id).sorted().joined(separator: ", ")
+        return DaemonError(.request, "no reader \"\(id)\" in the configuration; its readers: \(known.isEmpty ? "none" : known)")
     }
 
     /// Queues a remote command (open, mode, muster) for the access thread; `reply` is called on
@@ -152,9 +180,9 @@ public final class AccessController: @unchecked Sendable {
 
     /// Swaps the configuration the next inputs use, between two of them. The site, device and
     /// database cannot change while running; the caller checks that.
-    public func reconfigure(_ config: GatehouseConfig, inviteKeys: TrustSet) {
+    public func reconfigure(_ config: GatehouseConfig, inviteKeys: TrustSet, secrets: DeviceSecrets = .none) {
         published.withLock { $0.config = config }
-        let settings = AccessSettings(config: config, inviteKeys: inviteKeys, timeZones: timeZones)
+        let settings = AccessSettings(config: config, inviteKeys: inviteKeys, timeZones: timeZones, secrets: secrets)
         pending.withLock { $0.settings = settings }
         _ = jobs.offer(Job(input: .tick))
     }

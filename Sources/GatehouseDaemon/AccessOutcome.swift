@@ -11,4 +11,15 @@ public struct AccessOutcome: Sendable {
 
     /// The access event's id.
     public var eventID: String? { events.first?.id }
+
+    /// Whether the reader now waits for a PIN: the decision is provisional, nothing is stored.
+    public var waitsForPIN: Bool { decision.needsPIN }
+}
+
+/// What keys typed at a reader did.
+public enum KeysOutcome: Sendable {
+    /// The PIN is not complete: this many digits so far.
+    case typing(digits: Int)
+    /// The PIN completed the presentation waiting there: its outcome.
+    case decided(AccessOutcome)
 }

@@ -70,6 +70,8 @@ public struct DaemonDependencies: Sendable {
             case .camera(let device, let settings):
                 let camera = V4L2Camera(device: device, width: settings.width, height: settings.height, framesPerSecond: settings.framesPerSecond)
                 return CameraReader(source: camera, settings: settings)
+            case .wiegand(let settings):
+                return WiegandReader(lines: GPIODWiegandLines(settings: settings), settings: settings)
             case .simulatedCamera(let frames, let settings):
                 return CameraReader(source: SimulatedCamera(directory: frames, framesPerSecond: settings.framesPerSecond), settings: settings)
             }

@@ -100,6 +100,7 @@ final class DaemonPanel: Sendable {
         case .simulatedCamera: "camera (simulated)"
         case .serial: "serial"
         case .keyboard: "keyboard"
+        case .wiegand: "wiegand"
         }
     }
 }

@@ -89,9 +89,12 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
             logger.notice("bundle applied earlier reported now", metadata: ["event.seq": "\(event.seq)"])
         }
         try database.removeUnusedPolicyFiles(includingLoading: true)
+        // The policy file in force takes the migrations of this version (a column for PINs)
+        // before the first decision reads it; only the holder of the lock may.
+        _ = try database.openPolicy(forWriting: true)
         checkpointer = try WALCheckpointer(database)
         controller = try AccessController(
-            config: config, inviteKeys: keys.invite, database: database, eventLog: eventLog, outputs: gpio, software: dependencies.software,
+            config: config, inviteKeys: keys.invite, secrets: keys.secrets, database: database, eventLog: eventLog, outputs: gpio, software: dependencies.software,
             logger: logger, clock: clock, metrics: metrics)
     } catch {
         throw DaemonError(.store, error.description)
@@ -164,6 +167,8 @@ enum DaemonFiles {
         var invite: TrustSet
         var bundle: TrustSet
         var command: TrustSet
+        /// The device secrets file's keys (the PIN key); none without `secrets`.
+        var secrets: DeviceSecrets = .none
     }
 
     /// The three trust sets, checked apart (no key in two), their problems as a `daemon.config`
@@ -178,7 +183,13 @@ enum DaemonFiles {
         guard let invite = sets[.invite], let bundle = sets[.bundle], let command = sets[.command] else {
             preconditionFailure("trustSets returns every purpose or throws")
         }
-        return Keys(invite: invite, bundle: bundle, command: command)
+        let secrets: DeviceSecrets
+        do {
+            secrets = try ConfigFile.secrets(config, configPath: configPath)
+        } catch {
+            throw DaemonError(.config, error.problems.map(\.description).joined(separator: "\n"))
+        }
+        return Keys(invite: invite, bundle: bundle, command: command, secrets: secrets)
     }
 
     /// The broker password from `mqtt.password_file`: its first line.
@@ -200,7 +211,11 @@ enum DaemonFiles {
         for reader in config.readers {
             guard let port = try factory(reader) else { continue }
             let style: ReaderLoop.Style =
-                if case .nfc(_, let poll) = reader.source { .badges(pollMilliseconds: poll) } else { .codes }
+                switch reader.source {
+                case .nfc(_, let poll): .badges(pollMilliseconds: poll)
+                case .wiegand: .cards
+                default: .codes
+                }
             loops.append(
                 ReaderLoop(reader: reader, port: port, style: style, controller: controller, eventLog: eventLog, events: events, logger: logger, now: now, metrics: metrics))
         }

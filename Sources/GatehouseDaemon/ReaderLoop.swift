@@ -18,6 +18,9 @@ final class ReaderLoop: Sendable {
         var removalMilliseconds: Int64
         /// What the bytes a poll returns are.
         var presentation: @Sendable ([UInt8]) -> Presentation
+        /// Whether a look that finds nothing shows the reader works (a reader that answers a
+        /// poll); false for a Wiegand reader, which only speaks when it has a frame.
+        var idleIsHealthy = true
 
         /// An NFC reader: UIDs, polled every `poll_ms`.
         static func badges(pollMilliseconds: Int) -> Style {
@@ -28,7 +31,15 @@ final class ReaderLoop: Sendable {
         /// continuous mode and cameras see a code held before them again and again, so it must be
         /// gone for a second before it counts again.
         static let codes = Style(restMilliseconds: 0, removalMilliseconds: 1000) { .scanned(String(decoding: $0, as: UTF8.self)) }
+
+        /// A Wiegand reader: card numbers (contract 7.1), one frame per presentation; a reader
+        /// that repeats the frame while the card is held counts once until it has been quiet
+        /// for half a second.
+        static let cards = Style(restMilliseconds: 0, removalMilliseconds: 500, presentation: { .credential(format: .card, value: String(decoding: $0, as: UTF8.self)) }, idleIsHealthy: false)
     }
+
+    /// Bad frames in a row that raise `reader_fault` (`bad_frames`).
+    static let badFrameLimit = 5
 
     let reader: ReaderConfig
     let port: any CredentialReaderPort
@@ -98,6 +109,7 @@ final class ReaderLoop: Sendable {
         var backoff = ReconnectBackoff(initialMilliseconds: 500, maximumMilliseconds: 30_000)
         var random = SystemRandomNumberGenerator()
         var isOpen = false
+        var badFrames = 0
         while isRunning {
             if !isOpen {
                 do throws(ReaderFault) {
@@ -113,10 +125,32 @@ final class ReaderLoop: Sendable {
                 }
             }
             do throws(ReaderFault) {
-                let uid = try port.poll()
+                let input = try port.read()
                 let time = MonotonicClock.milliseconds()
-                observe(.polled, &health)
-                if let tap = taps.on(uid, at: time) { present(tap) }
+                switch input {
+                case nil, .bytes:
+                    if input != nil || style.idleIsHealthy { observe(.polled, &health) }
+                    var bytes: [UInt8]?
+                    if case .bytes(let read)? = input { bytes = read }
+                    if let tap = taps.on(bytes, at: time) { present(tap) }
+                case .card(let value):
+                    badFrames = 0
+                    observe(.polled, &health)
+                    if let tap = taps.on(Array(value.utf8), at: time) { present(tap) }
+                case .keys(let keys):
+                    badFrames = 0
+                    observe(.polled, &health)
+                    _ = taps.on(nil, at: time)
+                    typed(keys)
+                case .badFrame(let why):
+                    // Counted and logged, never decided; many in a row is a fault.
+                    badFrames += 1
+                    _ = taps.on(nil, at: time)
+                    logger.warning("frame not read", metadata: ["reader.detail": "\(why)", "reader.bad_frames": "\(badFrames)"])
+                    if badFrames >= Self.badFrameLimit {
+                        observe(.broken(ReaderFault(.badFrames, "\(badFrames) frames in a row could not be read; the last: \(why)")), &health)
+                    }
+                }
             } catch {
                 guard isRunning else { break }
                 logger.warning("reader failed; opening it again", metadata: ["reader.reason": "\(error.reason.rawValue)", "reader.detail": "\(error.detail)"])
@@ -153,6 +187,15 @@ final class ReaderLoop: Sendable {
         let outcome = controller.present(reader: reader.id, style.presentation(credential))
         if case .failure(let error) = outcome {
             logger.error("tap not decided", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
+        }
+    }
+
+    /// Keys from the reader's keypad: the PIN of the credential waiting there.
+    private func typed(_ keys: String) {
+        shown.withLock { $0.lastPresented = now() }
+        // The digits go to the access thread only; nothing logs them.
+        if case .failure(let error) = controller.keyed(reader: reader.id, keys: keys) {
+            logger.notice("keys not taken", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
         }
     }
 

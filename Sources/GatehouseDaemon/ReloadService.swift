@@ -44,7 +44,7 @@ struct ReloadService: Service {
         let effective = plan.effective(running: current, loaded: config)
         link?.reconfigure(effective, commandKeys: keys.command)
         bundles.reconfigure(trust: keys.bundle)
-        controller.reconfigure(effective, inviteKeys: keys.invite)
+        controller.reconfigure(effective, inviteKeys: keys.invite, secrets: keys.secrets)
         clock.setSkew(seconds: effective.policy.clockSkewSeconds)
         for change in plan.changes where change.verdict == .needsRestart {
             logger.warning("config change takes effect when the daemon restarts", metadata: ["config.file": "\(configPath)", "config.key": "\(change.key)", "config.reason": "\(change.reason)"])

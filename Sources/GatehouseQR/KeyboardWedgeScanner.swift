@@ -62,7 +62,7 @@ public final class KeyboardWedgeScanner: CredentialReaderPort {
         if ready < 0 && errno != EINTR { throw ReaderFault(.ioError, "\(connection): \(String(cString: strerror(errno)))") }
         guard ready > 0 else { return nil }
         var chunk = [UInt8](repeating: 0, count: Self.eventSize * 64)
-        let count = read(descriptor, &chunk, chunk.count)
+        let count = Glibc.read(descriptor, &chunk, chunk.count)
         if count < 0 && errno != EAGAIN && errno != EINTR { throw ReaderFault(.ioError, "\(connection): \(String(cString: strerror(errno)))") }
         if count == 0 || (count < 0 && waiting.revents & Int16(POLLHUP | POLLERR) != 0) {
             throw ReaderFault(.ioError, "\(connection): the scanner went away")

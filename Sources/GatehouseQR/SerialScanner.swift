@@ -66,7 +66,7 @@ public final class SerialScanner: CredentialReaderPort {
             throw ReaderFault(.ioError, "\(connection): the scanner went away")
         }
         var chunk = [UInt8](repeating: 0, count: 512)
-        let count = read(descriptor, &chunk, chunk.count)
+        let count = Glibc.read(descriptor, &chunk, chunk.count)
         if count < 0 && errno != EAGAIN && errno != EINTR { throw ReaderFault(.ioError, "\(connection): \(String(cString: strerror(errno)))") }
         if count == 0 { throw ReaderFault(.ioError, "\(connection): the scanner went away") }
         return state.withLock { state in

@@ -26,7 +26,10 @@ extension GatehouseDatabase {
                 defer { try? db.execute(sql: "DETACH DATABASE legacy") }
                 try db.inTransaction {
                     for table in Self.policyTables {
-                        try db.execute(sql: "INSERT INTO main.\(table) SELECT * FROM legacy.\(table)")
+                        // By the legacy table's columns: later migrations add columns (a PIN).
+                        let columns = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?, 'legacy')", arguments: [table])
+                        let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+                        try db.execute(sql: "INSERT INTO main.\(table) (\(list)) SELECT \(list) FROM legacy.\(table)")
                     }
                     try db.execute(sql: """
                         INSERT INTO main.bundle_state (id, version, kind, sha256, applied_at, expires, key_id, records, issued_at, issuer, origin)

@@ -99,7 +99,7 @@ struct PolicyCacheWriter {
         return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(marks)) ON CONFLICT(id) DO UPDATE SET \(updates)"
     }
 
-    private static let personSQL = upsertSQL("person", ["id", "kind", "roles", "status", "valid_from", "valid_until", "label"])
+    private static let personSQL = upsertSQL("person", ["id", "kind", "roles", "status", "valid_from", "valid_until", "label", "pin", "duress_pin"])
     private static let credentialSQL = upsertSQL("credential", ["id", "person", "format", "value", "status", "valid_from", "valid_until"])
     private static let zoneSQL = upsertSQL("zone", ["id", "name", "level", "requires", "anti_passback", "capacity", "schedule"])
     private static let scheduleSQL = upsertSQL("schedule", ["id", "tz", "windows", "exceptions"])
@@ -120,7 +120,7 @@ struct PolicyCacheWriter {
         case .person(let person):
             try upsert(.person) {
                 $0.bind(person.id); $0.bind(person.kind.rawValue); $0.bind(Self.ids(person.roles)); $0.bind(person.status.rawValue)
-                $0.bind(person.validFrom); $0.bind(person.validUntil); $0.bind(person.label)
+                $0.bind(person.validFrom); $0.bind(person.validUntil); $0.bind(person.label); $0.bind(person.pin); $0.bind(person.duressPin)
             }
         case .credential(let credential):
             try upsert(.credential) {

@@ -76,6 +76,10 @@ extension PolicyFile {
                 );
                 """)
         }
+        migrator.registerMigration("2026-12-02-person-pin") { db in
+            // Contract 7.2: a person's keyed PIN hashes; null for a person without a PIN.
+            try db.execute(sql: "ALTER TABLE person ADD COLUMN pin TEXT; ALTER TABLE person ADD COLUMN duress_pin TEXT")
+        }
         return migrator
     }
 }

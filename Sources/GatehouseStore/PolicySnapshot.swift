@@ -51,13 +51,14 @@ struct PolicySnapshot: PolicyView {
     }
 
     func person(_ id: String) throws -> Person? {
-        var lookup = try statement("SELECT kind, roles, status, valid_from, valid_until, label FROM person WHERE id = ?")
+        var lookup = try statement("SELECT kind, roles, status, valid_from, valid_until, label, pin, duress_pin FROM person WHERE id = ?")
         lookup.bind(id)
         return try lookup.row { columns in
             Person(
                 id: id, kind: Person.Kind(rawValue: columns.text(0)) ?? .visitor, roles: columns.identifiers(1),
                 status: Person.Status(rawValue: columns.text(2)) ?? .revoked,
-                validFrom: columns.timestamp(3), validUntil: columns.timestamp(4), label: columns.optionalText(5))
+                validFrom: columns.timestamp(3), validUntil: columns.timestamp(4), label: columns.optionalText(5),
+                pin: columns.optionalText(6), duressPin: columns.optionalText(7))
         }
     }
 

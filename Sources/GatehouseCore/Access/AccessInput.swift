@@ -5,6 +5,9 @@ public enum AccessInput: Sendable {
     case started(software: String)
     /// A credential or a visitor token at a reader.
     case presented(reader: String, Presentation)
+    /// Keys typed at a reader's keypad (`0`-`9`, `*` clears, `#` ends): the PIN of the
+    /// credential waiting there (contract 7.2).
+    case keyed(reader: String, keys: String)
     /// An input line changed, after debouncing: a door contact, an exit button, a rotation, a
     /// tamper switch, the fire alarm.
     case inputChanged(InputChange)

@@ -1,7 +1,9 @@
 extension AccessMachine {
     /// One presentation: decide, open the door (its machine says how), and the events and
     /// state changes to store. The access event is the step's first event.
-    mutating func present(_ presentation: Presentation, at readerID: String, moment: Moment, policy: some PolicyView, into step: inout AccessStep) {
+    mutating func present(
+        _ presentation: Presentation, at readerID: String, moment: Moment, policy: some PolicyView, pin: PINEntry = .none, into step: inout AccessStep
+    ) {
         let settings = settings
         guard let request = AccessRequest(reader: readerID, in: settings.config, presentation: presentation, time: moment.wall) else {
             step.note(.warning, "presentation at an unknown reader refused", ["gate.reader": readerID])
@@ -24,6 +26,16 @@ extension AccessMachine {
             step.note(.error, "cannot read the policy cache", ["gate.reader": readerID, "error": "\(error)"])
             decision = AccessDecision(reason: .noPolicy)
         }
+        // Hashed once, for the event and the log line.
+        let fingerprint = presentation.fingerprint(site: settings.config.site)
+        var duress = false
+        if decision.granted, decision.reason != .grantedEvacuation, pinPad.isLocked(fingerprint, now: moment.monotonic) {
+            step.note(.notice, "credential locked after wrong PINs", ["gate.reader": readerID, "credential.fingerprint": fingerprint])
+            decision = decision.with(.pinWrong)
+        } else if decision.needsPIN {
+            guard let checked = checkPIN(pin, decision, request, fingerprint: fingerprint, moment: moment, policy: policy, into: &step) else { return }
+            (decision, duress) = checked
+        }
         let effects = state.effects(of: decision, for: request)
         var immediate = effects
         var doorStep = AccessStep()
@@ -38,10 +50,14 @@ extension AccessMachine {
             immediate = now
             drive(door, .granted(ticket), at: moment, into: &doorStep)
         }
-        // Hashed once, for the event and the log line.
-        let fingerprint = presentation.fingerprint(site: settings.config.site)
         step.events += settings.events.events(
             for: decision, request: request, effects: immediate, mode: state.mode, fingerprint: fingerprint, makeID: EventID.make)
+        if duress {
+            // Stored with the grant, in the same transaction; nothing different at the reader.
+            step.note(.warning, "duress PIN entered", Self.metadata(decision, request, fingerprint: fingerprint))
+            step.events.append(settings.events.duress(decision, request: request, mode: state.mode, fingerprint: fingerprint, id: EventID.make(at: request.time)))
+        }
+        signal(decision.granted ? .granted : .denied, at: readerID, into: &step)
         step.effects += immediate
         if let streak = streaks.on(reader: readerID, granted: decision.granted) {
             step.events.append(

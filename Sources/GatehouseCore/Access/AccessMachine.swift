@@ -26,6 +26,8 @@ public struct AccessMachine: Sendable {
     /// The bundle in force, as last applied or read.
     public private(set) var applied: AppliedBundle?
     var streaks: DenialStreaks
+    /// The PINs waited for, and the credentials locked out after wrong ones.
+    var pinPad: PINPad
     var doors: [String: DoorSlot] = [:]
     /// When housekeeping last ran, on the monotonic clock.
     var lastHousekeeping: Int64?
@@ -36,6 +38,7 @@ public struct AccessMachine: Sendable {
         self.state = state
         self.applied = applied
         streaks = DenialStreaks(threshold: settings.config.policy.repeatedDenialsThreshold)
+        pinPad = PINPad(settings: settings.config.pin)
     }
 
     /// Handles one input at `moment`, reading the cache through `policy` (one read transaction).
@@ -46,6 +49,8 @@ public struct AccessMachine: Sendable {
             start(software: software, at: moment, policy: policy, into: &step)
         case .presented(let reader, let presentation):
             present(presentation, at: reader, moment: moment, policy: policy, into: &step)
+        case .keyed(let reader, let keys):
+            keyed(keys, at: reader, moment: moment, policy: policy, into: &step)
         case .inputChanged(let change):
             inputChanged(change, at: moment, into: &step)
         case .tick:
@@ -64,6 +69,7 @@ public struct AccessMachine: Sendable {
             reconfigure(new, at: moment, into: &step)
         }
         followClock(at: moment, into: &step)
+        expirePINs(at: moment, policy: policy, into: &step)
         tickDoors(at: moment, into: &step)
         if lastHousekeeping.map({ moment.monotonic - $0 >= Self.housekeepingMilliseconds }) ?? true {
             lastHousekeeping = moment.monotonic
@@ -132,6 +138,7 @@ public struct AccessMachine: Sendable {
     private mutating func reconfigure(_ new: AccessSettings, at moment: Moment, into step: inout AccessStep) {
         settings = new
         streaks.threshold = new.config.policy.repeatedDenialsThreshold
+        pinPad.settings = new.config.pin
         for (id, slot) in doors where new.config.door(id) != slot.config {
             let door = new.config.door(id)
             let released = door.map { Self.releases($0, in: state.mode) } ?? false

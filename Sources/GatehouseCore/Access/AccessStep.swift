@@ -28,6 +28,11 @@ public struct AccessStep: Sendable {
         case refused(String)
         /// The request could not be carried out, with why (the cache cannot be read).
         case failed(String)
+        /// The credential passed every check but the PIN: the reader waits for it (contract 7.2).
+        /// The decision is provisional (``AccessDecision/needsPIN``); nothing is stored for it.
+        case pinWanted(AccessRequest, AccessDecision)
+        /// Keys were taken at a reader waiting for a PIN: this many digits so far.
+        case pinTyping(reader: String, digits: Int)
     }
 
     public var outputs: [Output] = []
@@ -43,6 +48,14 @@ public struct AccessStep: Sendable {
 
     /// Whether there is anything to store.
     public var storesSomething: Bool { !events.isEmpty || !effects.isEmpty }
+
+    /// Takes another step's outputs, events, effects and notes after this one's; not its reply.
+    mutating func absorb(_ other: AccessStep) {
+        outputs += other.outputs
+        events += other.events
+        effects += other.effects
+        notes += other.notes
+    }
 
     mutating func note(_ level: AccessNote.Level, _ message: String, _ metadata: [String: String] = [:]) {
         notes.append(AccessNote(level, message, metadata))

@@ -17,7 +17,7 @@ extension GatehouseConfig {
     }
 
     private static func build(_ root: ConfigReader.Table) -> GatehouseConfig? {
-        root.rejectUnknownKeys(["site", "device", "database", "trust", "mqtt", "outbox", "policy", "hardware", "control", "patrol", "storage", "log", "metrics", "doors", "readers", "outputs", "inputs"])
+        root.rejectUnknownKeys(["site", "device", "database", "trust", "mqtt", "outbox", "policy", "hardware", "control", "patrol", "storage", "log", "metrics", "doors", "readers", "outputs", "inputs", "pin", "secrets", "wiegand_formats"])
         let site = root.identifier("site")
         let device = root.identifier("device")
         if device == "all" { root.reader.report("device", "\"all\" is reserved for the whole site") }
@@ -58,8 +58,10 @@ extension GatehouseConfig {
         let inputs = root.namedTables("inputs").compactMap { parseInput($0.name, $0.table) }
         let doors = root.namedTables("doors").compactMap { parseDoor($0.name, $0.table, outputs: outputs, inputs: inputs) }
         settleRelaySafeStates(&outputs, tables: outputTables, doors: doors, root: root)
-        let readers = root.namedTables("readers").compactMap { parseReader($0.name, $0.table, doors: doors, outputs: outputs) }
-        checkLinesAreDistinct(outputs.map { ("outputs.\($0.id)", $0.address) } + inputs.map { ("inputs.\($0.id)", $0.address) }, root: root)
+        let formats = parseWiegandFormats(root)
+        let readers = root.namedTables("readers").compactMap { parseReader($0.name, $0.table, doors: doors, outputs: outputs, inputs: inputs, formats: formats) }
+        checkLinesAreDistinct(
+            outputs.map { ("outputs.\($0.id)", $0.address) } + inputs.map { ("inputs.\($0.id)", $0.address) } + wiegandLines(readers), root: root)
         checkReaderDevicesAreDistinct(readers, root: root)
 
         var storage = Storage()
@@ -86,6 +88,9 @@ extension GatehouseConfig {
             site: site, device: device, database: database, trust: trust, mqtt: mqtt, outbox: outbox, policy: policy,
             hardware: hardware, control: control, patrol: patrol, storage: storage, log: log, doors: doors, readers: readers, outputs: outputs, inputs: inputs)
         config.metrics = metrics
+        config.pin = root.subtable("pin").map(PINSettings.parse) ?? PINSettings()
+        config.secrets = root.optionalString("secrets")
+        if config.secrets?.isEmpty == true { root.reader.report("secrets", "expected a file path, got an empty string") }
         return config
     }
 
@@ -167,7 +172,7 @@ extension GatehouseConfig {
         return policy
     }
 
-    private static func parseAddress(_ table: ConfigReader.Table) -> GPIOLineAddress? {
+    static func parseAddress(_ table: ConfigReader.Table) -> GPIOLineAddress? {
         let chip = table.string("chip", default: "gpiochip0")
         let line = table.integer("line", in: 0...1023)
         let activeLow = table.bool("active_low", default: false)
@@ -224,105 +229,8 @@ extension GatehouseConfig {
         return zone == nil || relay == nil || kind == nil ? nil : door
     }
 
-    private static func parseReader(_ id: String, _ table: ConfigReader.Table, doors: [DoorConfig], outputs: [OutputLineConfig]) -> ReaderConfig? {
-        let type: ReaderConfig.SourceType? = table.choice("type")
-        var known: Set<String> = ["type", "door", "direction", "checkpoint", "repeat_after_s", "feedback"]
-        var source: ReaderConfig.Source?
-        switch type {
-        case .simulated?: source = .simulated
-        case .nfc?:
-            known.formUnion(["connection", "poll_ms"])
-            if let connection = table.string("connection"), let poll = table.integer("poll_ms", default: 50, in: 10...1000) {
-                if !connection.contains(":") {
-                    table.reader.report(table.key("connection"), "expected a libnfc connection string such as pn532_uart:/dev/ttyUSB0, got \"\(connection)\"")
-                }
-                source = .nfc(connection: connection, pollMilliseconds: poll)
-            }
-        case .camera?:
-            known.formUnion(["device", "frames", "width", "height", "fps", "density", "region"])
-            var settings = ReaderConfig.CameraSettings()
-            settings.width = table.integer("width", default: 640, in: 160...4096) ?? settings.width
-            settings.height = table.integer("height", default: 480, in: 120...4096) ?? settings.height
-            settings.framesPerSecond = table.integer("fps", default: 15, in: 1...120) ?? settings.framesPerSecond
-            settings.density = table.integer("density", default: 1, in: 1...8) ?? settings.density
-            settings.region = cameraRegion(table)
-            if let frames = table.string("frames", default: ""), !frames.isEmpty {
-                if table.values["device"] != nil { table.reader.report(table.key("frames"), "a camera has a device or frames to play, not both") }
-                source = .simulatedCamera(frames: frames, settings)
-            } else if let device = table.string("device") {
-                source = .camera(device: device, settings)
-            }
-        case .serial?:
-            known.formUnion(["device", "baud", "terminator"])
-            if let device = table.string("device"), let baud = table.integer("baud", default: 9600, in: 300...4_000_000),
-                let terminator: ReaderConfig.LineTerminator = table.choice("terminator", default: .any) {
-                if !ReaderConfig.baudRates.contains(baud) {
-                    table.reader.report(
-                        table.key("baud"), "expected one of \(ReaderConfig.baudRates.map(String.init).joined(separator: ", ")), got \(baud)")
-                }
-                source = .serial(device: device, baudRate: baud, terminator: terminator)
-            }
-        case .keyboard?:
-            known.formUnion(["device", "layout"])
-            if let device = table.string("device"), let layout: KeyboardLayout.Name = table.choice("layout", default: .us) {
-                source = .keyboard(device: device, layout: layout)
-            }
-        case nil: break
-        }
-        table.rejectUnknownKeys(known)
-        let door = table.optionalIdentifier("door")
-        if let door, !doors.contains(where: { $0.id == door }) {
-            table.reader.report(table.key("door"), "\"\(door)\" is not a door under [doors] (have: \(doors.map(\.id).joined(separator: ", ")))")
-        }
-        let checkpoint = table.optionalIdentifier("checkpoint")
-        if door == nil && checkpoint == nil && table.values["door"] == nil && table.values["checkpoint"] == nil {
-            table.reader.report(table.path, "a reader serves a door, a checkpoint, or both: set `door` or `checkpoint`")
-        }
-        let feedback = table.optionalIdentifier("feedback")
-        if let feedback, !outputs.contains(where: { $0.id == feedback }) {
-            table.reader.report(table.key("feedback"), "\"\(feedback)\" is not an output under [outputs]")
-        }
-        let direction: ReaderConfig.Direction? = table.choice("direction", default: .in)
-        let repeatAfter = table.integer("repeat_after_s", default: 0, in: 0...86_400)
-        guard let source, let direction else { return nil }
-        return ReaderConfig(
-            id: id, source: source, door: door, direction: direction, checkpoint: checkpoint,
-            repeatAfterSeconds: repeatAfter == 0 ? nil : repeatAfter, feedback: feedback)
-    }
-
-    /// `region = [x, y, width, height]`: four whole numbers of pixels, the size positive.
-    private static func cameraRegion(_ table: ConfigReader.Table) -> [Int]? {
-        guard let value = table.values["region"] else { return nil }
-        if case .array(let items) = value {
-            let numbers = items.compactMap { item -> Int? in if case .integer(let number) = item { number } else { nil } }
-            if numbers.count == 4, items.count == 4, numbers[0] >= 0, numbers[1] >= 0, numbers[2] > 0, numbers[3] > 0 { return numbers }
-        }
-        table.reader.report(table.key("region"), "expected [x, y, width, height] in pixels, the size positive")
-        return nil
-    }
-
-    /// Two reader threads on one device would fight over it: each NFC connection string and
-    /// each scanner's device is used once.
-    private static func checkReaderDevicesAreDistinct(_ readers: [ReaderConfig], root: ConfigReader.Table) {
-        var seen: [String: String] = [:]
-        for reader in readers {
-            let (key, device): (String, String)
-            switch reader.source {
-            case .nfc(let connection, _): (key, device) = ("connection", connection)
-            case .serial(let path, _, _), .keyboard(let path, _), .camera(let path, _): (key, device) = ("device", path)
-            case .simulatedCamera(let frames, _): (key, device) = ("frames", frames)
-            case .simulated: continue
-            }
-            if let other = seen[device] {
-                root.reader.report("readers.\(reader.id).\(key)", "\(device) is readers.\(other)'s already; one device serves one reader")
-            } else {
-                seen[device] = reader.id
-            }
-        }
-    }
-
     /// Two lines on one chip and offset would fight each other: each is requested once.
-    private static func checkLinesAreDistinct(_ lines: [(key: String, address: GPIOLineAddress)], root: ConfigReader.Table) {
+    static func checkLinesAreDistinct(_ lines: [(key: String, address: GPIOLineAddress)], root: ConfigReader.Table) {
         var seen: [String: String] = [:]
         for (key, address) in lines {
             let place = "\(address.chip):\(address.line)"

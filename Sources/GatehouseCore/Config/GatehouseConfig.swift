@@ -133,6 +133,10 @@ public struct GatehouseConfig: Sendable, Equatable {
     public var storage = Storage()
     public var log = Log()
     public var metrics = Metrics()
+    /// How PINs are taken (`[pin]`).
+    public var pin = PINSettings()
+    /// The device secrets file (`secrets`): the PIN key, readers' keys; mode 0600. Nil: none.
+    public var secrets: String?
     public var doors: [DoorConfig]
     public var readers: [ReaderConfig]
     public var outputs: [OutputLineConfig]
@@ -160,6 +164,7 @@ public struct GatehouseConfig: Sendable, Equatable {
             copy.mqtt = mqtt
         }
         copy.metrics.textfileDirectory = metrics.textfileDirectory.map(resolve)
+        copy.secrets = secrets.map(resolve)
         return copy
     }
 }

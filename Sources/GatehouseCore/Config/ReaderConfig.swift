@@ -18,6 +18,29 @@ public struct ReaderConfig: Sendable, Equatable {
         case serial(device: String, baudRate: Int, terminator: LineTerminator = .any)
         /// A USB keyboard-wedge scanner read through evdev.
         case keyboard(device: String, layout: KeyboardLayout.Name)
+        /// A Wiegand reader (and keypad) on two GPIO input lines.
+        case wiegand(WiegandSettings)
+    }
+
+    /// A Wiegand reader's wires and card formats.
+    public struct WiegandSettings: Sendable, Equatable {
+        /// The GPIO chip of both data lines (`chip`).
+        public var chip: String
+        /// The line offsets of DATA0 and DATA1 (`d0`, `d1`): idle high, a pulse low is a bit.
+        public var d0: Int
+        public var d1: Int
+        /// The card formats tried, in order (`formats`: built-in names or `[wiegand_formats.NAME]`).
+        public var formats: [WiegandFormat]
+        /// The quiet that ends a frame (`quiet_ms`, 5 to 500, default 25).
+        public var quietMilliseconds: Int
+
+        public init(chip: String = "gpiochip0", d0: Int, d1: Int, formats: [WiegandFormat] = WiegandFormat.defaults, quietMilliseconds: Int = 25) {
+            self.chip = chip
+            self.d0 = d0
+            self.d1 = d1
+            self.formats = formats
+            self.quietMilliseconds = quietMilliseconds
+        }
     }
 
     /// How a camera captures and decodes.
@@ -41,7 +64,7 @@ public struct ReaderConfig: Sendable, Equatable {
     public static let baudRates = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115_200, 230_400, 460_800, 921_600]
 
     /// The `type` key's values.
-    public enum SourceType: String, Sendable, CaseIterable { case simulated, nfc, camera, serial, keyboard }
+    public enum SourceType: String, Sendable, CaseIterable { case simulated, nfc, camera, serial, keyboard, wiegand }
 
     public var id: String
     public var source: Source
@@ -55,4 +78,8 @@ public struct ReaderConfig: Sendable, Equatable {
     public var repeatAfterSeconds: Int?
     /// The output (an LED or a beeper on the reader) pulsed briefly to confirm a guard's visit.
     public var feedback: String?
+    /// The reader's LED wire (`led`): lit on a grant, held while a PIN is wanted.
+    public var led: String?
+    /// The reader's beeper wire (`beeper`): a chirp on a grant, a long beep on a denial.
+    public var beeper: String?
 }

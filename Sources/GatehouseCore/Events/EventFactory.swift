@@ -107,6 +107,24 @@ public struct EventFactory: Sendable {
             data: JSONObject([("reader", .string(reader)), ("door", Self.optional(door)), ("count", .integer(Int64(count)))]))
     }
 
+    /// `alarm.duress`: the access data of the grant a duress PIN made (contract 7.2).
+    public func duress(_ decision: AccessDecision, request: AccessRequest, mode: DeviceMode, fingerprint: String, id: String) -> PendingEvent {
+        PendingEvent(
+            id: id, type: .alarmDuress, time: request.time, subject: request.door?.id ?? request.reader,
+            data: accessData(decision, request: request, mode: mode, fingerprint: fingerprint))
+    }
+
+    /// `alarm.repeated_denials` for a credential locked after wrong PINs (contract 7.2): the
+    /// reader's fields, the reason, the credential's fingerprint and the end of the lockout.
+    public func pinLockout(reader: String, door: String?, count: Int, fingerprint: String, until: Timestamp, at time: Timestamp, id: String) -> PendingEvent {
+        PendingEvent(
+            id: id, type: .alarmRepeatedDenials, time: time, subject: reader,
+            data: JSONObject([
+                ("reader", .string(reader)), ("door", Self.optional(door)), ("count", .integer(Int64(count))), ("reason", .string("pin_wrong")),
+                ("credential", .object(JSONObject([("fingerprint", .string(fingerprint))]))), ("locked_until", .string(until.rfc3339)),
+            ]))
+    }
+
     /// `emergency.mode_changed`.
     public func modeChanged(from old: DeviceMode, to new: DeviceMode, by origin: String, at time: Timestamp, id: String) -> PendingEvent {
         PendingEvent(

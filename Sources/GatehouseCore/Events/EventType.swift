@@ -14,6 +14,8 @@ public enum EventType: String, Sendable, CaseIterable {
     case alarmTamper = "gatehouse.alarm.tamper"
     case alarmReaderFault = "gatehouse.alarm.reader_fault"
     case alarmRepeatedDenials = "gatehouse.alarm.repeated_denials"
+    /// A duress PIN was entered: stored with the grant, silent at the reader (contract 7.2).
+    case alarmDuress = "gatehouse.alarm.duress"
     case alarmOutboxHigh = "gatehouse.alarm.outbox_high"
     /// The state directory's free space fell under `[storage] low_free_mb` (contract 7.4).
     case alarmStorageLow = "gatehouse.alarm.storage_low"

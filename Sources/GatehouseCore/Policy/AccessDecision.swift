@@ -18,6 +18,8 @@ public struct AccessDecision: Sendable, Equatable {
     public var passbackViolation = false
     /// Decided from a cache whose bundle has expired (the door allows it).
     public var fromStalePolicy = false
+    /// Everything but the PIN passed at a zone that requires one: the machine asks for it.
+    public var needsPIN = false
 
     public init(reason: AccessReason, person: String? = nil, kind: String? = nil, invite: String? = nil, credential: String? = nil) {
         self.reason = reason

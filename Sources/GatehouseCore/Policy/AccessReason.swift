@@ -33,6 +33,12 @@ public enum AccessReason: String, Sendable, CaseIterable, Equatable {
     case lockdown
     case noPolicy = "no_policy"
     case policyStale = "policy_stale"
+    /// The PIN's digits do not match, or the credential is locked out after wrong PINs (7.2).
+    case pinWrong = "pin_wrong"
+    /// No PIN within `[pin] timeout_s` of the credential.
+    case pinTimeout = "pin_timeout"
+    /// The zone requires a PIN and the person has none (or the device has no PIN key).
+    case pinMissing = "pin_missing"
 
     /// Whether the reason opens the door.
     public var isGrant: Bool {

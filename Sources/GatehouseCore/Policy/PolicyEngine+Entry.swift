@@ -14,13 +14,20 @@ extension PolicyEngine {
         if let reason = try requirementFailure(identity, door: door, zone: zone, at: now, in: cache, state: state) {
             return decision.with(reason)
         }
-        guard let occupant = decision.occupant else { return decision }
-        if state.isInside(occupant, zone: zone.id) {
-            if zone.antiPassback != .none { return flagPassback(decision, zone) }
-        } else if let capacity = zone.capacity, Int64(state.headcount[zone.id] ?? 0) >= capacity {
-            return decision.with(.capacityReached)
+        var result = decision
+        if let occupant = decision.occupant {
+            if state.isInside(occupant, zone: zone.id) {
+                if zone.antiPassback != .none { result = flagPassback(decision, zone) }
+            } else if let capacity = zone.capacity, Int64(state.headcount[zone.id] ?? 0) >= capacity {
+                return decision.with(.capacityReached)
+            }
         }
-        return decision
+        guard result.granted, zone.requires.pin else { return result }
+        // Last, once everything else lets them in: the PIN (contract 7.2). A visitor's invite
+        // carries none, so a PIN zone takes people with PINs only.
+        guard identity.person?.pin != nil else { return result.with(.pinMissing) }
+        result.needsPIN = true
+        return result
     }
 
     /// Why the person's grants do not let them into the zone now, or nil when one does.

@@ -14,4 +14,25 @@ public protocol CredentialReaderPort: AnyObject, Sendable {
     func interrupt()
     /// Releases the device; ``open()`` may follow.
     func close()
+    /// One look, for readers that deliver more than bytes (a Wiegand reader's card numbers,
+    /// keypad keys and bad frames). By default what ``poll()`` returns.
+    func read() throws(ReaderFault) -> ReaderInput?
+}
+
+extension CredentialReaderPort {
+    public func read() throws(ReaderFault) -> ReaderInput? {
+        try poll().map(ReaderInput.bytes)
+    }
+}
+
+/// What one look at a reader found.
+public enum ReaderInput: Sendable, Equatable {
+    /// A UID's bytes, or a scanned code's.
+    case bytes([UInt8])
+    /// A card number (contract 7.1's `card` value).
+    case card(String)
+    /// Keys typed on the reader's keypad.
+    case keys(String)
+    /// A frame that must not be decided (a parity error, a stray bit count), with why.
+    case badFrame(String)
 }

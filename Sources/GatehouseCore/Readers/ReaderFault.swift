@@ -5,6 +5,8 @@ public struct ReaderFault: Error, Sendable, Equatable, CustomStringConvertible {
         case openFailed = "open_failed"
         case ioError = "io_error"
         case aborted
+        /// Frames that cannot be read, many in a row (Wiegand noise, a cut wire).
+        case badFrames = "bad_frames"
     }
 
     public var reason: Reason

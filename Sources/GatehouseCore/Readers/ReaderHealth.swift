@@ -8,6 +8,8 @@ public struct ReaderHealth: Sendable, Equatable {
         case opened
         case polled
         case failed(ReaderFault)
+        /// The reader works but delivers nothing usable: a fault at once, not on the second.
+        case broken(ReaderFault)
     }
 
     public enum Action: Sendable, Equatable {
@@ -32,6 +34,17 @@ public struct ReaderHealth: Sendable, Equatable {
     public var isUp: Bool { state == .up }
 
     public mutating func on(_ event: Event, at now: Int64) -> Action {
+        if case .broken(let fault) = event {
+            switch state {
+            case .down(_, true): return .none
+            case .down(let since, false):
+                state = .down(since: since, raised: true)
+                return .raise(fault)
+            case .starting, .up:
+                state = .down(since: now, raised: true)
+                return .raise(fault)
+            }
+        }
         switch (state, event) {
         case (.starting, .opened), (.starting, .polled):
             state = .up
@@ -50,7 +63,7 @@ public struct ReaderHealth: Sendable, Equatable {
         case (.down(let since, false), .failed(let fault)):
             state = .down(since: since, raised: true)
             return .raise(fault)
-        case (.down(_, true), .failed):
+        case (.down(_, true), .failed), (_, .broken):
             return .none
         }
     }

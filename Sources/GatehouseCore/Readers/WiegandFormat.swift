@@ -4,7 +4,7 @@
 public struct WiegandFormat: Sendable, Equatable {
     /// One parity bit: at `bit`, even or odd over the bits `covered` (itself excluded).
     public struct Parity: Sendable, Equatable {
-        public enum Kind: String, Sendable, Equatable { case even, odd }
+        public enum Kind: String, Sendable, Equatable, CaseIterable { case even, odd }
         public var bit: Int
         public var kind: Kind
         public var covered: [Int]

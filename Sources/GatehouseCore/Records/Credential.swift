@@ -1,10 +1,12 @@
-/// A badge UID or a static code that identifies a person at a reader.
+/// A badge UID, a card number or a static code that identifies a person at a reader.
 public struct Credential: Sendable, Equatable {
     public enum Format: String, Sendable, CaseIterable {
         /// An NFC/RFID UID: uppercase hex, no separators, every byte with its leading zero.
         case uid
         /// A static QR or barcode payload.
         case code
+        /// A card number from a Wiegand or OSDP reader (contract 7.1), canonical (``CardNumber``).
+        case card
     }
     public enum Status: String, Sendable, CaseIterable { case active, lost, revoked }
 
@@ -43,6 +45,10 @@ public struct Credential: Sendable, Equatable {
         case .uid:
             guard BadgeUID.isNormalized(value) else {
                 throw MalformedRecord(field: "value", problem: "expected a UID as uppercase hex without separators, 4 to 20 bytes")
+            }
+        case .card:
+            guard CardNumber.isNormalized(value) else {
+                throw MalformedRecord(field: "value", problem: "expected a card number as \"{facility}:{number}\" or \"{number}\" in decimal without leading zeros, or \"raw:{bits}:{HEX}\"")
             }
         case .code:
             guard !value.isEmpty, value.utf8.count <= Self.maximumCodeLength else {

@@ -11,8 +11,11 @@ public struct Zone: Sendable, Equatable {
         public var escort = false
         /// Training module ids, each passed and unexpired.
         public var trainings: [String] = []
+        /// A PIN after the credential (contract 7.2), at the zone's entry readers.
+        public var pin = false
 
-        public init(approval: Bool = false, permit: Bool = false, nda: Bool = false, escort: Bool = false, trainings: [String] = []) {
+        public init(approval: Bool = false, permit: Bool = false, nda: Bool = false, escort: Bool = false, trainings: [String] = [], pin: Bool = false) {
+            self.pin = pin
             self.approval = approval
             self.permit = permit
             self.nda = nda
@@ -26,14 +29,15 @@ public struct Zone: Sendable, Equatable {
                 permit: try fields.optionalBool("permit", default: false),
                 nda: try fields.optionalBool("nda", default: false),
                 escort: try fields.optionalBool("escort", default: false),
-                trainings: try fields.optionalIdentifiers("trainings"))
+                trainings: try fields.optionalIdentifiers("trainings"),
+                pin: try fields.optionalBool("pin", default: false))
         }
 
         /// The requirements as JSON, for the cache.
         public var jsonValue: JSONValue {
             .object(JSONObject([
                 ("approval", .bool(approval)), ("permit", .bool(permit)), ("nda", .bool(nda)),
-                ("escort", .bool(escort)), ("trainings", .array(trainings.map(JSONValue.string))),
+                ("escort", .bool(escort)), ("trainings", .array(trainings.map(JSONValue.string))), ("pin", .bool(pin)),
             ]))
         }
     }

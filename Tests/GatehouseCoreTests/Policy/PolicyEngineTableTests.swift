@@ -65,6 +65,11 @@ let engineTable: [EngineCase] = [
     },
     EngineCase("a restricted zone without an approval", .approvalMissing) { s in s.policy.approvals = []; s.at("lab") },
     EngineCase("a restricted zone with an approval that ended", .approvalMissing) { s in s.policy.approvals[0].validUntil = year2025; s.at("lab") },
+    EngineCase("a zone that requires a PIN and a person without one", .pinMissing) { s in s.policy.zones["site"]?.requires.pin = true },
+    EngineCase("a zone that requires a PIN and a person with one: granted, the PIN still wanted", .granted) { s in
+        s.policy.zones["site"]?.requires.pin = true
+        s.policy.persons["anna"]?.pin = String(repeating: "a", count: 64)
+    },
     EngineCase("a training that expired", .trainingMissing) { s in s.policy.trainings[0].validUntil = year2025; s.at("hv") },
     EngineCase("a suspended work permit", .permitMissing) { s in s.policy.permits[0].status = .suspended; s.at("works") },
     EngineCase("a closed work permit", .permitMissing) { s in s.policy.permits[0].status = .closed; s.at("works") },
@@ -157,7 +162,9 @@ struct PolicyEngineTableTests {
     @Test("the table covers every reason the engine can give")
     func coversEveryReason() {
         // granted_remote comes from the `open` command, never from a presentation.
-        let covered = Set(engineTable.map(\.expected)).union([.grantedRemote])
+        // pin_wrong and pin_timeout come from the machine's PIN step, once the engine says a PIN
+        // is wanted (PINTests).
+        let covered = Set(engineTable.map(\.expected)).union([.grantedRemote, .pinWrong, .pinTimeout])
         #expect(covered == Set(AccessReason.allCases), "missing: \(Set(AccessReason.allCases).subtracting(covered).map(\.rawValue))")
     }
 
