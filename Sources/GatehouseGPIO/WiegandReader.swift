@@ -62,6 +62,7 @@ public final class WiegandReader: CredentialReaderPort {
         case .fault(.parity(let format, let bits)): .badFrame("parity error in a \(bits)-bit frame (\(format))")
         case .fault(.badKey(let bits)): .badFrame("a \(bits)-bit keypad frame whose halves disagree")
         case .fault(.overflow): .badFrame("more than \(WiegandDecoder.maximumBits) bits without a pause")
+        case .fault(.stray(let bits)): .badFrame("a stray \(bits)-bit frame (noise on the lines?)")
         }
     }
 }

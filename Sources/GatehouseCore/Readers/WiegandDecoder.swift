@@ -29,7 +29,12 @@ public struct WiegandDecoder: Sendable {
         case parity(format: String, bits: Int)
         case badKey(bits: Int)
         case overflow
+        /// Fewer bits than any card has (and not a key): noise on the lines, a glitch.
+        case stray(bits: Int)
     }
+
+    /// Frames shorter than this (but for 4- and 8-bit keys) are noise, not cards.
+    public static let minimumCardBits = 16
 
     /// The most bits a frame holds; more is noise or two frames run together.
     public static let maximumBits = 128
@@ -76,6 +81,7 @@ public struct WiegandDecoder: Sendable {
         default:
             break
         }
+        if bits.count < minimumCardBits, formats.allSatisfy({ $0.bitCount != bits.count }) { return .fault(.stray(bits: bits.count)) }
         let candidates = formats.filter { $0.bitCount == bits.count }
         guard !candidates.isEmpty else { return .raw(raw(bits)) }
         guard let format = candidates.first(where: { format in format.parities.allSatisfy { $0.holds(in: bits) } }) else {

@@ -52,10 +52,13 @@ struct WiegandDecoderTests {
         #expect(Self.decode(String(corporate)) == .fault(.parity(format: "C1000-35", bits: 35)))
     }
 
-    @Test("bits no format matches are raw, left-aligned in hex; keypads send 4 and 8 bits; too many bits overflow")
+    @Test("bits no format matches are raw, left-aligned in hex; fewer than 16 are noise; keypads send 4 and 8 bits; too many bits overflow")
     func rawKeysOverflow() {
         #expect(Self.decode(String(repeating: "1", count: 30)) == .raw("raw:30:FFFFFFFC"))
-        #expect(Self.decode("1010" + "0000" + "1") == .raw("raw:9:A08"))
+        #expect(Self.decode("1010" + "0000" + "1" + "0000000") == .raw("raw:16:A080"))
+        // Shorter than any card, and not a key: noise.
+        #expect(Self.decode("1010" + "0000" + "1") == .fault(.stray(bits: 9)))
+        #expect(Self.decode("1") == .fault(.stray(bits: 1)))
         #expect(Self.decode("0101") == .key("5"))
         #expect(Self.decode("1010") == .key("*"))
         #expect(Self.decode("0100" + "1011") == .key("#"), "8 bits: the complement, then the key")
