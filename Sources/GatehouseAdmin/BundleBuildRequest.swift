@@ -16,6 +16,8 @@ public struct BundleBuildRequest: Sendable {
     public var allowUnknownFields: Bool
     /// JSON Lines files (`.jsonl`, `.ndjson`) and CSV files (`.csv`), in order.
     public var inputs: [String]
+    /// The site's PIN key, for the people CSV's `pin` and `duress_pin` columns.
+    public var pinKey: PINKey?
 
     public init(site: String, version: Int64, kind: BundleManifest.Kind = .snapshot, base: Int64? = nil, gzip: Bool = false, expires: Timestamp? = nil, devices: [String]? = nil, allowEmpty: Bool = false, issuer: String? = nil, allowUnknownFields: Bool = false, inputs: [String]) {
         self.site = site

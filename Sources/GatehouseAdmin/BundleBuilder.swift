@@ -101,7 +101,7 @@ public struct BundleBuilder {
                     try sink.write(line + "\n")
                 }
                 if input.lowercased().hasSuffix(".csv") {
-                    try CSVImporter(site: request.site, allowUnknownColumns: request.allowUnknownFields).read(input, problems: &problems, emit: emit)
+                    try CSVImporter(site: request.site, allowUnknownColumns: request.allowUnknownFields, pinKey: request.pinKey).read(input, problems: &problems, emit: emit)
                 } else {
                     try readJSONLines(input, problems: &problems, emit: emit)
                 }

@@ -2,8 +2,9 @@ import CSV
 import Foundation
 import GatehouseCore
 
-/// Reads the CSV files a staff directory exports: people (an `id` column) or badges (a `uid`
-/// or `code` column with a `person` column). Columns are matched by name, in any order and case.
+/// Reads the CSV files a staff directory exports: people (an `id` column, and `pin` and
+/// `duress_pin` digits, written only as their keyed hashes) or badges (a `uid`, `card` or `code`
+/// column with a `person` column). Columns are matched by name, in any order and case.
 /// Every bad row is reported with its file and line; nothing is produced from a file with any.
 public struct CSVImporter {
     /// What kind of file the header says this is.
@@ -15,13 +16,17 @@ public struct CSVImporter {
 
     /// The columns each kind of file may have.
     static let columns: [FileKind: Set<String>] = [
-        .people: ["id", "kind", "status", "roles", "valid_from", "valid_until", "label", "name"],
-        .badges: ["person", "uid", "code", "id", "status", "valid_from", "valid_until"],
+        .people: ["id", "kind", "status", "roles", "valid_from", "valid_until", "label", "name", "pin", "duress_pin"],
+        .badges: ["person", "uid", "card", "code", "id", "status", "valid_from", "valid_until"],
     ]
 
-    public init(site: String, allowUnknownColumns: Bool = false) {
+    /// The site's PIN key, for `pin` and `duress_pin` columns; nil: such columns are refused.
+    public let pinKey: PINKey?
+
+    public init(site: String, allowUnknownColumns: Bool = false, pinKey: PINKey? = nil) {
         self.site = site
         self.allowUnknownColumns = allowUnknownColumns
+        self.pinKey = pinKey
     }
 
     /// Reads `path`, calling `emit` with each record's NDJSON line and the file's line it came
@@ -87,7 +92,7 @@ public struct CSVImporter {
     }
 
     static func kind(of header: [String]) -> FileKind? {
-        if header.contains("person") && (header.contains("uid") || header.contains("code")) { return .badges }
+        if header.contains("person") && (header.contains("uid") || header.contains("card") || header.contains("code")) { return .badges }
         if header.contains("id") { return .people }
         return nil
     }
@@ -100,9 +105,11 @@ public struct CSVImporter {
         if let bad = roles.first(where: { !Identifier.isValid($0) }) {
             throw CSVRowProblem(message: "roles: \"\(bad)\" is not a valid role id")
         }
+        let pin = try pinHash(fields, "pin", person: id), duress = try pinHash(fields, "duress_pin", person: id)
+        if pin != nil, pin == duress { throw CSVRowProblem(message: "duress_pin is the same as pin; a duress PIN must differ") }
         let person = Person(
             id: id, kind: kind, roles: roles, status: status, validFrom: try time(fields, "valid_from", endOfDay: false),
-            validUntil: try time(fields, "valid_until", endOfDay: true), label: fields["label"] ?? fields["name"])
+            validUntil: try time(fields, "valid_until", endOfDay: true), label: fields["label"] ?? fields["name"], pin: pin, duressPin: duress)
         if let from = person.validFrom, let until = person.validUntil, until < from {
             throw CSVRowProblem(message: "valid_until is before valid_from")
         }
@@ -118,10 +125,15 @@ public struct CSVImporter {
                 throw CSVRowProblem(message: "uid: \"\(raw)\" is not a badge UID (hex bytes, 4 to 20 of them, separators allowed)")
             }
             (format, value) = (.uid, uid)
+        } else if let raw = fields["card"] {
+            guard let card = CardNumber.normalize(raw) else {
+                throw CSVRowProblem(message: "card: \"\(raw)\" is not a card number (FACILITY:NUMBER or NUMBER in decimal, or raw:BITS:HEX)")
+            }
+            (format, value) = (.card, card)
         } else if let code = fields["code"] {
             (format, value) = (.code, code)
         } else {
-            throw CSVRowProblem(message: "uid or code is required")
+            throw CSVRowProblem(message: "uid, card or code is required")
         }
         // The id never contains the raw value: ids appear in events, values must not.
         let id = try fields["id"] == nil ? "badge-" + CredentialFingerprint.of(site: site, value: value) : requiredID(fields, "id")
@@ -129,6 +141,19 @@ public struct CSVImporter {
             id: id, person: person, format: format, value: value, status: try choice(fields, "status", default: Credential.Status.active),
             validFrom: try time(fields, "valid_from", endOfDay: false), validUntil: try time(fields, "valid_until", endOfDay: true))
         return BundleOperation.putLine(type: .credential, id: id, members: credential.wireMembers)
+    }
+
+    /// A PIN column's digits as their keyed hash (contract 7.2); the digits go no further, and
+    /// no problem quotes them.
+    private func pinHash(_ fields: [String: String], _ name: String, person: String) throws -> String? {
+        guard let digits = fields[name] else { return nil }
+        guard let pinKey else {
+            throw CSVRowProblem(message: "\(name): PINs are written only as hashes under the site's PIN key: give --pin-key SECRETS (made by `gatehouse keys generate-pin-key`)")
+        }
+        guard PINSettings.digits.contains(digits.count), digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            throw CSVRowProblem(message: "\(name): expected \(PINSettings.digits.lowerBound) to \(PINSettings.digits.upperBound) digits")
+        }
+        return pinKey.hash(site: site, person: person, digits: digits)
     }
 
     private func requiredID(_ fields: [String: String], _ name: String) throws -> String {

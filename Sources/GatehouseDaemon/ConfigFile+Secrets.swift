@@ -7,8 +7,14 @@ extension ConfigFile {
     /// wider mode is refused, naming the fix. Problems never quote a key.
     public static func secrets(_ config: GatehouseConfig, configPath: String) throws(ConfigError) -> DeviceSecrets {
         guard let file = config.secrets else { return .none }
+        return try secrets(at: file, configPath: configPath, key: "secrets")
+    }
+
+    /// The secrets file at `file`, checked as above; problems name `configPath` and `key`
+    /// (for a command-line option: the option's name).
+    public static func secrets(at file: String, configPath: String, key: String) throws(ConfigError) -> DeviceSecrets {
         func problem(_ message: String) -> ConfigError {
-            ConfigError(problems: [ConfigProblem(file: configPath, key: "secrets", message: "\(file): \(message)")])
+            ConfigError(problems: [ConfigProblem(file: configPath, key: key, message: "\(file): \(message)")])
         }
         var info = stat()
         guard stat(file, &info) == 0 else {

@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import GatehouseGPIO
 
 /// Reads a configuration file and the trust files it names.
 public enum ConfigFile {
@@ -85,6 +86,12 @@ public enum ConfigFile {
         } catch {
             problems += error.problems
         }
+        do {
+            _ = try secrets(config, configPath: path)
+        } catch {
+            problems += error.problems
+        }
+        problems += GPIOProbe.problems(config, file: path)
         return problems
     }
 

@@ -18,6 +18,11 @@ public enum ControlClient {
         try send(JSONObject([("op", .string("present")), ("reader", .string(reader)), ("format", .string(format)), ("value", .string(value))]), to: path)
     }
 
+    /// Types keys at a reader's keypad of the running daemon (a PIN: `1234#`).
+    public static func keys(reader: String, keys: String, socket path: String) throws(DaemonError) -> JSONObject {
+        try send(JSONObject([("op", .string("keys")), ("reader", .string(reader)), ("keys", .string(keys))]), to: path)
+    }
+
     /// Sets a simulated input of the running daemon high or low.
     public static func setInput(_ name: String, high: Bool, socket path: String) throws(DaemonError) -> JSONObject {
         try send(JSONObject([("op", .string("input")), ("name", .string(name)), ("level", .string(high ? "high" : "low"))]), to: path)

@@ -3,9 +3,11 @@ import GatehouseStore
 
 /// A request on the control socket, and the JSON of its replies.
 ///
-/// `{"op":"present","reader":R,"format":"uid"|"code","value":V}` presents a credential: a
-/// `uid` in any common notation (it is normalised), or a scanned `code`, which is a visitor
-/// token when it has a token's shape. `{"op":"input","name":N,"level":"high"|"low"}` sets a
+/// `{"op":"present","reader":R,"format":"uid"|"card"|"code","value":V}` presents a credential: a
+/// `uid` in any common notation (it is normalised), a `card` number, or a scanned `code`, which is
+/// a visitor token when it has a token's shape; at a zone that requires a PIN the reply's
+/// `decision` is `pin_wanted`. `{"op":"keys","reader":R,"keys":K}` types keys (`0`-`9`, `*`, `#`)
+/// at a reader's keypad: the PIN's decision, or `pin_wanted` with the digits so far. `{"op":"input","name":N,"level":"high"|"low"}` sets a
 /// simulated input. `{"op":"mode","mode":"normal"|"lockdown"|"evacuation","zones":[…]?}`
 /// changes the mode; `{"op":"muster"}` stores and returns the muster list.
 /// `{"op":"bundle_apply","path":P}` applies the bundle file P on the bundle thread (origin
@@ -14,6 +16,7 @@ import GatehouseStore
 /// live state (``DaemonPanel``). `{"op":"ping"}` checks that the daemon answers.
 enum ControlRequest: Equatable {
     case present(reader: String, Presentation)
+    case keys(reader: String, keys: String)
     case input(name: String, high: Bool)
     case mode(ModeRequest)
     case muster
@@ -88,12 +91,25 @@ enum ControlRequest: Equatable {
                     throw DaemonError(.request, "`value`: expected a UID of 4 to 20 bytes in hex")
                 }
                 self = .present(reader: reader, .credential(format: .uid, value: uid))
+            case "card":
+                guard let card = CardNumber.normalize(value) else {
+                    throw DaemonError(.request, "`value`: expected a card number (FACILITY:NUMBER or NUMBER in decimal, or raw:BITS:HEX)")
+                }
+                self = .present(reader: reader, .credential(format: .card, value: card))
             case "code":
                 guard !value.isEmpty else { throw DaemonError(.request, "`value`: the code is empty") }
                 self = .present(reader: reader, Presentation.scanned(value))
             case let other:
-                throw DaemonError(.request, "`format`: expected uid or code, got \"\(other.prefix(20))\"")
+                throw DaemonError(.request, "`format`: expected uid, card or code, got \"\(other.prefix(20))\"")
             }
+        case "keys":
+            let reader = try text("reader")
+            let keys = try text("keys")
+            // Never echoed: they may be a PIN.
+            guard (1...32).contains(keys.count), keys.allSatisfy({ "0123456789*#".contains($0) }) else {
+                throw DaemonError(.request, "`keys`: expected 1 to 32 of 0-9, * and #")
+            }
+            self = .keys(reader: reader, keys: keys)
         case let other:
             throw DaemonError(.request, "`op`: unknown operation \"\(other.prefix(20))\"")
         }
@@ -105,7 +121,7 @@ enum ControlRequest: Equatable {
         let decision = outcome.decision, request = outcome.request
         return JSONObject([
             ("ok", .bool(true)),
-            ("decision", .string(decision.granted ? "granted" : "denied")),
+            ("decision", .string(outcome.waitsForPIN ? "pin_wanted" : decision.granted ? "granted" : "denied")),
             ("reason", .string(decision.reason.rawValue)),
             ("door", optional(request.door?.id)),
             ("zone", optional(request.door?.zone)),

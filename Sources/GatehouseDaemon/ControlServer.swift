@@ -132,6 +132,13 @@ public final class ControlServer: Sendable {
             case .success(let outcome): return ControlRequest.reply(outcome)
             case .failure(let error): throw error
             }
+        case .keys(let reader, let keys):
+            switch controller.keyed(reader: reader, keys: keys) {
+            case .success(.decided(let outcome)): return ControlRequest.reply(outcome)
+            case .success(.typing(let digits)):
+                return JSONObject([("ok", .bool(true)), ("decision", .string("pin_wanted")), ("reader", .string(reader)), ("digits", .integer(Int64(digits)))])
+            case .failure(let error): throw error
+            }
         case .mode(let mode):
             return try ControlRequest.reply(controller.request(.mode(mode), origin: origin).get(), mode: controller.status.mode)
         case .muster:

@@ -105,7 +105,10 @@ final class ReaderLoop: Sendable {
         var isRunning: Bool { !stop.isRequested }
         func pause(milliseconds: Int) { stop.pause(milliseconds: milliseconds) }
         var health = ReaderHealth()
-        var taps = TapDetector(removalMilliseconds: style.removalMilliseconds, repeatMilliseconds: reader.repeatAfterSeconds.map { Int64($0) * 1000 })
+        func newTaps() -> TapDetector {
+            TapDetector(removalMilliseconds: style.removalMilliseconds, repeatMilliseconds: reader.repeatAfterSeconds.map { Int64($0) * 1000 })
+        }
+        var taps = newTaps()
         var backoff = ReconnectBackoff(initialMilliseconds: 500, maximumMilliseconds: 30_000)
         var random = SystemRandomNumberGenerator()
         var isOpen = false
@@ -140,12 +143,13 @@ final class ReaderLoop: Sendable {
                 case .keys(let keys):
                     badFrames = 0
                     observe(.polled, &health)
-                    _ = taps.on(nil, at: time)
+                    // Keys between two frames of one card make them two presentations.
+                    taps = newTaps()
                     typed(keys)
                 case .badFrame(let why):
                     // Counted and logged, never decided; many in a row is a fault.
                     badFrames += 1
-                    _ = taps.on(nil, at: time)
+                    taps = newTaps()
                     logger.warning("frame not read", metadata: ["reader.detail": "\(why)", "reader.bad_frames": "\(badFrames)"])
                     if badFrames >= Self.badFrameLimit {
                         observe(.broken(ReaderFault(.badFrames, "\(badFrames) frames in a row could not be read; the last: \(why)")), &health)

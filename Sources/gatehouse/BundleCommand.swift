@@ -32,6 +32,7 @@ struct BundleCommand: ParsableCommand {
         @Option(help: "The issuer (iss).") var issuer: String?
         @Flag(help: "Keep record fields and CSV columns the contract does not define (devices ignore them) instead of refusing them.") var allowUnknownFields = false
         @Flag(help: "Sign even though --expires has already passed (a device applies it and flags the policy stale at once).") var allowExpired = false
+        @Option(help: "The device secrets file holding the site's PIN key, for a people CSV's pin and duress_pin columns (written only as keyed hashes).") var pinKey: String?
         @Argument(help: "Input files.") var inputs: [String]
 
         func run() async throws {
@@ -48,9 +49,19 @@ struct BundleCommand: ParsableCommand {
                     }
                     expiry = time
                 }
-                let request = BundleBuildRequest(
+                var request = BundleBuildRequest(
                     site: site, version: version, kind: kind, base: base, gzip: gzip, expires: expiry,
                     devices: device.isEmpty ? nil : device, allowEmpty: allowEmpty, issuer: issuer, allowUnknownFields: allowUnknownFields, inputs: inputs)
+                if let pinKey {
+                    do {
+                        guard let key = try ConfigFile.secrets(at: pinKey, configPath: "gatehouse bundle build", key: "--pin-key").pinKey else {
+                            throw CLIFailure.refused("--pin-key: \(pinKey) holds no pin_key; make one with `gatehouse keys generate-pin-key --out \(pinKey)`")
+                        }
+                        request.pinKey = key
+                    } catch let error as ConfigError {
+                        throw CLIFailure.refused(error.problems.map(\.description).joined(separator: "\n"))
+                    }
+                }
                 do {
                     let key = try SigningKey(contentsOf: sign)
                     let result = try await BundleBuilder(request: request, key: key).build(to: out, issuedAt: now)

@@ -6,7 +6,38 @@ import GatehouseCore
 /// `gatehouse keys`: key management.
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "keys", abstract: "Manage signing keys.", discussion: "Rotating a key: generate the new one, merge its .jwks into the devices' trust file, sign with the new key, then remove the old kid.",
-        subcommands: [Generate.self, Merge.self, Remove.self])
+        subcommands: [Generate.self, GeneratePINKey.self, Merge.self, Remove.self])
+
+    /// `gatehouse keys generate-pin-key --out SECRETS`.
+    struct GeneratePINKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "generate-pin-key",
+            abstract: "Make the site's PIN key (32 random bytes) in a device secrets file (mode 0600).",
+            discussion: """
+                Makes the file, or adds the key to a secrets file that has none; a file with a PIN key already is
+                refused. The key is never printed. Every device of the site needs the same key, and bundle build needs
+                it to hash the people CSV's pin and duress_pin columns.
+                """)
+
+        @Option(help: "The secrets file to make or add to.") var out: String
+        @Option(help: "The site, for the instructions printed.") var site: String?
+
+        func run() async throws {
+            try await failing {
+                do {
+                    let made = try PINKeyFile.generate(at: out)
+                    print("\(made ? "wrote" : "added a PIN key to") \(out) (mode 0600; the key is not shown)")
+                    print("next:")
+                    print("  1. copy it to every device\(site.map { " of site \($0)" } ?? ""): install -m 0600 -o gatehouse -g gatehouse \(out) /etc/gatehouse/secrets.toml")
+                    print("  2. in each device's gatehouse.toml: secrets = \"secrets.toml\"; then gatehouse check-config and systemctl reload gatehouse")
+                    print("  3. build bundles with PINs: gatehouse bundle build --pin-key \(out) ... people.csv (columns pin, duress_pin)")
+                    print("  keep one copy offline: without this key no PIN can be set or checked")
+                } catch {
+                    throw CLIFailure.refused("\(error)")
+                }
+            }
+        }
+    }
 
     /// `gatehouse keys generate --kid K --out DIR`.
     struct Generate: AsyncParsableCommand {

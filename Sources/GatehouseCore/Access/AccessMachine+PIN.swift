@@ -40,12 +40,19 @@ extension AccessMachine {
         }
     }
 
-    /// Checks the PIN of a decision that needs one: the decision with the PIN's verdict and
-    /// whether it was the duress PIN, or nil when the machine now waits for the PIN.
+    /// What the PIN made of a decision: the decision, whether it was the duress PIN, and the
+    /// lockout alarm when this wrong PIN locked the credential (stored after the access event).
+    struct PINVerdict {
+        var decision: AccessDecision
+        var duress = false
+        var lockout: PendingEvent?
+    }
+
+    /// Checks the PIN of a decision that needs one; nil when the machine now waits for it.
     mutating func checkPIN(
         _ pin: PINEntry, _ decision: AccessDecision, _ request: AccessRequest, fingerprint: String, moment: Moment, policy: some PolicyView,
         into step: inout AccessStep
-    ) -> (AccessDecision, duress: Bool)? {
+    ) -> PINVerdict? {
         var decision = decision
         decision.needsPIN = false
         switch pin {
@@ -63,41 +70,42 @@ extension AccessMachine {
             step.reply = .pinWanted(request, provisional)
             return nil
         case .timedOut:
-            return (decision.with(.pinTimeout), false)
+            return PINVerdict(decision: decision.with(.pinTimeout))
         case .digits(let digits):
             guard let key = settings.pinKey else {
                 step.note(.error, "no PIN key on this device: a PIN cannot be checked (secrets file, pin_key)", ["gate.reader": request.reader])
-                return (decision.with(.pinMissing), false)
+                return PINVerdict(decision: decision.with(.pinMissing))
             }
             let person: Person?
             do {
                 person = try decision.person.flatMap { try policy.person($0) }
             } catch {
                 step.note(.error, "cannot read the policy cache", ["gate.reader": request.reader, "error": "\(error)"])
-                return (AccessDecision(reason: .noPolicy), false)
+                return PINVerdict(decision: AccessDecision(reason: .noPolicy))
             }
-            guard let person, let expected = person.pin else { return (decision.with(.pinMissing), false) }
+            guard let person, let expected = person.pin else { return PINVerdict(decision: decision.with(.pinMissing)) }
             let site = settings.config.site
             let valid = PINSettings.digits.contains(digits.count)
             if valid, key.matches(expected, site: site, person: person.id, digits: digits) {
                 pinPad.right(fingerprint)
-                return (decision, false)
+                return PINVerdict(decision: decision)
             }
             if valid, let duress = person.duressPin, key.matches(duress, site: site, person: person.id, digits: digits) {
                 pinPad.right(fingerprint)
-                return (decision, true)
+                return PINVerdict(decision: decision, duress: true)
             }
+            var verdict = PINVerdict(decision: decision.with(.pinWrong))
             if pinPad.wrong(fingerprint, now: moment.monotonic) {
                 let settings = settings.config.pin
                 step.note(
                     .warning, "credential locked after wrong PINs",
                     ["gate.reader": request.reader, "credential.fingerprint": fingerprint, "pin.attempts": "\(settings.attempts)", "pin.lockout_s": "\(settings.lockoutSeconds)"])
-                step.events.append(
+                verdict.lockout = (
                     self.settings.events.pinLockout(
                         reader: request.reader, door: request.door?.id, count: settings.attempts, fingerprint: fingerprint,
                         until: request.time.adding(seconds: Int64(settings.lockoutSeconds)), at: request.time, id: EventID.make(at: request.time)))
             }
-            return (decision.with(.pinWrong), false)
+            return verdict
         }
     }
 

@@ -29,12 +29,16 @@ extension AccessMachine {
         // Hashed once, for the event and the log line.
         let fingerprint = presentation.fingerprint(site: settings.config.site)
         var duress = false
+        // Alarms of the PIN step, stored after the access event (the step's first).
+        var pinAlarms: [PendingEvent] = []
         if decision.granted, decision.reason != .grantedEvacuation, pinPad.isLocked(fingerprint, now: moment.monotonic) {
             step.note(.notice, "credential locked after wrong PINs", ["gate.reader": readerID, "credential.fingerprint": fingerprint])
             decision = decision.with(.pinWrong)
+            decision.needsPIN = false
         } else if decision.needsPIN {
             guard let checked = checkPIN(pin, decision, request, fingerprint: fingerprint, moment: moment, policy: policy, into: &step) else { return }
-            (decision, duress) = checked
+            (decision, duress) = (checked.decision, checked.duress)
+            pinAlarms = checked.lockout.map { [$0] } ?? []
         }
         let effects = state.effects(of: decision, for: request)
         var immediate = effects
@@ -52,6 +56,7 @@ extension AccessMachine {
         }
         step.events += settings.events.events(
             for: decision, request: request, effects: immediate, mode: state.mode, fingerprint: fingerprint, makeID: EventID.make)
+        step.events += pinAlarms
         if duress {
             // Stored with the grant, in the same transaction; nothing different at the reader.
             step.note(.warning, "duress PIN entered", Self.metadata(decision, request, fingerprint: fingerprint))

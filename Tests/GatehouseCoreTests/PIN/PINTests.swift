@@ -110,6 +110,7 @@ import Testing
             let alarms = denied.events.filter { $0.type == .alarmRepeatedDenials }
             #expect(alarms.count == (attempt == 3 ? 1 : 0))
             if attempt == 3, let alarm = alarms.first {
+                #expect(denied.types == [.accessDenied, .alarmRepeatedDenials], "the access event first")
                 #expect(alarm.data["reason"] == .string("pin_wrong"))
                 #expect(alarm.data["count"] == .integer(3))
             }
@@ -117,6 +118,7 @@ import Testing
         // Locked: refused at once, the right PIN not even asked for.
         let locked = tap(Self.annaCard, after: 1000)
         #expect(locked.decision?.reason == .pinWrong)
+        #expect(locked.decision?.needsPIN == false)
         #expect(locked.types == [.accessDenied])
         // Another person's card is not locked.
         guard case .pinWanted = tap(Self.bobCard, after: 1000).reply else { Issue.record("bob's card was locked too"); return }
