@@ -53,6 +53,7 @@ let package = Package(
             dependencies: [
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strictSettings
@@ -78,6 +79,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "GatehouseMQTT", dependencies: ["CMosquitto", "GatehouseCore", "GatehouseThreads"], swiftSettings: strictSettings),
+        // OSDP readers on RS-485 buses: the protocol is the core's; this is the serial line and the bus thread.
+        .target(
+            name: "GatehouseOSDP", dependencies: ["GatehouseCore", "GatehouseThreads", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
         .target(name: "GatehouseGzip", dependencies: ["CZlib", "GatehouseCore"], swiftSettings: strictSettings),
 
         // The SQLite policy cache and event outbox.
@@ -117,6 +122,7 @@ let package = Package(
                 "GatehouseGPIO",
                 "GatehouseMQTT",
                 "GatehouseNFC",
+                "GatehouseOSDP",
                 "GatehouseQR",
                 "GatehouseThreads",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

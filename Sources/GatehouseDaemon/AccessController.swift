@@ -56,6 +56,8 @@ public final class AccessController: @unchecked Sendable {
     /// and word of a bundle applied.
     private let pending = Mutex<(settings: AccessSettings?, policyChanged: Bool)>((nil, false))
     private let lastBeat = Atomic<Int64>(0)
+    /// The readers that show signals themselves (OSDP), by id.
+    private let signals = Mutex<[String: any ReaderSignalPort]>([:])
     private var thread: DedicatedThread?
 
     /// Access-thread state: the whole runtime state of the access path.
@@ -80,6 +82,11 @@ public final class AccessController: @unchecked Sendable {
         self.software = software
         self.logger = logger
         self.clock = clock
+    }
+
+    /// Routes the signals of reader `id` (grant, deny, PIN wanted) to its own port.
+    func attach(_ port: any ReaderSignalPort, for id: String) {
+        signals.withLock { $0[id] = port }
     }
 
     /// Starts the access thread; it stores `system.started` first.
@@ -287,6 +294,7 @@ public final class AccessController: @unchecked Sendable {
             switch output {
             case .pulse(let name, let milliseconds): outputs.pulse(name, milliseconds: milliseconds)
             case .hold(let name, let active): outputs.hold(name, active: active)
+            case .signal(let reader, let signal): signals.withLock { $0[reader] }?.signal(signal)
             }
         }
         for note in step.notes { log(note) }

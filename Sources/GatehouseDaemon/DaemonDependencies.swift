@@ -2,6 +2,7 @@ import GatehouseCore
 import GatehouseGPIO
 import GatehouseMQTT
 import GatehouseNFC
+import GatehouseOSDP
 import GatehouseQR
 import Logging
 import Synchronization
@@ -44,10 +45,28 @@ public struct DaemonDependencies: Sendable {
 
     /// The readers on the machine's devices: NFC readers through one libnfc context made for
     /// the first of them, serial and keyboard-wedge scanners, V4L2 cameras, simulated cameras.
-    public static func deviceReaders() -> ReaderFactory {
+    /// OSDP readers share one bus per tty, with their keys from `secrets`.
+    public static func deviceReaders(config: GatehouseConfig? = nil, secrets: DeviceSecrets = .none, logger: Logger = Logger(label: "gatehouse")) -> ReaderFactory {
         let context = Mutex<NFCContext?>(nil)
+        let buses = Mutex<[String: OSDPBus]>([:])
         return { reader throws(DaemonError) in
             switch reader.source {
+            case .osdp(let osdp):
+                let bus = buses.withLock { buses in
+                    if let bus = buses[osdp.device] { return bus }
+                    let readers = (config?.readers ?? [reader]).compactMap { other -> (OSDPReaderMachine.Settings, [WiegandFormat])? in
+                        guard case .osdp(let settings) = other.source, settings.device == osdp.device else { return nil }
+                        return (
+                            OSDPReaderMachine.Settings(
+                                address: UInt8(settings.address), key: secrets.osdpKeys[other.id], masterKey: secrets.osdpMasterKey, install: settings.install),
+                            settings.formats
+                        )
+                    }
+                    let bus = OSDPBus(device: osdp.device, baudRate: osdp.baudRate, readers: readers, logger: logger)
+                    buses[osdp.device] = bus
+                    return bus
+                }
+                return OSDPReaderPort(bus: bus, address: UInt8(osdp.address))
             case .simulated:
                 return nil
             case .nfc(let connection, _):

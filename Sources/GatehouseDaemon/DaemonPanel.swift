@@ -101,6 +101,7 @@ final class DaemonPanel: Sendable {
         case .serial: "serial"
         case .keyboard: "keyboard"
         case .wiegand: "wiegand"
+        case .osdp: "osdp"
         }
     }
 }

@@ -128,7 +128,7 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     }
     let keeper = OutboxKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: clock.wall)
     let readers = try DaemonFiles.readerLoops(
-        config, factory: dependencies.readers ?? DaemonDependencies.deviceReaders(), controller: controller, eventLog: eventLog, logger: logger,
+        config, factory: dependencies.readers ?? DaemonDependencies.deviceReaders(config: config, secrets: keys.secrets, logger: logger), controller: controller, eventLog: eventLog, logger: logger,
         now: clock.wall, metrics: metrics)
     panel.attach(readers)
     let storage = StorageKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: clock.wall)
@@ -214,8 +214,10 @@ enum DaemonFiles {
                 switch reader.source {
                 case .nfc(_, let poll): .badges(pollMilliseconds: poll)
                 case .wiegand: .cards
+                case .osdp: .osdpCards
                 default: .codes
                 }
+            if let signals = port as? any ReaderSignalPort { controller.attach(signals, for: reader.id) }
             loops.append(
                 ReaderLoop(reader: reader, port: port, style: style, controller: controller, eventLog: eventLog, events: events, logger: logger, now: now, metrics: metrics))
         }

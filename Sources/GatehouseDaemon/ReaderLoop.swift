@@ -36,6 +36,12 @@ final class ReaderLoop: Sendable {
         /// that repeats the frame while the card is held counts once until it has been quiet
         /// for half a second.
         static let cards = Style(restMilliseconds: 0, removalMilliseconds: 500, presentation: { .credential(format: .card, value: String(decoding: $0, as: UTF8.self)) }, idleIsHealthy: false)
+
+        /// An OSDP reader: card numbers as a Wiegand reader's, from a reader that answers every
+        /// poll (a quiet look shows it works).
+        static let osdpCards = Style(
+            restMilliseconds: 0, removalMilliseconds: 500, presentation: { .credential(format: .card, value: String(decoding: $0, as: UTF8.self)) },
+            idleIsHealthy: true)
     }
 
     /// Bad frames in a row that raise `reader_fault` (`bad_frames`).
@@ -146,6 +152,11 @@ final class ReaderLoop: Sendable {
                     // Keys between two frames of one card make them two presentations.
                     taps = newTaps()
                     typed(keys)
+                case .tamper(let active):
+                    observe(.polled, &health)
+                    tampered(active)
+                case .down(let why):
+                    observe(.broken(ReaderFault(.ioError, why)), &health)
                 case .badFrame(let why):
                     // Counted and logged, never decided; many in a row is a fault.
                     badFrames += 1
@@ -191,6 +202,20 @@ final class ReaderLoop: Sendable {
         let outcome = controller.present(reader: reader.id, style.presentation(credential))
         if case .failure(let error) = outcome {
             logger.error("tap not decided", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
+        }
+    }
+
+    /// The reader's own tamper switch: `alarm.tamper`, stored at once.
+    private func tampered(_ active: Bool) {
+        logger.warning(active ? "reader tampered with" : "reader tamper restored")
+        let time = now()
+        let event = PendingEvent(
+            id: EventID.make(at: time), type: .alarmTamper, time: time, subject: reader.id,
+            data: JSONObject([("reader", .string(reader.id)), ("state", .string(active ? "tampered" : "restored"))]))
+        do {
+            try eventLog.commit([event])
+        } catch {
+            logger.critical("event not stored", metadata: ["event.type": "\(event.type.rawValue)", "error.code": "\(error.code)", "error": "\(error.message)"])
         }
     }
 

@@ -39,7 +39,7 @@ public final class WiegandReader: CredentialReaderPort {
     /// Waits up to 100 ms for pulses; a frame that ended is returned as what it is. Frames
     /// that ended together (two within one wait) are returned one per look, in order.
     public func read() throws(ReaderFault) -> ReaderInput? {
-        if let queued = decoder.withLock({ $0.ended.isEmpty ? nil : $0.ended.removeFirst() }) { return Self.input(queued) }
+        if let queued = decoder.withLock({ $0.ended.isEmpty ? nil : $0.ended.removeFirst() }) { return ReaderInput(frame: queued) }
         let waiting = decoder.withLock { $0.decoder.dueAt != nil } ? quietMilliseconds : 100
         let pulses = try lines.pulses(waitingMilliseconds: waiting)
         return decoder.withLock { state -> ReaderInput? in
@@ -50,19 +50,8 @@ public final class WiegandReader: CredentialReaderPort {
                 // The lines were quiet for the whole wait: the frame in progress is complete.
                 state.ended.append(ended)
             }
-            return state.ended.isEmpty ? nil : Self.input(state.ended.removeFirst())
+            return state.ended.isEmpty ? nil : ReaderInput(frame: state.ended.removeFirst())
         }
     }
 
-    static func input(_ frame: WiegandDecoder.Frame) -> ReaderInput {
-        switch frame {
-        case .card(_, let value): .card(value)
-        case .raw(let value): .card(value)
-        case .key(let key): .keys(String(key))
-        case .fault(.parity(let format, let bits)): .badFrame("parity error in a \(bits)-bit frame (\(format))")
-        case .fault(.badKey(let bits)): .badFrame("a \(bits)-bit keypad frame whose halves disagree")
-        case .fault(.overflow): .badFrame("more than \(WiegandDecoder.maximumBits) bits without a pause")
-        case .fault(.stray(let bits)): .badFrame("a stray \(bits)-bit frame (noise on the lines?)")
-        }
-    }
 }

@@ -4,8 +4,11 @@
 GATEHOUSE_APT_PACKAGES=(
     pkg-config libsqlite3-dev zlib1g-dev libpng-dev
     libnfc-dev libzbar-dev libgpiod-dev libmosquitto-dev libqrencode-dev
-    mosquitto mosquitto-clients openssl python3 python3-cryptography time faketime
+    mosquitto mosquitto-clients openssl python3 python3-cryptography python3-venv time faketime
 )
+
+# The Python test peers from PyPI, pinned, in a virtualenv of the project's own (ignored by git).
+GATEHOUSE_PYPI_PACKAGES=(libosdp==3.2.9)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -35,7 +38,18 @@ check_swift() {
     fi
 }
 
+# .venv-test: libosdp's peripheral device, the OSDP tests' reader.
+install_python_peers() {
+    if ! .venv-test/bin/python -c 'import osdp' 2>/dev/null; then
+        echo "setup: making .venv-test with ${GATEHOUSE_PYPI_PACKAGES[*]}"
+        rm -rf .venv-test
+        python3 -m venv .venv-test
+        .venv-test/bin/pip install --quiet "${GATEHOUSE_PYPI_PACKAGES[@]}"
+    fi
+}
+
 setup_gatehouse() {
     check_swift
     install_debian_packages
+    install_python_peers
 }

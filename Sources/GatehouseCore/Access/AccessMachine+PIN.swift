@@ -9,8 +9,7 @@ enum PINEntry: Sendable, Equatable {
 }
 
 extension AccessMachine {
-    /// What a reader's LED and beeper show (decisions.md, "Reader feedback").
-    enum Signal { case granted, denied, pinWanted }
+    typealias Signal = ReaderSignal
 
     /// Keys typed at a reader's keypad: the PIN of the credential waiting there, once complete.
     mutating func keyed(_ keys: String, at readerID: String, moment: Moment, policy: some PolicyView, into step: inout AccessStep) {
@@ -113,6 +112,7 @@ extension AccessMachine {
     /// the LED and chirps; a denial beeps long; a PIN wanted holds the LED until it is decided.
     func signal(_ signal: Signal, at readerID: String, into step: inout AccessStep) {
         guard let reader = settings.config.reader(readerID) else { return }
+        if case .osdp = reader.source { step.outputs.append(.signal(reader: readerID, signal)) }
         if let led = reader.led {
             switch signal {
             case .pinWanted: step.outputs.append(.hold(led, active: true))

@@ -8,6 +8,8 @@ public struct AccessStep: Sendable {
         case pulse(String, milliseconds: Int)
         /// Hold the output active, or let it rest, until told otherwise.
         case hold(String, active: Bool)
+        /// Show a signal on a reader that shows them itself (an OSDP reader).
+        case signal(reader: String, ReaderSignal)
     }
 
     /// What to tell whoever gave the input.

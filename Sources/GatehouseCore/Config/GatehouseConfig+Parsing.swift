@@ -63,6 +63,7 @@ extension GatehouseConfig {
         checkLinesAreDistinct(
             outputs.map { ("outputs.\($0.id)", $0.address) } + inputs.map { ("inputs.\($0.id)", $0.address) } + wiegandLines(readers), root: root)
         checkReaderDevicesAreDistinct(readers, root: root)
+        checkOSDPBuses(readers, root: root)
 
         var storage = Storage()
         if let table = root.subtable("storage") {

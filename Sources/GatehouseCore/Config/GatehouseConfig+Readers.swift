@@ -47,6 +47,9 @@ extension GatehouseConfig {
         case .wiegand?:
             known.formUnion(["chip", "d0", "d1", "formats", "quiet_ms"])
             source = parseWiegand(table, formats: formats, inputs: inputs).map(ReaderConfig.Source.wiegand)
+        case .osdp?:
+            known.formUnion(["device", "baud", "address", "install", "formats"])
+            source = parseOSDP(table, formats: formats).map(ReaderConfig.Source.osdp)
         case nil: break
         }
         table.rejectUnknownKeys(known)
@@ -95,7 +98,7 @@ extension GatehouseConfig {
             case .nfc(let connection, _): (key, device) = ("connection", connection)
             case .serial(let path, _, _), .keyboard(let path, _), .camera(let path, _): (key, device) = ("device", path)
             case .simulatedCamera(let frames, _): (key, device) = ("frames", frames)
-            case .simulated, .wiegand: continue  // Wiegand lines are checked with the other lines.
+            case .simulated, .wiegand, .osdp: continue  // Wiegand lines with the other lines; OSDP buses are shared.
             }
             if let other = seen[device] {
                 root.reader.report("readers.\(reader.id).\(key)", "\(device) is readers.\(other)'s already; one device serves one reader")

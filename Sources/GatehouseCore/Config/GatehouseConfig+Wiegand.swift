@@ -73,28 +73,63 @@ extension GatehouseConfig {
         return parities
     }
 
+    /// A reader's `formats`: built-in names or `[wiegand_formats.NAME]`; the defaults without the key.
+    static func readerFormats(_ table: ConfigReader.Table, known: [String: WiegandFormat]) -> [WiegandFormat]? {
+        guard let value = table.values["formats"] else { return WiegandFormat.defaults }
+        guard case .array(let items) = value, !items.isEmpty else {
+            table.reader.report(table.key("formats"), "expected a list of format names, such as [\"H10301\", \"C1000-35\"]")
+            return nil
+        }
+        var formats: [WiegandFormat] = []
+        for item in items {
+            guard case .string(let name) = item, let format = known[name] else {
+                let shown = if case .string(let name) = item { "\"\(name)\"" } else { item.typeName }
+                table.reader.report(table.key("formats"), "\(shown) is not a format (have: \(known.keys.sorted().joined(separator: ", ")))")
+                return nil
+            }
+            formats.append(format)
+        }
+        return formats
+    }
+
+    /// An OSDP reader's `device`, `baud`, `address`, `install` and `formats`.
+    static func parseOSDP(_ table: ConfigReader.Table, formats known: [String: WiegandFormat]) -> ReaderConfig.OSDPSettings? {
+        let device = table.string("device")
+        let baud = table.integer("baud", default: 9600, in: 1200...1_000_000)
+        let address = table.integer("address", in: 0...126)
+        let install = table.bool("install", default: false)
+        let formats = readerFormats(table, known: known)
+        if let baud, !ReaderConfig.osdpBaudRates.contains(baud) {
+            table.reader.report(table.key("baud"), "expected one of \(ReaderConfig.osdpBaudRates.map(String.init).joined(separator: ", ")), got \(baud)")
+        }
+        guard let device, let baud, let address, let formats else { return nil }
+        return ReaderConfig.OSDPSettings(device: device, baudRate: baud, address: address, install: install, formats: formats)
+    }
+
+    /// Readers of one OSDP bus: addresses unique, one speed.
+    static func checkOSDPBuses(_ readers: [ReaderConfig], root: ConfigReader.Table) {
+        var buses: [String: (baud: Int, addresses: [Int: String])] = [:]
+        for reader in readers {
+            guard case .osdp(let osdp) = reader.source else { continue }
+            var bus = buses[osdp.device] ?? (osdp.baudRate, [:])
+            if bus.baud != osdp.baudRate {
+                root.reader.report("readers.\(reader.id).baud", "\(osdp.device) runs at \(bus.baud) baud for its other readers; one bus has one speed")
+            }
+            if let other = bus.addresses[osdp.address] {
+                root.reader.report("readers.\(reader.id).address", "address \(osdp.address) on \(osdp.device) is readers.\(other)'s already")
+            }
+            bus.addresses[osdp.address] = reader.id
+            buses[osdp.device] = bus
+        }
+    }
+
     /// A Wiegand reader's `chip`, `d0`, `d1`, `formats` and `quiet_ms`.
     static func parseWiegand(_ table: ConfigReader.Table, formats known: [String: WiegandFormat], inputs: [InputLineConfig]) -> ReaderConfig.WiegandSettings? {
         let chip = table.string("chip", default: "gpiochip0")
         let d0 = table.integer("d0", in: 0...1023), d1 = table.integer("d1", in: 0...1023)
         let quiet = table.integer("quiet_ms", default: 25, in: 5...500)
-        var formats = WiegandFormat.defaults
-        if let value = table.values["formats"] {
-            guard case .array(let items) = value, !items.isEmpty else {
-                table.reader.report(table.key("formats"), "expected a list of format names, such as [\"H10301\", \"C1000-35\"]")
-                return nil
-            }
-            formats = []
-            for item in items {
-                guard case .string(let name) = item, let format = known[name] else {
-                    let shown = if case .string(let name) = item { "\"\(name)\"" } else { item.typeName }
-                    table.reader.report(table.key("formats"), "\(shown) is not a format (have: \(known.keys.sorted().joined(separator: ", ")))")
-                    return nil
-                }
-                formats.append(format)
-            }
-        }
-        guard let chip, let d0, let d1, let quiet else { return nil }
+        let formats = readerFormats(table, known: known)
+        guard let chip, let d0, let d1, let quiet, let formats else { return nil }
         if d0 == d1 { table.reader.report(table.key("d1"), "DATA1 must be another line than DATA0 (\(d0))") }
         return ReaderConfig.WiegandSettings(chip: chip, d0: d0, d1: d1, formats: formats, quietMilliseconds: quiet)
     }

@@ -20,7 +20,34 @@ public struct ReaderConfig: Sendable, Equatable {
         case keyboard(device: String, layout: KeyboardLayout.Name)
         /// A Wiegand reader (and keypad) on two GPIO input lines.
         case wiegand(WiegandSettings)
+        /// An OSDP reader on an RS-485 bus, always in a secure channel.
+        case osdp(OSDPSettings)
     }
+
+    /// An OSDP reader's bus, address and commissioning.
+    public struct OSDPSettings: Sendable, Equatable {
+        /// The bus's tty (`device`), shared by the readers on it.
+        public var device: String
+        /// 9600, 19200, 38400, 57600 or 115200 (`baud`), the same for every reader of a bus.
+        public var baudRate: Int
+        /// 0 to 126 (`address`), unique on its bus.
+        public var address: Int
+        /// Whether the reader may be commissioned from the default key SCBK-D (`install`).
+        public var install: Bool
+        /// The formats its card bits are read by (`formats`), as a Wiegand reader's.
+        public var formats: [WiegandFormat]
+
+        public init(device: String, baudRate: Int = 9600, address: Int, install: Bool = false, formats: [WiegandFormat] = WiegandFormat.defaults) {
+            self.device = device
+            self.baudRate = baudRate
+            self.address = address
+            self.install = install
+            self.formats = formats
+        }
+    }
+
+    /// The baud rates of an OSDP bus.
+    public static let osdpBaudRates = [9600, 19200, 38400, 57600, 115_200]
 
     /// A Wiegand reader's wires and card formats.
     public struct WiegandSettings: Sendable, Equatable {
@@ -64,7 +91,7 @@ public struct ReaderConfig: Sendable, Equatable {
     public static let baudRates = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115_200, 230_400, 460_800, 921_600]
 
     /// The `type` key's values.
-    public enum SourceType: String, Sendable, CaseIterable { case simulated, nfc, camera, serial, keyboard, wiegand }
+    public enum SourceType: String, Sendable, CaseIterable { case simulated, nfc, camera, serial, keyboard, wiegand, osdp }
 
     public var id: String
     public var source: Source

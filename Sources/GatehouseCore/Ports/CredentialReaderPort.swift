@@ -35,4 +35,22 @@ public enum ReaderInput: Sendable, Equatable {
     case keys(String)
     /// A frame that must not be decided (a parity error, a stray bit count), with why.
     case badFrame(String)
+    /// The reader's own tamper switch (an OSDP reader's status): true when opened.
+    case tamper(Bool)
+    /// The reader cannot be used (an OSDP reader offline, or refusing its key), with why.
+    case down(String)
+
+    /// What a Wiegand frame (or an OSDP reader's card bits, read by the same formats) is.
+    public init(frame: WiegandDecoder.Frame) {
+        self =
+            switch frame {
+            case .card(_, let value): .card(value)
+            case .raw(let value): .card(value)
+            case .key(let key): .keys(String(key))
+            case .fault(.parity(let format, let bits)): .badFrame("parity error in a \(bits)-bit frame (\(format))")
+            case .fault(.badKey(let bits)): .badFrame("a \(bits)-bit keypad frame whose halves disagree")
+            case .fault(.overflow): .badFrame("more than \(WiegandDecoder.maximumBits) bits without a pause")
+            case .fault(.stray(let bits)): .badFrame("a stray \(bits)-bit frame (noise on the lines?)")
+            }
+    }
 }

@@ -11,6 +11,9 @@ public struct DeviceSecrets: Sendable, CustomStringConvertible {
     public var pinKey: PINKey?
     /// Each OSDP reader's secure channel base key (16 bytes), by reader id.
     public var osdpKeys: [String: [UInt8]]
+    /// The site's OSDP master key (16 bytes): each reader's own key is derived from it and the
+    /// reader's cUID, and given to the reader when it is commissioned.
+    public var osdpMasterKey: [UInt8]?
 
     public init(pinKey: PINKey? = nil, osdpKeys: [String: [UInt8]] = [:]) {
         self.pinKey = pinKey
@@ -31,8 +34,9 @@ public struct DeviceSecrets: Sendable, CustomStringConvertible {
         }
         let reader = ConfigReader(file: file)
         let root = reader.table(document, at: "")
-        root.rejectUnknownKeys(["pin_key", "osdp_keys"])
         var secrets = DeviceSecrets()
+        root.rejectUnknownKeys(["pin_key", "osdp_keys", "osdp_master_key"])
+        secrets.osdpMasterKey = hexKey(root, "osdp_master_key", bytes: 16)
         if let text = hexKey(root, "pin_key", bytes: PINKey.byteCount) { secrets.pinKey = PINKey(bytes: text) }
         if let table = root.subtable("osdp_keys") {
             for name in table.values.keys.sorted() {
@@ -58,6 +62,6 @@ public struct DeviceSecrets: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "DeviceSecrets(pin_key: \(pinKey == nil ? "absent" : "present"), osdp_keys: \(osdpKeys.keys.sorted()))"
+        "DeviceSecrets(pin_key: \(pinKey == nil ? "absent" : "present"), osdp_keys: \(osdpKeys.keys.sorted()), osdp_master_key: \(osdpMasterKey == nil ? "absent" : "present"))"
     }
 }
