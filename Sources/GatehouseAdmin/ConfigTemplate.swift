@@ -151,6 +151,26 @@ public enum ConfigTemplate {
             door = "gate"
             direction = "out"
 
+            # A Wiegand reader with a keypad (a PIN after the card where the zone requires one):
+            # [readers.lab-keypad]
+            # type = "wiegand"
+            # chip = "gpiochip0"
+            # d0 = 5                                # DATA0 and DATA1, through a level shifter
+            # d1 = 6
+            # formats = ["H10301", "C1000-35"]
+            # door = "gate"
+            # led = "gate-buzzer"                   # the reader's LED and beeper wires, as outputs
+            #
+            # An OSDP reader on RS-485, always in the Secure Channel; its key comes from the
+            # secrets file (`secrets = "secrets.toml"` at the top): osdp_master_key or [osdp_keys].
+            # [readers.lobby-osdp]
+            # type = "osdp"
+            # device = "/dev/ttyUSB0"
+            # baud = 9600
+            # address = 1
+            # install = false                       # true while the reader may be commissioned from its default key
+            # door = "gate"
+
             # A guards' patrol checkpoint: a guard's badge here is a visit (patrol.visited); the
             # routes that pass it come in the bundle.
             # [readers.north-fence]

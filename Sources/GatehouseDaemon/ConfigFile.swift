@@ -87,7 +87,14 @@ public enum ConfigFile {
             problems += error.problems
         }
         do {
-            _ = try secrets(config, configPath: path)
+            let secrets = try secrets(config, configPath: path)
+            // Every OSDP reader runs in a secure channel: it needs its key, or the master key.
+            for reader in config.readers {
+                guard case .osdp = reader.source, secrets.osdpKeys[reader.id] == nil, secrets.osdpMasterKey == nil else { continue }
+                problems.append(ConfigProblem(
+                    file: path, key: "readers.\(reader.id)",
+                    message: "an OSDP reader runs in a secure channel: put its key under [osdp_keys] \(reader.id), or osdp_master_key, in the secrets file\(config.secrets.map { " (\($0))" } ?? " (set `secrets`)")"))
+            }
         } catch {
             problems += error.problems
         }
