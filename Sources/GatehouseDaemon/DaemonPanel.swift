@@ -63,6 +63,7 @@ final class DaemonPanel: Sendable {
                 ("id", .string(reader.id)), ("type", .string(Self.type(of: reader))), ("door", reader.door.map(JSONValue.string) ?? .null),
                 ("state", .string(shown?.state ?? (reader.source == .simulated ? "ok" : "starting"))), ("since", optional(shown?.since)),
                 ("fault", shown?.fault.map(JSONValue.string) ?? .null), ("last_presented", optional(shown?.lastPresented)),
+                ("identity", loops[reader.id]?.port.identity.map(JSONValue.string) ?? .null),
             ]))
         })))
         let doors = controller.doorConditions

@@ -28,6 +28,9 @@ public final class OSDPReaderPort: CredentialReaderPort, ReaderSignalPort {
 
     public func poll() throws(ReaderFault) -> [UInt8]? { nil }
 
+    /// The reader's identity and capabilities, once it has answered.
+    public var identity: String? { bus.identities[address] }
+
     /// Looks every 10 ms for up to 100 ms.
     public func read() throws(ReaderFault) -> ReaderInput? {
         for _ in 0..<10 {

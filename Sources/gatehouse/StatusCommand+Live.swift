@@ -45,6 +45,7 @@ extension StatusCommand {
             var text = state == "fault" ? "FAULT \(reader.string("fault") ?? "")" : state
             if let since = reader.string("since") { text += " since \(since)" }
             if let last = reader.string("last_presented") { text += ", last presented \(last)" }
+            if let identity = reader.string("identity") { text += " (\(identity))" }
             lines.append("  " + columns([reader.string("id") ?? "?", reader.string("type") ?? "?", text], widths: [16, 20]))
         }
         let doors = live.objects("doors")

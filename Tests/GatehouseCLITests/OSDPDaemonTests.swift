@@ -65,6 +65,9 @@ struct OSDPDaemonTests {
             let granted = try #require(try daemon.events().last { $0.type == "gatehouse.access.granted" })
             #expect(granted.payload.contains(#""format":"card""#) && granted.payload.contains(#""reader":"gate-osdp""#))
             #expect(peer.waitFor { $0 == "command led" } && peer.waitFor { $0 == "command buzzer" })
+            // gatehouse status shows what the reader says it is.
+            let status = try site.run(["status", "--config", site.config])
+            #expect(status.standardOutput.contains("gate-osdp") && status.standardOutput.contains("serial 3735928495") && status.standardOutput.contains("secure channel"))
             peer.send("tamper 1")
             #expect(try await daemon.waitForEvents { Self.count("gatehouse.alarm.tamper", $0) >= 1 })
             // Keys with no credential waiting are refused quietly: nothing is decided.

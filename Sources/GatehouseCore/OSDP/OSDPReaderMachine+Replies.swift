@@ -21,6 +21,7 @@ extension OSDPReaderMachine {
             identity = Self.identity(packet.data)
             phase = .capabilities
         case (.capabilities, .pdcap):
+            capabilities = Self.capabilities(packet.data)
             return startChallenge(now: now)
         case (.challenge(let random, let defaultKey), .ccrypt):
             return challenged(packet.data, random: random, defaultKey: defaultKey, now: now)
@@ -153,6 +154,15 @@ extension OSDPReaderMachine {
         let vendor = data[0..<3].map { String(format2($0)) }.joined()
         let serial = UInt32(data[5]) | UInt32(data[6]) << 8 | UInt32(data[7]) << 16 | UInt32(data[8]) << 24
         return "vendor \(vendor) model \(data[3]) version \(data[4]) serial \(serial) firmware \(data[9]).\(data[10]).\(data[11])"
+    }
+
+    /// PDCAP's function codes (each a triple: code, compliance, number of items), by name.
+    static func capabilities(_ data: [UInt8]) -> [String] {
+        let names: [UInt8: String] = [
+            1: "inputs", 2: "outputs", 3: "card data", 4: "LEDs", 5: "buzzer", 6: "text", 7: "clock", 8: "CRC", 9: "secure channel",
+            12: "smart cards", 13: "readers", 14: "biometrics",
+        ]
+        return stride(from: 0, to: data.count - data.count % 3, by: 3).compactMap { names[data[$0]] }
     }
 
     static func format2(_ byte: UInt8) -> String {

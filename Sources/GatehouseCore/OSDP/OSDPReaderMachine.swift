@@ -67,6 +67,8 @@ public struct OSDPReaderMachine: Sendable {
     var misses = 0
     var isOnline = false
     var identity = ""
+    /// What the reader's PDCAP reply says it can do, by name.
+    var capabilities: [String] = []
     var clientID: [UInt8] = []
     /// When a reader that is down may be tried again.
     var retryAt: Int64 = 0
@@ -87,8 +89,8 @@ public struct OSDPReaderMachine: Sendable {
 
     /// Whether the reader answers in a secure channel.
     public var online: Bool { isOnline }
-    /// The reader's identity, once known (never a key).
-    public var readerIdentity: String { identity }
+    /// The reader's identity and capabilities, once known (never a key).
+    public var readerIdentity: String { capabilities.isEmpty ? identity : "\(identity); \(capabilities.joined(separator: ", "))" }
 
     /// Queues a command for the reader (an LED or a buzzer), sent at its next turn.
     public mutating func queue(code: UInt8, data: [UInt8]) {

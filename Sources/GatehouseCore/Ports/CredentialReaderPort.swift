@@ -17,9 +17,14 @@ public protocol CredentialReaderPort: AnyObject, Sendable {
     /// One look, for readers that deliver more than bytes (a Wiegand reader's card numbers,
     /// keypad keys and bad frames). By default what ``poll()`` returns.
     func read() throws(ReaderFault) -> ReaderInput?
+    /// What the reader says it is (an OSDP reader's identity and capabilities), for `status`;
+    /// nil when it says nothing. Never a key.
+    var identity: String? { get }
 }
 
 extension CredentialReaderPort {
+    public var identity: String? { nil }
+
     public func read() throws(ReaderFault) -> ReaderInput? {
         try poll().map(ReaderInput.bytes)
     }
