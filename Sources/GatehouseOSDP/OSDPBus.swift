@@ -135,6 +135,8 @@ public final class OSDPBus: Sendable {
     private func awaitReply(_ address: UInt8, _ line: OSDPLine, _ buffer: inout [UInt8]) throws(ReaderFault) {
         let deadline = MonotonicClock.milliseconds() + OSDPReaderMachine.replyTimeoutMilliseconds
         while true {
+            // Bytes before a start of message are noise; with none, all of them are.
+            if !buffer.contains(OSDPPacket.startOfMessage) { buffer.removeAll() }
             while let start = buffer.firstIndex(where: { $0 == OSDPPacket.startOfMessage }) {
                 buffer.removeFirst(start)
                 do throws(OSDPPacket.Problem) {
@@ -154,6 +156,9 @@ public final class OSDPBus: Sendable {
             }
             let now = MonotonicClock.milliseconds()
             if now >= deadline {
+                // A frame still incomplete at the timeout may be noise that looked like a start
+                // (its length field promising bytes that never come): scan past it next time.
+                if !buffer.isEmpty { buffer.removeFirst() }
                 let events = state.withLock { $0.machines[address]?.tick(now: now + 1) ?? [] }
                 deliver(events, from: address)
                 return
