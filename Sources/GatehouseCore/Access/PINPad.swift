@@ -42,7 +42,7 @@ public struct PINPad: Sendable {
     }
 
     /// Keys typed at `reader`: digits are added, `*` clears them, `#` (or the configured length
-    /// reached) completes the PIN. Other characters are ignored.
+    /// reached) completes the PIN; `#` with no digits, and other characters, are ignored.
     public mutating func keys(_ keys: String, at reader: String) -> Entry {
         guard var wait = waiting[reader] else { return .nothingWaiting }
         for key in keys {
@@ -51,6 +51,8 @@ public struct PINPad: Sendable {
                 if wait.digits.count < PINSettings.digits.upperBound { wait.digits.append(key) }
             case "*": wait.digits = ""
             case "#":
+                // `#` before any digit is a slip, not a wrong PIN: it is ignored.
+                if wait.digits.isEmpty { continue }
                 waiting[reader] = nil
                 return .complete(wait.presentation, digits: wait.digits)
             default: continue

@@ -187,6 +187,8 @@ import Testing
     @Test mutating func starClearsAndAFixedLengthNeedsNoHash() throws {
         tap(Self.annaCard)
         keys("99*")
+        // A `#` before any digit is ignored, not counted as a wrong PIN.
+        #expect(keys("#").reply == .pinTyping(reader: "vault-in", digits: 0))
         #expect(keys("1234#").decision?.reason == .granted)
         var fixed = try PINTests(extra: "")
         fixed.machine = AccessMachine(
