@@ -209,9 +209,11 @@ final class ReaderLoop: Sendable {
     private func tampered(_ active: Bool) {
         logger.warning(active ? "reader tampered with" : "reader tamper restored")
         let time = now()
-        let event = PendingEvent(
-            id: EventID.make(at: time), type: .alarmTamper, time: time, subject: reader.id,
-            data: JSONObject([("reader", .string(reader.id)), ("state", .string(active ? "tampered" : "restored"))]))
+        store(events.readerTamper(reader.id, active: active, at: time, id: EventID.make(at: time)))
+    }
+
+    /// Stores one of the reader's own events (a fault, a recovery, tamper) at once.
+    private func store(_ event: PendingEvent) {
         do {
             try eventLog.commit([event])
         } catch {
@@ -243,10 +245,6 @@ final class ReaderLoop: Sendable {
             logger.notice("reader recovered", metadata: ["reader.down_ms": "\(down)", "reader.connection": "\(port.connection)"])
             event = events.readerRecovered(reader, connection: port.connection, downMilliseconds: down, at: time, id: EventID.make(at: time))
         }
-        do {
-            try eventLog.commit([event])
-        } catch {
-            logger.critical("event not stored", metadata: ["event.type": "\(event.type.rawValue)", "error.code": "\(error.code)", "error": "\(error.message)"])
-        }
+        store(event)
     }
 }

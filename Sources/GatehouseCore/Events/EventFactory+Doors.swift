@@ -27,6 +27,13 @@ extension EventFactory {
 
     /// `alarm.tamper`, with `state` `tampered` when the tamper input goes active and
     /// `restored` when it goes back, like `reader_fault`.
+    /// `alarm.tamper` from a reader's own tamper switch (an OSDP reader's status), the reader as subject.
+    public func readerTamper(_ reader: String, active: Bool, at time: Timestamp, id: String) -> PendingEvent {
+        PendingEvent(
+            id: id, type: .alarmTamper, time: time, subject: reader,
+            data: JSONObject([("reader", .string(reader)), ("state", .string(active ? "tampered" : "restored"))]))
+    }
+
     public func tamper(_ input: InputLineConfig, active: Bool, at time: Timestamp, id: String) -> PendingEvent {
         PendingEvent(
             id: id, type: .alarmTamper, time: time, subject: input.id,

@@ -31,7 +31,7 @@ extension OSDPReaderMachine {
             }
             channel.start(initialReplyMAC: expected)
             self.channel = channel
-            if defaultKeyInUse {
+            if usingDefaultKey {
                 // Commissioning: the reader gets its own key before anything else.
                 guard let own = ownKey else { return restart(now: now, because: "no key for this reader", offline: true) }
                 phase = .keyset(key: own)
@@ -67,12 +67,6 @@ extension OSDPReaderMachine {
             break
         }
         return []
-    }
-
-    /// Whether the current attempt runs on SCBK-D.
-    var defaultKeyInUse: Bool {
-        if case .challenge(_, true) = phase { return true }
-        return usingDefaultKey
     }
 
     /// The reader's own key: from `[osdp_keys]`, or derived from the master key by its cUID.

@@ -79,6 +79,7 @@ public struct OSDPReaderMachine: Sendable {
     var outgoing: [(code: UInt8, data: [UInt8])] = []
     /// The initial R-MAC the reader must send, once the challenge is answered.
     var expectedReplyMAC: [UInt8]?
+    /// Whether the session being opened runs on SCBK-D (then KEYSET comes first).
     var usingDefaultKey = false
     /// A packet to send at once, without waiting for a turn (the handshake's SCRYPT, KEYSET).
     var scheduled: [UInt8]?
