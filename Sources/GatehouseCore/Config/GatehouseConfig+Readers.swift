@@ -5,16 +5,18 @@ extension GatehouseConfig {
         let type: ReaderConfig.SourceType? = table.choice("type")
         var known: Set<String> = ["type", "door", "direction", "checkpoint", "repeat_after_s", "feedback", "led", "beeper"]
         var source: ReaderConfig.Source?
+        var cardSecurity = ReaderConfig.CardSecurity.uid
         switch type {
         case .simulated?: source = .simulated
         case .nfc?:
-            known.formUnion(["connection", "poll_ms"])
+            known.formUnion(["connection", "poll_ms", "card_security", "ntag424_check", "file_mode"])
             if let connection = table.string("connection"), let poll = table.integer("poll_ms", default: 50, in: 10...1000) {
                 if !connection.contains(":") {
                     table.reader.report(table.key("connection"), "expected a libnfc connection string such as pn532_uart:/dev/ttyUSB0, got \"\(connection)\"")
                 }
                 source = .nfc(connection: connection, pollMilliseconds: poll)
             }
+            cardSecurity = parseCardSecurity(table)
         case .camera?:
             known.formUnion(["device", "frames", "width", "height", "fps", "density", "region"])
             var settings = ReaderConfig.CameraSettings()
@@ -72,9 +74,35 @@ extension GatehouseConfig {
         let direction: ReaderConfig.Direction? = table.choice("direction", default: .in)
         let repeatAfter = table.integer("repeat_after_s", default: 0, in: 0...86_400)
         guard let source, let direction else { return nil }
-        return ReaderConfig(
+        var reader = ReaderConfig(
             id: id, source: source, door: door, direction: direction, checkpoint: checkpoint,
             repeatAfterSeconds: repeatAfter == 0 ? nil : repeatAfter, feedback: feedback, led: led, beeper: beeper)
+        reader.cardSecurity = cardSecurity
+        return reader
+    }
+
+    /// An NFC reader's `card_security`, with `file_mode` (DESFire) or `ntag424_check` (NTAG 424).
+    private static func parseCardSecurity(_ table: ConfigReader.Table) -> ReaderConfig.CardSecurity {
+        enum Kind: String, CaseIterable { case uid, desfire, ntag424 }
+        enum FileMode: String, CaseIterable { case full, mac }
+        enum Check: String, CaseIterable { case authenticate, sun }
+        let kind: Kind? = table.choice("card_security", default: .uid)
+        if kind != .desfire, table.values["file_mode"] != nil {
+            table.reader.report(table.key("file_mode"), "file_mode is for card_security = \"desfire\"")
+        }
+        if kind != .ntag424, table.values["ntag424_check"] != nil {
+            table.reader.report(table.key("ntag424_check"), "ntag424_check is for card_security = \"ntag424\"")
+        }
+        switch kind {
+        case .desfire?:
+            let mode: FileMode? = table.choice("file_mode", default: .full)
+            return .desfire(fullFileMode: mode != .mac)
+        case .ntag424?:
+            let check: Check? = table.choice("ntag424_check", default: .authenticate)
+            return .ntag424(sun: check == .sun)
+        case .uid?, nil:
+            return .uid
+        }
     }
 
     /// `region = [x, y, width, height]`: four whole numbers of pixels, the size positive.

@@ -90,6 +90,32 @@ public struct ReaderConfig: Sendable, Equatable {
     /// The baud rates a serial scanner may be set to.
     public static let baudRates = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115_200, 230_400, 460_800, 921_600]
 
+    /// How an NFC reader trusts a card (`card_security`, contract 7.3): by its UID alone, or by a
+    /// cryptographic check of a DESFire EV2/EV3 or an NTAG 424 DNA (``CardAuthenticator``).
+    public enum CardSecurity: Sendable, Equatable, CustomStringConvertible {
+        case uid
+        /// DESFire EV2/EV3; `fullFileMode`: the credential file is read in `CommMode.Full`
+        /// (`file_mode = "full"`, the default) or `.MAC` (`"mac"`).
+        case desfire(fullFileMode: Bool = true)
+        /// NTAG 424 DNA: a live AuthenticateEV2First (`ntag424_check = "authenticate"`, the
+        /// default) or the tag's SUN message checked offline (`"sun"`).
+        case ntag424(sun: Bool)
+
+        public static let desfire = CardSecurity.desfire()
+
+        /// Whether the reader authenticates cards.
+        public var authenticates: Bool { self != .uid }
+
+        /// `uid`, `desfire` or `ntag424`, as the config and `status` name it.
+        public var description: String {
+            switch self {
+            case .uid: "uid"
+            case .desfire: "desfire"
+            case .ntag424: "ntag424"
+            }
+        }
+    }
+
     /// The `type` key's values.
     public enum SourceType: String, Sendable, CaseIterable { case simulated, nfc, camera, serial, keyboard, wiegand, osdp }
 
@@ -109,4 +135,6 @@ public struct ReaderConfig: Sendable, Equatable {
     public var led: String?
     /// The reader's beeper wire (`beeper`): a chirp on a grant, a long beep on a denial.
     public var beeper: String?
+    /// How the reader trusts cards (`card_security`); `uid` but for NFC readers that authenticate.
+    public var cardSecurity: CardSecurity = .uid
 }

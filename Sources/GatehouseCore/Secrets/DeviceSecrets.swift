@@ -6,6 +6,8 @@
 /// pin_key = "64 hex digits"
 /// [osdp_keys]
 /// lab-in = "32 hex digits"
+/// [card_master_keys]          # by key version, 1 to 255; cards are issued with the newest
+/// 1 = "32 hex digits"
 /// ```
 public struct DeviceSecrets: Sendable, CustomStringConvertible {
     public var pinKey: PINKey?
@@ -14,6 +16,9 @@ public struct DeviceSecrets: Sendable, CustomStringConvertible {
     /// The site's OSDP master key (16 bytes): each reader's own key is derived from it and the
     /// reader's cUID, and given to the reader when it is commissioned.
     public var osdpMasterKey: [UInt8]?
+    /// The site's card master keys (16 bytes) by key version: DESFire and NTAG 424 keys are
+    /// diversified from them per card (``CardKeys``).
+    public var cardMasterKeys: [Int: [UInt8]] = [:]
 
     public init(pinKey: PINKey? = nil, osdpKeys: [String: [UInt8]] = [:]) {
         self.pinKey = pinKey
@@ -35,7 +40,7 @@ public struct DeviceSecrets: Sendable, CustomStringConvertible {
         let reader = ConfigReader(file: file)
         let root = reader.table(document, at: "")
         var secrets = DeviceSecrets()
-        root.rejectUnknownKeys(["pin_key", "osdp_keys", "osdp_master_key"])
+        root.rejectUnknownKeys(["pin_key", "osdp_keys", "osdp_master_key", "card_master_keys"])
         secrets.osdpMasterKey = hexKey(root, "osdp_master_key", bytes: 16)
         if let text = hexKey(root, "pin_key", bytes: PINKey.byteCount) { secrets.pinKey = PINKey(bytes: text) }
         if let table = root.subtable("osdp_keys") {
@@ -45,6 +50,15 @@ public struct DeviceSecrets: Sendable, CustomStringConvertible {
                     continue
                 }
                 if let key = hexKey(table, name, bytes: 16) { secrets.osdpKeys[name] = key }
+            }
+        }
+        if let table = root.subtable("card_master_keys") {
+            for name in table.values.keys.sorted() {
+                guard let version = Int(name), (1...255).contains(version), String(version) == name else {
+                    reader.report(table.key(name), "expected a key version from 1 to 255")
+                    continue
+                }
+                if let key = hexKey(table, name, bytes: 16) { secrets.cardMasterKeys[version] = key }
             }
         }
         guard reader.problems.isEmpty else { throw ConfigError(problems: reader.problems) }
@@ -62,6 +76,6 @@ public struct DeviceSecrets: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "DeviceSecrets(pin_key: \(pinKey == nil ? "absent" : "present"), osdp_keys: \(osdpKeys.keys.sorted()), osdp_master_key: \(osdpMasterKey == nil ? "absent" : "present"))"
+        "DeviceSecrets(pin_key: \(pinKey == nil ? "absent" : "present"), osdp_keys: \(osdpKeys.keys.sorted()), osdp_master_key: \(osdpMasterKey == nil ? "absent" : "present"), card_master_keys: versions \(cardMasterKeys.keys.sorted()))"
     }
 }
