@@ -22,6 +22,9 @@ public struct CardFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case replayed
         /// The credential file does not belong to this card.
         case wrongCredential = "wrong_credential"
+        /// `gatehouse card issue`: the card is not blank (it holds applications, or its keys
+        /// are not the factory's), and issuing over it was not asked for.
+        case notBlank = "not_blank"
         /// The card answered outside the protocol (a status or a length it may not send).
         case protocolError = "protocol"
     }
