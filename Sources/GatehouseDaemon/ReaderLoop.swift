@@ -152,6 +152,10 @@ final class ReaderLoop: Sendable {
                     // Keys between two frames of one card make them two presentations.
                     taps = newTaps()
                     typed(keys)
+                case .checkedCard(let check):
+                    observe(.polled, &health)
+                    // A card that failed and then passes while still held is a new tap.
+                    if taps.on(check.uid + [check.isAuthentic ? 1 : 0], at: time) != nil { present(check) }
                 case .tamper(let active):
                     observe(.polled, &health)
                     tampered(active)
@@ -200,6 +204,24 @@ final class ReaderLoop: Sendable {
         shown.withLock { $0.lastPresented = now() }
         // The raw value goes to the access thread only; the decision's log line carries its fingerprint.
         let outcome = controller.present(reader: reader.id, style.presentation(credential))
+        if case .failure(let error) = outcome {
+            logger.error("tap not decided", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
+        }
+    }
+
+    /// A checked card: presented by its real UID, with its failure logged by reason code.
+    private func present(_ check: CardCheck) {
+        let uid = BadgeUID.hex(check.uid)
+        if let failure = check.failure {
+            logger.notice(
+                "card not authentic",
+                metadata: [
+                    "card.reason": "\(failure.reason.rawValue)", "card.detail": "\(failure.detail)", "card.security": "\(check.security)",
+                    "credential.fingerprint": "\(CredentialFingerprint.of(site: events.site, value: uid))",
+                ])
+        }
+        shown.withLock { $0.lastPresented = now() }
+        let outcome = controller.present(reader: reader.id, .checkedCard(uid: uid, failure: check.failure?.reason))
         if case .failure(let error) = outcome {
             logger.error("tap not decided", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
         }

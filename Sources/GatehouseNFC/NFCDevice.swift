@@ -58,6 +58,21 @@ public final class NFCDevice: @unchecked Sendable {
         return NFCCard(uid: uid, atqa: [info.abtAtqa.0, info.abtAtqa.1], sak: info.btSak)
     }
 
+    /// Sends `bytes` to the selected ISO 14443-4 card and returns its answer, copied out. The
+    /// reader frames it (libnfc's easy framing: the PN53x's InDataExchange, with its automatic
+    /// RATS at select, block chaining and more-information frames). A card gone from the field
+    /// fails with `nfc.io`; a stop with `nfc.aborted`.
+    public func transceive(_ bytes: [UInt8], timeoutMilliseconds: Int32 = 500) throws(NFCError) -> [UInt8] {
+        var answer = [UInt8](repeating: 0, count: 512)
+        let count = bytes.withUnsafeBufferPointer { tx in
+            answer.withUnsafeMutableBufferPointer { rx in
+                nfc_initiator_transceive_bytes(pointer, tx.baseAddress, tx.count, rx.baseAddress, rx.count, timeoutMilliseconds)
+            }
+        }
+        try check(count, "exchanging with the card", code: .io)
+        return Array(answer.prefix(Int(count)))
+    }
+
     /// Switches the RF field off and on again, so that every card in it starts over and answers
     /// the next select, also one that was selected before.
     public func resetField() throws(NFCError) {

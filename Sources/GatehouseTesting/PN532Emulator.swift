@@ -32,6 +32,11 @@ public final class PN532Emulator: Sendable {
 
     private struct State {
         var card: EmulatedCard?
+        /// The card's ISO 14443-4 side, when it runs in software.
+        var software: (any SoftwareCard)?
+        /// Exchanges the card answers before it leaves the field; nil: it stays.
+        var exchangesLeft: Int?
+        var exchanges = 0
         var behaviour = Behaviour.normal
         var registers: [UInt16: UInt8] = [:]
         var commands: [UInt8: Int] = [:]
@@ -56,13 +61,26 @@ public final class PN532Emulator: Sendable {
     }
 
     /// Puts a card on the reader, replacing any other.
-    public func place(_ card: EmulatedCard) { state.withLock { $0.card = card } }
+    public func place(_ card: EmulatedCard) { state.withLock { ($0.card, $0.software, $0.exchangesLeft) = (card, nil, nil) } }
+
+    /// Puts a software card (a DESFire EV2, an NTAG 424 DNA) on the reader: libnfc selects it
+    /// and exchanges APDUs with it through InDataExchange.
+    public func place(_ card: some SoftwareCard) {
+        card.activate()
+        state.withLock { ($0.card, $0.software, $0.exchangesLeft) = (card.activation, card, nil) }
+    }
+
+    /// The card stays for `count` more APDU exchanges, then is gone: taken away mid-conversation.
+    public func remove(afterExchanges count: Int) { state.withLock { $0.exchangesLeft = count } }
+
+    /// How many APDUs the host has exchanged with software cards.
+    public var exchangeCount: Int { state.withLock { $0.exchanges } }
 
     /// Puts the usual card for these UID bytes on the reader.
     public func place(uid: [UInt8]) { place(.typical(uid)) }
 
     /// Takes the card away.
-    public func remove() { state.withLock { $0.card = nil } }
+    public func remove() { state.withLock { ($0.card, $0.software) = (nil, nil) } }
 
     public var behaviour: Behaviour {
         get { state.withLock { $0.behaviour } }
@@ -143,10 +161,26 @@ public final class PN532Emulator: Sendable {
             return []
         case 0x16, 0x44, 0x52:  // PowerDown, InDeselect, InRelease: status OK.
             return [0x00]
-        case 0x40, 0x42:  // InDataExchange, InCommunicateThru: the card did not answer.
+        case 0x40:  // InDataExchange with target 1: a software card answers; status 01: no answer.
+            guard let software = state.software, state.card != nil, parameters.first == 0x01 else { return [0x01] }
+            if let left = state.exchangesLeft {
+                guard left > 0 else {
+                    (state.card, state.software) = (nil, nil)
+                    return [0x01]
+                }
+                state.exchangesLeft = left - 1
+            }
+            state.exchanges += 1
+            return [0x00] + software.respond(Array(parameters.dropFirst()))
+        case 0x42:  // InCommunicateThru: the card did not answer.
             return [0x01]
         case 0x4A:  // InListPassiveTarget at 106 kbps type A: the card on the reader, if any.
-            guard parameters.count >= 2, parameters[1] == 0x00, let card = state.card else { return [0x00] }
+            guard parameters.count >= 2, parameters[1] == 0x00, state.card != nil else { return [0x00] }
+            if let software = state.software {
+                software.activate()
+                state.card = software.activation
+            }
+            guard let card = state.card else { return [0x00] }
             return [0x01] + card.targetData  // one target (NbTg), then its data
         default:
             return nil

@@ -31,6 +31,7 @@ public struct EventFactory: Sendable {
             ("format", .string(request.presentation.formatName)),
             ("id", decision.credential.map(JSONValue.string) ?? .null),
             ("fingerprint", .string(fingerprint ?? request.presentation.fingerprint(site: site))),
+            ("authenticated", .bool(request.presentation.isAuthenticated)),
         ]
         if case .token = request.presentation { credential[1] = ("id", .null) }
         var members: [(key: String, value: JSONValue)] = [

@@ -39,6 +39,9 @@ public enum AccessReason: String, Sendable, CaseIterable, Equatable {
     case pinTimeout = "pin_timeout"
     /// The zone requires a PIN and the person has none (or the device has no PIN key).
     case pinMissing = "pin_missing"
+    /// The zone requires an authenticated card and the credential was not one, or a card failed
+    /// its authentication at a reader that authenticates (contract 7.3).
+    case cardNotAuthentic = "card_not_authentic"
 
     /// Whether the reason opens the door.
     public var isGrant: Bool {

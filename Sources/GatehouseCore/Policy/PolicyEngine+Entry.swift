@@ -1,6 +1,6 @@
 extension PolicyEngine {
     /// The checks for going in through `door` into `zone`, after identity.
-    func entry(_ identity: Identity, through door: DoorConfig, into zone: Zone?, at now: Timestamp, in cache: some PolicyView, state: RuntimeState) throws -> AccessDecision {
+    func entry(_ identity: Identity, presenting presentation: Presentation, through door: DoorConfig, into zone: Zone?, at now: Timestamp, in cache: some PolicyView, state: RuntimeState) throws -> AccessDecision {
         let decision = identity.decision
         guard let zone else { return decision.with(.noGrant) }
         if let invite = identity.invite {
@@ -11,6 +11,7 @@ extension PolicyEngine {
             if let reason = try grantFailure(person: person.id, zone: zone.id, at: now, in: cache) { return decision.with(reason) }
         }
         if let schedule = zone.schedule, try !isOpen(schedule, at: now, in: cache) { return decision.with(.outsideSchedule) }
+        if zone.requires.authenticatedCard, !presentation.isAuthenticated { return decision.with(.cardNotAuthentic) }
         if let reason = try requirementFailure(identity, door: door, zone: zone, at: now, in: cache, state: state) {
             return decision.with(reason)
         }

@@ -7,6 +7,8 @@ extension PolicyEngine {
             return try identifyCredential(format: format, value: value, at: request.time, in: cache)
         case .token(let token):
             return try identifyToken(token, at: request.time, in: cache)
+        case .checkedCard(let uid, _):
+            return try identifyCredential(format: .uid, value: uid, at: request.time, in: cache)
         }
     }
 

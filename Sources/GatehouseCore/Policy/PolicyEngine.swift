@@ -5,11 +5,13 @@
 /// 1. evacuation: an exit is granted, whoever presents;
 /// 2. the cache: `no_policy` without a bundle; `policy_stale` past its `expires` when the door
 ///    says so;
-/// 3. identity: the credential and its person, or the visitor token and its invite;
+/// 3. identity: the credential and its person, or the visitor token and its invite; a card that
+///    failed its authentication is `card_not_authentic`;
 /// 4. a checkpoint-only reader takes guards only; lockdown takes responders only;
 /// 5. an exit needs nothing more than identity, and anti-passback;
 /// 6. an entry needs authorisation for the zone (a grant, or the invite's zones), the zone's
-///    and the grant's schedules, the zone's requirements, an unused invite, anti-passback and
+///    and the grant's schedules, an authenticated card where the zone requires one, the zone's
+///    other requirements, an unused invite, anti-passback and
 ///    room in the zone.
 ///
 /// Whatever the engine cannot find in the cache (a person, a zone, a schedule) it treats as
@@ -52,6 +54,11 @@ public struct PolicyEngine: Sendable {
 
     private func decideFresh(_ request: AccessRequest, in cache: some PolicyView, state: RuntimeState) throws -> AccessDecision {
         let identity = try identify(request, in: cache)
+        if case .checkedCard(_, _?) = request.presentation {
+            // A card that failed its check is refused at every authenticating reader, whoever it
+            // claims to be; the claimed person stays on the record.
+            return identity.decision.with(.cardNotAuthentic)
+        }
         guard identity.decision.granted else { return identity.decision }
         let roles = identity.person?.roles ?? []
         guard let door = request.door else {
@@ -64,7 +71,7 @@ public struct PolicyEngine: Sendable {
         if request.direction == .out {
             return passback(identity.decision, leaving: zone, state: state)
         }
-        return try entry(identity, through: door, into: zone, at: request.time, in: cache, state: state)
+        return try entry(identity, presenting: request.presentation, through: door, into: zone, at: request.time, in: cache, state: state)
     }
 
     /// Anti-passback for an exit: leaving a zone one was never seen entering.

@@ -4,6 +4,9 @@ public enum Presentation: Sendable, Equatable {
     case credential(format: Credential.Format, value: String)
     /// A compact JWT from a visitor's QR code (protocol section 2).
     case token(String)
+    /// A card an authenticating reader checked (contract 7.3): looked up as a `uid` credential
+    /// (its real, normalised UID), with why it failed to prove itself genuine, or nil when it did.
+    case checkedCard(uid: String, failure: CardFailure.Reason?)
 
     /// What a scanned QR or barcode payload is: a token when it has the shape of a compact
     /// JWS (three base64url parts, a JSON header), otherwise a static `code` credential.
@@ -24,6 +27,7 @@ public enum Presentation: Sendable, Equatable {
         switch self {
         case .credential(_, let value): CredentialFingerprint.of(site: site, value: value)
         case .token(let token): CredentialFingerprint.of(site: site, value: token)
+        case .checkedCard(let uid, _): CredentialFingerprint.of(site: site, value: uid)
         }
     }
 
@@ -32,6 +36,14 @@ public enum Presentation: Sendable, Equatable {
         switch self {
         case .credential(let format, _): format.rawValue
         case .token: "token"
+        case .checkedCard: Credential.Format.uid.rawValue
         }
+    }
+
+    /// Whether the credential proved itself genuine (`credential.authenticated`): only a card an
+    /// authenticating reader checked successfully.
+    public var isAuthenticated: Bool {
+        if case .checkedCard(_, nil) = self { return true }
+        return false
     }
 }

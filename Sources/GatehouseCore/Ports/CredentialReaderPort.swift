@@ -44,6 +44,8 @@ public enum ReaderInput: Sendable, Equatable {
     case tamper(Bool)
     /// The reader cannot be used (an OSDP reader offline, or refusing its key), with why.
     case down(String)
+    /// A card an authenticating NFC reader checked (contract 7.3): genuine or not.
+    case checkedCard(CardCheck)
 
     /// What a Wiegand frame (or an OSDP reader's card bits, read by the same formats) is.
     public init(frame: WiegandDecoder.Frame) {

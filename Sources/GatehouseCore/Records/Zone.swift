@@ -13,9 +13,15 @@ public struct Zone: Sendable, Equatable {
         public var trainings: [String] = []
         /// A PIN after the credential (contract 7.2), at the zone's entry readers.
         public var pin = false
+        /// Only a card that proved itself genuine (contract 7.3).
+        public var authenticatedCard = false
 
-        public init(approval: Bool = false, permit: Bool = false, nda: Bool = false, escort: Bool = false, trainings: [String] = [], pin: Bool = false) {
+        public init(
+            approval: Bool = false, permit: Bool = false, nda: Bool = false, escort: Bool = false, trainings: [String] = [], pin: Bool = false,
+            authenticatedCard: Bool = false
+        ) {
             self.pin = pin
+            self.authenticatedCard = authenticatedCard
             self.approval = approval
             self.permit = permit
             self.nda = nda
@@ -30,7 +36,8 @@ public struct Zone: Sendable, Equatable {
                 nda: try fields.optionalBool("nda", default: false),
                 escort: try fields.optionalBool("escort", default: false),
                 trainings: try fields.optionalIdentifiers("trainings"),
-                pin: try fields.optionalBool("pin", default: false))
+                pin: try fields.optionalBool("pin", default: false),
+                authenticatedCard: try fields.optionalBool("authenticated_card", default: false))
         }
 
         /// The requirements as JSON, for the cache.
@@ -38,6 +45,7 @@ public struct Zone: Sendable, Equatable {
             .object(JSONObject([
                 ("approval", .bool(approval)), ("permit", .bool(permit)), ("nda", .bool(nda)),
                 ("escort", .bool(escort)), ("trainings", .array(trainings.map(JSONValue.string))), ("pin", .bool(pin)),
+                ("authenticated_card", .bool(authenticatedCard)),
             ]))
         }
     }
