@@ -15,27 +15,12 @@ public enum PINKeyFile {
             try SecretFile.write("# Gatehouse device secrets: keep this file mode 0600; never print or mail it.\n" + line, to: path, mode: 0o600)
             return true
         }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw AdminError(.io, "\(path): cannot read the secrets file")
-        }
-        let secrets: DeviceSecrets
-        do {
-            secrets = try DeviceSecrets.parse(toml: text, file: path)
-        } catch {
-            throw AdminError(.input, error.problems.map(\.description).joined(separator: "\n"))
-        }
+        let (text, secrets) = try SecretFile.readSecrets(path)
         guard secrets.pinKey == nil else {
             throw AdminError(.exists, "\(path) has a PIN key already; a new one would make every PIN in every bundle wrong (remove its pin_key line first if that is what you want)")
         }
-        // Top-level keys come before the first table. Written beside it and renamed over it, so
-        // that the file is whole at every moment.
-        let temporary = path + ".new"
-        try SecretFile.write(line + text, to: temporary, mode: 0o600, overwrite: true)
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw AdminError(.io, "\(path): cannot replace the file: \(reason)")
-        }
+        // Top-level keys come before the first table.
+        try SecretFile.replace(path, with: line + text)
         return false
     }
 }

@@ -33,4 +33,28 @@ public enum SecretFile {
             written += result
         }
     }
+
+    /// A device secrets file's text and what it holds; problems name the file, never a key.
+    public static func readSecrets(_ path: String) throws(AdminError) -> (String, DeviceSecrets) {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw AdminError(.io, "\(path): cannot read the secrets file")
+        }
+        do {
+            return (text, try DeviceSecrets.parse(toml: text, file: path))
+        } catch {
+            throw AdminError(.input, error.problems.map(\.description).joined(separator: "\n"))
+        }
+    }
+
+    /// Replaces a secrets file with `text`: written beside it (mode 0600) and renamed over it, so
+    /// that the file is whole at every moment.
+    public static func replace(_ path: String, with text: String) throws(AdminError) {
+        let temporary = path + ".new"
+        try write(text, to: temporary, mode: 0o600, overwrite: true)
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw AdminError(.io, "\(path): cannot replace the file: \(reason)")
+        }
+    }
 }

@@ -20,7 +20,7 @@ extension ConfigFile {
         guard stat(file, &info) == 0 else {
             throw problem(
                 errno == ENOENT
-                    ? "no such file; make the PIN key with `gatehouse keys generate-pin-key --out \(file)`"
+                    ? "no such file; make it with `gatehouse keys generate-pin-key --out \(file)` (a PIN key) or `gatehouse keys generate-card-key --out \(file)` (a card master key)"
                     : "cannot read it: \(String(cString: strerror(errno)))")
         }
         guard info.st_mode & 0o077 == 0 else {

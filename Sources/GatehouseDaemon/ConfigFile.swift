@@ -95,6 +95,12 @@ public enum ConfigFile {
                     file: path, key: "readers.\(reader.id)",
                     message: "an OSDP reader runs in a secure channel: put its key under [osdp_keys] \(reader.id), or osdp_master_key, in the secrets file\(config.secrets.map { " (\($0))" } ?? " (set `secrets`)")"))
             }
+            // Every reader that authenticates cards needs the site's card master keys.
+            for reader in config.readers where reader.cardSecurity.authenticates && secrets.cardMasterKeys.isEmpty {
+                problems.append(ConfigProblem(
+                    file: path, key: "readers.\(reader.id).card_security",
+                    message: "a reader that authenticates \(reader.cardSecurity) cards needs the site's card master keys: put them under [card_master_keys] in the secrets file\(config.secrets.map { " (\($0))" } ?? " (set `secrets`)"); make one with: gatehouse keys generate-card-key"))
+            }
         } catch {
             problems += error.problems
         }

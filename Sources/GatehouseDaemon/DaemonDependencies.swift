@@ -45,8 +45,12 @@ public struct DaemonDependencies: Sendable {
 
     /// The readers on the machine's devices: NFC readers through one libnfc context made for
     /// the first of them, serial and keyboard-wedge scanners, V4L2 cameras, simulated cameras.
-    /// OSDP readers share one bus per tty, with their keys from `secrets`.
-    public static func deviceReaders(config: GatehouseConfig? = nil, secrets: DeviceSecrets = .none, logger: Logger = Logger(label: "gatehouse")) -> ReaderFactory {
+    /// OSDP readers share one bus per tty, with their keys from `secrets`. NFC readers that
+    /// authenticate cards take the card master keys from `secrets` and keep SUN counters in
+    /// `counters`.
+    public static func deviceReaders(
+        config: GatehouseConfig? = nil, secrets: DeviceSecrets = .none, counters: any SUNCounterPort = MemorySUNCounters(), logger: Logger = Logger(label: "gatehouse")
+    ) -> ReaderFactory {
         let context = Mutex<NFCContext?>(nil)
         let buses = Mutex<[String: OSDPBus]>([:])
         return { reader throws(DaemonError) in
@@ -81,7 +85,15 @@ public struct DaemonDependencies: Sendable {
                 } catch {
                     throw DaemonError(.nfc, error.message)
                 }
-                return NFCBadgeReader(context: shared, connection: connection)
+                var authenticator: CardAuthenticator?
+                if reader.cardSecurity.authenticates {
+                    let site = config?.site ?? ""
+                    var fullFileMode = true
+                    if case .desfire(let full) = reader.cardSecurity { fullFileMode = full }
+                    authenticator = CardAuthenticator(
+                        security: reader.cardSecurity, keys: CardKeys(masters: secrets.cardMasterKeys, site: site), site: site, fullFileMode: fullFileMode, counters: counters)
+                }
+                return NFCBadgeReader(context: shared, connection: connection, authenticator: authenticator)
             case .serial(let device, let baudRate, let terminator):
                 return SerialScanner(device: device, baudRate: baudRate, terminator: terminator)
             case .keyboard(let device, let layout):

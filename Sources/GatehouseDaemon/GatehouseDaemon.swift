@@ -128,7 +128,7 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     }
     let keeper = OutboxKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: clock.wall)
     let readers = try DaemonFiles.readerLoops(
-        config, factory: dependencies.readers ?? DaemonDependencies.deviceReaders(config: config, secrets: keys.secrets, logger: logger), controller: controller, eventLog: eventLog, logger: logger,
+        config, factory: dependencies.readers ?? DaemonDependencies.deviceReaders(config: config, secrets: keys.secrets, counters: SUNCounterStore(database: database), logger: logger), controller: controller, eventLog: eventLog, logger: logger,
         now: clock.wall, metrics: metrics)
     panel.attach(readers)
     let storage = StorageKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: clock.wall)

@@ -156,6 +156,11 @@ extension GatehouseDatabase {
             // the outbox has been pruned empty.
             try db.execute(sql: "ALTER TABLE device_state ADD COLUMN clock_seen INTEGER")
         }
+        migrator.registerMigration("2026-12-02-sun-counters") { db in
+            // Contract 7.3: the last SUN read counter taken from each NTAG 424 DNA, by the card's
+            // fingerprint (never its UID), so that a replayed message is refused across restarts.
+            try db.execute(sql: "CREATE TABLE sun_counter (card TEXT PRIMARY KEY NOT NULL, counter INTEGER NOT NULL) WITHOUT ROWID")
+        }
         return migrator
     }
 

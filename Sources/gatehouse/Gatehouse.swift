@@ -16,7 +16,7 @@ struct Gatehouse: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, SimulateCommand.self, EventsCommand.self, InitCommand.self, CheckConfigCommand.self,
-            StatusCommand.self, ModeCommand.self, MusterCommand.self, PatrolCommand.self, KeysCommand.self, BundleCommand.self, TokenCommand.self, CommandCommand.self, NFCCommand.self, GPIOCommand.self, BackupCommand.self, RestoreCommand.self, ScanImageCommand.self, VersionCommand.self,
+            StatusCommand.self, ModeCommand.self, MusterCommand.self, PatrolCommand.self, KeysCommand.self, CardCommand.self, BundleCommand.self, TokenCommand.self, CommandCommand.self, NFCCommand.self, GPIOCommand.self, BackupCommand.self, RestoreCommand.self, ScanImageCommand.self, VersionCommand.self,
         ])
 
     func run() async throws {

@@ -6,7 +6,7 @@ import GatehouseCore
 /// `gatehouse keys`: key management.
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "keys", abstract: "Manage signing keys.", discussion: "Rotating a key: generate the new one, merge its .jwks into the devices' trust file, sign with the new key, then remove the old kid.",
-        subcommands: [Generate.self, GeneratePINKey.self, Merge.self, Remove.self])
+        subcommands: [Generate.self, GeneratePINKey.self, GenerateCardKey.self, Merge.self, Remove.self])
 
     /// `gatehouse keys generate-pin-key --out SECRETS`.
     struct GeneratePINKey: AsyncParsableCommand {
@@ -32,6 +32,36 @@ struct KeysCommand: ParsableCommand {
                     print("  2. in each device's gatehouse.toml: secrets = \"secrets.toml\"; then gatehouse check-config and systemctl reload gatehouse")
                     print("  3. build bundles with PINs: gatehouse bundle build --pin-key \(out) ... people.csv (columns pin, duress_pin)")
                     print("  keep one copy offline: without this key no PIN can be set or checked")
+                } catch {
+                    throw CLIFailure.refused("\(error)")
+                }
+            }
+        }
+    }
+
+    /// `gatehouse keys generate-card-key --out SECRETS`.
+    struct GenerateCardKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "generate-card-key",
+            abstract: "Make a site card master key (16 random bytes) in a device secrets file (mode 0600), with the next key version.",
+            discussion: """
+                The first key is version 1. Running it again adds the next version: a rotation. Cards issued from then on
+                get the new version; cards issued before keep working while their version stays in the file. Every
+                device of the site, and every machine that issues cards, needs the same file. The key is never printed.
+                """)
+
+        @Option(help: "The secrets file to make or add to.") var out: String
+
+        func run() async throws {
+            try await failing {
+                do {
+                    let version = try CardKeyFile.generate(at: out)
+                    print("wrote card master key version \(version) to \(out) (mode 0600; the key is not shown)")
+                    print("next:")
+                    print("  1. copy it to every device of the site: install -m 0600 -o gatehouse -g gatehouse \(out) /etc/gatehouse/secrets.toml")
+                    print("  2. readers that check cards: card_security = \"desfire\" or \"ntag424\"; then gatehouse check-config")
+                    print("  3. issue cards: gatehouse card issue --device pn532_uart:/dev/ttyUSB0 --type desfire")
+                    print("  keep one copy offline: without it no card can be issued or checked")
                 } catch {
                     throw CLIFailure.refused("\(error)")
                 }
