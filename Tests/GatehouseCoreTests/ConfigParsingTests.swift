@@ -75,6 +75,33 @@ struct ConfigParsingTests {
         #expect(problems(Self.valid.replacingOccurrences(of: "checkpoint = \"north\"", with: "checkpoint = \"north\"\nfeedback = \"led\"")).map(\.key) == ["readers.cp-north.feedback"])
     }
 
+    @Test("an NFC reader's card_security, its file mode and NTAG 424 check, and the secrets file's card master keys")
+    func cardSecurity() throws {
+        let connection = "connection = \"pn532_uart:/dev/ttyUSB0\""
+        func security(_ extra: String) throws -> ReaderConfig.CardSecurity? {
+            try GatehouseConfig.parse(toml: Self.valid.replacingOccurrences(of: connection, with: connection + "\n" + extra), file: "gatehouse.toml").reader("gate-in")?.cardSecurity
+        }
+        #expect(try security("") == .uid)
+        #expect(try security("card_security = \"desfire\"") == .desfire(fullFileMode: true))
+        #expect(try security("card_security = \"desfire\"\nfile_mode = \"mac\"") == .desfire(fullFileMode: false))
+        #expect(try security("card_security = \"ntag424\"") == .ntag424(sun: false))
+        #expect(try security("card_security = \"ntag424\"\nntag424_check = \"sun\"") == .ntag424(sun: true))
+        func keys(_ extra: String) -> [String] { problems(Self.valid.replacingOccurrences(of: connection, with: connection + "\n" + extra)).map(\.key) }
+        #expect(keys("card_security = \"mifare\"") == ["readers.gate-in.card_security"])
+        #expect(keys("card_security = \"desfire\"\nntag424_check = \"sun\"") == ["readers.gate-in.ntag424_check"])
+        #expect(keys("file_mode = \"mac\"") == ["readers.gate-in.file_mode"])
+
+        let secrets = try DeviceSecrets.parse(toml: "[card_master_keys]\n1 = \"000102030405060708090a0b0c0d0e0f\"\n2 = \"101112131415161718191a1b1c1d1e1f\"\n", file: "secrets.toml")
+        #expect(secrets.cardMasterKeys.keys.sorted() == [1, 2])
+        #expect(!"\(secrets)".contains("0001") && "\(secrets)".contains("[1, 2]"))
+        do {
+            _ = try DeviceSecrets.parse(toml: "[card_master_keys]\n0 = \"00\"\nv2 = \"000102030405060708090a0b0c0d0e0f\"\n", file: "secrets.toml")
+            Issue.record("bad card keys accepted")
+        } catch {
+            #expect(error.problems.map(\.key) == ["card_master_keys.0", "card_master_keys.v2"])
+        }
+    }
+
     @Test("parses a valid file into the typed model, with defaults")
     func parsesValid() throws {
         let config = try GatehouseConfig.parse(toml: Self.valid, file: "gatehouse.toml")

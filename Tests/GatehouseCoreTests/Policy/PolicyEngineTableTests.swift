@@ -70,6 +70,26 @@ let engineTable: [EngineCase] = [
         s.policy.zones["site"]?.requires.pin = true
         s.policy.persons["anna"]?.pin = String(repeating: "a", count: 64)
     },
+    EngineCase("a zone that requires an authenticated card and a plain UID", .cardNotAuthentic) { s in s.policy.zones["site"]?.requires.authenticatedCard = true },
+    EngineCase("a zone that requires an authenticated card and a card that proved itself", .granted) { s in
+        s.policy.zones["site"]?.requires.authenticatedCard = true
+        s.presentation = .checkedCard(uid: EngineScenario.anna, failure: nil)
+    },
+    EngineCase("a zone that requires an authenticated card and a visitor's QR code", .cardNotAuthentic, token: { s in
+        s.policy.zones["site"]?.requires.authenticatedCard = true
+        s.presentation = try await EngineScenario.token()
+    }),
+    EngineCase("a card that failed its authentication, at a zone that does not require it", .cardNotAuthentic) { s in
+        s.presentation = .checkedCard(uid: EngineScenario.anna, failure: .wrongKey)
+    },
+    EngineCase("a card that failed its authentication, going out", .cardNotAuthentic) { s in
+        s.presentation = .checkedCard(uid: EngineScenario.anna, failure: .removed); s.direction = .out
+    },
+    EngineCase("a card that failed its authentication, going out in an evacuation: the exit wins", .grantedEvacuation) { s in
+        s.presentation = .checkedCard(uid: EngineScenario.anna, failure: .badMAC); s.direction = .out
+        s.state.mode = DeviceMode(.evacuation)
+    },
+    EngineCase("an authenticated card of an unknown UID", .unknownCredential) { s in s.presentation = .checkedCard(uid: "04FFFFFFFFFFFF", failure: nil) },
     EngineCase("a training that expired", .trainingMissing) { s in s.policy.trainings[0].validUntil = year2025; s.at("hv") },
     EngineCase("a suspended work permit", .permitMissing) { s in s.policy.permits[0].status = .suspended; s.at("works") },
     EngineCase("a closed work permit", .permitMissing) { s in s.policy.permits[0].status = .closed; s.at("works") },
