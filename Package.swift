@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "GatehouseTesting", targets: ["GatehouseTesting"]),
         .library(name: "GatehouseMQTT", targets: ["GatehouseMQTT"]),
         .library(name: "GatehouseQR", targets: ["GatehouseQR"]),
+        .library(name: "GatehouseNFC", targets: ["GatehouseNFC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),

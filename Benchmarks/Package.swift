@@ -25,6 +25,7 @@ let package = Package(
                 .product(name: "GatehouseDaemon", package: "gatehouse"),
                 .product(name: "GatehouseMQTT", package: "gatehouse"),
                 .product(name: "GatehouseQR", package: "gatehouse"),
+                .product(name: "GatehouseNFC", package: "gatehouse"),
                 "CZBarBench", "CSQLiteBench", "CMosquittoBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -37,6 +37,7 @@ public enum ConfigTemplate {
             type = "nfc"
             connection = "\(connection)"            # a libnfc connection string (`gatehouse nfc list`)
             # poll_ms = 50                          # rest between two looks for a card
+            # card_security = "desfire"             # "uid", "desfire" or "ntag424": cards prove they are genuine (card master keys in `secrets`)
             # repeat_after_s = 0                    # a card left on the reader counts again after this; 0: never
             """
         } ?? """

@@ -64,6 +64,7 @@ final class DaemonPanel: Sendable {
                 ("state", .string(shown?.state ?? (reader.source == .simulated ? "ok" : "starting"))), ("since", optional(shown?.since)),
                 ("fault", shown?.fault.map(JSONValue.string) ?? .null), ("last_presented", optional(shown?.lastPresented)),
                 ("identity", loops[reader.id]?.port.identity.map(JSONValue.string) ?? .null),
+                ("card_security", .string(reader.cardSecurity.description)),
             ]))
         })))
         let doors = controller.doorConditions

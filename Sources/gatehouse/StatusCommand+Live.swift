@@ -46,6 +46,7 @@ extension StatusCommand {
             if let since = reader.string("since") { text += " since \(since)" }
             if let last = reader.string("last_presented") { text += ", last presented \(last)" }
             if let identity = reader.string("identity") { text += " (\(identity))" }
+            if let security = reader.string("card_security"), security != "uid" { text += ", checks \(security) cards" }
             lines.append("  " + columns([reader.string("id") ?? "?", reader.string("type") ?? "?", text], widths: [16, 20]))
         }
         let doors = live.objects("doors")

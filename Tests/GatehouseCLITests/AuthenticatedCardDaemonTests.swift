@@ -140,6 +140,35 @@ struct AuthenticatedCardDaemonTests {
     }
 }
 
+extension AuthenticatedCardDaemonTests {
+    @Test("an NTAG 424 DNA issued with SUN checks as a SUN reader sees it, and a second issue is refused; a reader without card security is refused by card check")
+    func ntagThroughTheCLI() throws {
+        let site = try Site()
+        #expect(try site.site.run(["keys", "generate-card-key", "--out", site.secrets]).status == 0)
+        // A second key is the next version: a rotation.
+        let rotated = try site.site.run(["keys", "generate-card-key", "--out", site.secrets])
+        #expect(rotated.status == 0 && rotated.standardOutput.contains("version 2"))
+        let tag = SoftwareNTAG424(uid: Hex.bytes(AuthenticatedCardDaemonTests.anna)!)
+        site.gate.place(tag)
+        let issued = try site.site.run(["card", "issue", "--device", site.gate.connection, "--type", "ntag424", "--sun", "--config", site.site.config, "--timeout", "5s"])
+        #expect(issued.status == 0, "\(issued.standardError)")
+        #expect(issued.standardError.contains("version 2"))
+        for _ in 0..<2 {
+            let check = try site.site.run(["card", "check", "--device", site.gate.connection, "--type", "ntag424", "--sun", "--config", site.site.config, "--timeout", "5s"])
+            #expect(check.status == 0 && check.standardOutput.contains("authentic: yes"), "\(check.standardOutput)\(check.standardError)")
+        }
+        let live = try site.site.run(["card", "check", "--device", site.gate.connection, "--type", "ntag424", "--config", site.site.config, "--timeout", "5s"])
+        #expect(live.status == 0 && live.standardOutput.contains("authentic: yes"), "\(live.standardOutput)\(live.standardError)")
+        let again = try site.site.run(["card", "issue", "--device", site.gate.connection, "--type", "ntag424", "--config", site.site.config, "--timeout", "5s"])
+        #expect(again.status == 1 && again.standardError.contains("not_blank"))
+        let uidReader = try site.site.run(["card", "check", "--device", site.gate.connection, "--reader-id", "lobby-in", "--config", site.site.config, "--timeout", "5s"])
+        #expect(uidReader.status == 1 && uidReader.standardError.contains("card_security = \"uid\""))
+        site.gate.remove()
+        let none = try site.site.run(["card", "check", "--device", site.gate.connection, "--type", "desfire", "--config", site.site.config, "--timeout", "1s"])
+        #expect(none.status == 1 && none.standardError.contains("no card"))
+    }
+}
+
 /// `gatehouse events --json` of a site, decoded.
 struct EventReader {
     let site: CLIFixture

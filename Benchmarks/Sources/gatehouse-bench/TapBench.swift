@@ -45,20 +45,21 @@ struct TapBench: AsyncParsableCommand {
         let daemon = try buildDaemon(config: try ConfigFile.loadForDaemon(configPath).config, dependencies: dependencies)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await daemon.run() }
-            try await waitForPolls(emulator, 5)
-            try await report("first round", measure(emulator, outputs))
+            try await Self.waitForPolls(emulator, 5)
+            try await Self.report("first round", Self.measure(emulator, outputs, taps: taps) { emulator.place(uid: Self.anna) })
             if idleMinutes > 0 {
                 let before = emulator.count(of: 0x4A)
                 try await Task.sleep(for: .seconds(idleMinutes * 60))
                 print("idle: \(idleMinutes) min, \(emulator.count(of: 0x4A) - before) polls")
-                try await report("after \(idleMinutes) min idle", measure(emulator, outputs))
+                try await Self.report("after \(idleMinutes) min idle", Self.measure(emulator, outputs, taps: taps) { emulator.place(uid: Self.anna) })
             }
             await daemon.shutdown()
             try await group.waitForAll()
         }
     }
 
-    private func measure(_ emulator: PN532Emulator, _ outputs: TimedOutputs) async throws -> [Duration] {
+    /// `taps` taps, each `place` putting the card on the reader: card appearing to relay command.
+    static func measure(_ emulator: PN532Emulator, _ outputs: TimedOutputs, taps: Int, place: () -> Void) async throws -> [Duration] {
         var latencies: [Duration] = []
         var random = SystemRandomNumberGenerator()
         for _ in 0..<taps {
@@ -66,25 +67,25 @@ struct TapBench: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(Int.random(in: 0..<60, using: &random)))
             let before = outputs.count
             let appeared = ContinuousClock.now
-            emulator.place(uid: Self.anna)
+            place()
             while outputs.count == before {
                 guard ContinuousClock.now - appeared < .seconds(10) else { throw ValidationError("no relay command within 10 s of a tap") }
                 try await Task.sleep(for: .milliseconds(1))
             }
             latencies.append(outputs.pulses.withLock { $0[before] } - appeared)
             emulator.remove()
-            try await waitForPolls(emulator, 8)  // gone for longer than the removal time
+            try await Self.waitForPolls(emulator, 8)  // gone for longer than the removal time
         }
         return latencies
     }
 
-    private func report(_ round: String, _ latencies: [Duration]) {
+    static func report(_ round: String, _ latencies: [Duration]) {
         let sorted = Latencies(latencies)
         let milliseconds = { (quantile: Double) in String(format: "%.1f ms", sorted.microseconds(quantile) / 1000) }
         print("\(round): \(latencies.count) taps, card appearing to relay command: p50 \(milliseconds(0.5)), p99 \(milliseconds(0.99)), max \(milliseconds(1.0))")
     }
 
-    private func waitForPolls(_ emulator: PN532Emulator, _ count: Int) async throws {
+    static func waitForPolls(_ emulator: PN532Emulator, _ count: Int) async throws {
         let target = emulator.count(of: 0x4A) + count
         while emulator.count(of: 0x4A) < target { try await Task.sleep(for: .milliseconds(5)) }
     }
