@@ -84,7 +84,8 @@ struct CardCommand: AsyncParsableCommand {
                 DESFire EV2/EV3: creates the Gatehouse application (47 48 01), changes its keys to ones diversified \
                 for this card from the newest card master key, and writes the credential file. NTAG 424 DNA: changes \
                 its five keys, and with --sun writes the NDEF URL and turns on Secure Dynamic Messaging. A card that \
-                is not blank is refused; --force issues a DESFire beside other applications. Prints the card's UID, \
+                is not blank is refused; --force issues a DESFire beside other applications, or an NTAG 424 DNA this \
+                site issued before again, under the newest key version. Prints the card's UID, \
                 for the badges CSV. Exit status: 0 issued; 1 refused (not blank, no card in time); 2 the reader failed.
                 """)
 
@@ -92,11 +93,10 @@ struct CardCommand: AsyncParsableCommand {
         @Option(help: "The card: desfire or ntag424.") var type: Kind
         @Option(help: "DESFire: read the credential file in full (encrypted) or mac mode; the doors' file_mode must match.") var fileMode: FileMode = .full
         @Flag(help: "NTAG 424 DNA: turn on SUN, for doors with ntag424_check = \"sun\".") var sun = false
-        @Flag(help: "DESFire: issue beside the card's other applications.") var force = false
+        @Flag(help: "DESFire: issue beside the card's other applications. NTAG 424 DNA: issue again a tag this site issued, under the newest key version (a rotation).") var force = false
 
         func validate() throws {
             if sun, type != .ntag424 { throw ValidationError("--sun is for --type ntag424") }
-            if force, type != .desfire { throw ValidationError("--force is for --type desfire") }
         }
 
         func run() async throws {
@@ -109,7 +109,7 @@ struct CardCommand: AsyncParsableCommand {
                     let issuer = CardIssuer(keys: keys, version: version)
                     switch type {
                     case .desfire: return try issuer.issueDESFire(over: transport, fullFileMode: full, force: force, random: &random)
-                    case .ntag424: return try issuer.issueNTAG424(over: transport, sun: sun, random: &random)
+                    case .ntag424: return try issuer.issueNTAG424(over: transport, uid: card.uid, sun: sun, force: force, random: &random)
                     }
                 }
                 printError("issued: \(type.rawValue)\(sun ? " with SUN" : "") under card master key version \(version)")

@@ -78,7 +78,7 @@ struct AuthenticatedCardTests {
         defer { reader.close() }
         let tag = SoftwareNTAG424(uid: Self.uid)
         var random = SystemRandomNumberGenerator()
-        _ = try CardIssuer(keys: keys, version: 1).issueNTAG424(over: tag, sun: true, random: &random)
+        _ = try CardIssuer(keys: keys, version: 1).issueNTAG424(over: tag, uid: Self.uid, sun: true, random: &random)
         for _ in 0..<2 {
             emulator.place(tag)
             guard case .checkedCard(let check)? = try reader.read() else { Issue.record("no card read"); return }

@@ -2,7 +2,8 @@
 /// from the site's newest master key, so that a door of the site can check the card and no
 /// one without the master key can make another. It refuses a card that is not blank: a DESFire
 /// with other applications unless `force` (it is then issued beside them), one already issued,
-/// an NTAG 424 whose key 0 is not the factory's.
+/// an NTAG 424 whose key 0 is not the factory's unless `force` and the tag holds this site's keys
+/// (it is then issued again under the newest version).
 public struct CardIssuer {
     public var keys: CardKeys
     public var version: Int
@@ -40,13 +41,35 @@ public struct CardIssuer {
     }
 
     /// An NTAG 424 DNA: its five keys, and with `sun` the NDEF URL and Secure Dynamic Messaging.
-    public func issueNTAG424(over transport: some CardTransport, sun: Bool, random: inout some RandomNumberGenerator) throws(CardFailure) -> [UInt8] {
+    /// With `force`, a tag this site issued before (under any master key version at hand) is
+    /// issued again under the newest: how its keys are rotated. `uid` is its anticollision UID.
+    public func issueNTAG424(
+        over transport: some CardTransport, uid anticollision: [UInt8], sun: Bool, force: Bool = false, random: inout some RandomNumberGenerator
+    ) throws(CardFailure) -> [UInt8] {
         var card = DESFireCard(transport)
         try card.selectFile(name: CardLayout.ntagApplication)
+        var old: (UInt8) -> [UInt8]? = { _ in AES128.zeroBlock }
         do {
             try card.authenticate(key: AES128.zeroBlock, number: CardLayout.masterKey, random: &random)
         } catch where error.reason == .wrongKey {
-            throw CardFailure(.notBlank, "the tag's key 0 is not the factory key: it was issued before, or belongs to another system")
+            guard force else {
+                throw CardFailure(.notBlank, "the tag's key 0 is not the factory key: it was issued before (--force issues again a tag of this site), or belongs to another system")
+            }
+            try card.selectFile(name: CardLayout.ntagApplication)
+            let previous = Int(try card.keyVersion(CardLayout.masterKey))
+            guard let master = keys.cardKey(uid: anticollision, .ntag424, number: CardLayout.masterKey, version: previous) else {
+                throw CardFailure(.unknownKeyVersion, "the tag's key version \(previous) has no master key in the secrets file")
+            }
+            do {
+                try card.authenticate(key: master, number: CardLayout.masterKey, random: &random)
+            } catch where error.reason == .wrongKey {
+                throw CardFailure(.notBlank, "the tag's key 0 is neither the factory key nor this site's: it belongs to another system")
+            }
+            let keys = keys
+            old = { number in
+                number == CardLayout.siteKey
+                    ? keys.siteKey(.ntag424, number: number, version: previous) : keys.cardKey(uid: anticollision, .ntag424, number: number, version: previous)
+            }
         }
         let uid = try card.cardUID()
         if sun {
@@ -60,7 +83,7 @@ public struct CardIssuer {
         let keyVersion = UInt8(version)
         for number in [CardLayout.doorKey, CardLayout.siteKey, CardLayout.sunFileKey, 4] {
             let new = number == CardLayout.siteKey ? keys.siteKey(.ntag424, number: number, version: version) : keys.cardKey(uid: uid, .ntag424, number: number, version: version)
-            try card.changeKey(number, to: key(new), version: keyVersion, old: AES128.zeroBlock, authenticated: 0)
+            try card.changeKey(number, to: key(new), version: keyVersion, old: try key(old(number)), authenticated: 0)
         }
         try card.changeKey(CardLayout.masterKey, to: key(keys.cardKey(uid: uid, .ntag424, number: CardLayout.masterKey, version: version)), version: keyVersion, old: nil, authenticated: 0)
         return uid

@@ -139,17 +139,31 @@ import Testing
     @Test func anNTAG424IsAuthenticatedLive() throws {
         let tag = SoftwareNTAG424(uid: Self.uid)
         var random = random
-        #expect(try CardIssuer(keys: keys, version: 1).issueNTAG424(over: tag, sun: false, random: &random) == Self.uid)
+        #expect(try CardIssuer(keys: keys, version: 1).issueNTAG424(over: tag, uid: Self.uid, sun: false, random: &random) == Self.uid)
         tag.activate()
         #expect(check(tag, .ntag424(sun: false)).isAuthentic)
         #expect(check(SoftwareNTAG424(uid: Self.uid), .ntag424(sun: false)).failure?.reason == .unknownKeyVersion)
-        #expect(throws: CardFailure(.notBlank, "")) { try CardIssuer(keys: keys, version: 1).issueNTAG424(over: tag, sun: false, random: &random) }
+        #expect(throws: CardFailure(.notBlank, "")) { try CardIssuer(keys: keys, version: 1).issueNTAG424(over: tag, uid: Self.uid, sun: false, random: &random) }
+        // A rotation: issued again under version 2 with --force; a door with both versions takes it.
+        var rotated = keys
+        rotated.masters[2] = Array(41...56)
+        tag.activate()
+        _ = try CardIssuer(keys: rotated, version: 2).issueNTAG424(over: tag, uid: Self.uid, sun: false, force: true, random: &random)
+        tag.activate()
+        var random2 = random
+        #expect(CardAuthenticator(security: .ntag424(sun: false), keys: rotated, site: "acme-plant").check(uid: Self.uid, sak: 0x20, over: tag, random: &random2).isAuthentic)
+        #expect(check(tag, .ntag424(sun: false)).failure?.reason == .unknownKeyVersion)
+        // Another system's tag is not issued over, even with --force.
+        let foreign = SoftwareNTAG424(uid: Self.uid)
+        _ = try CardIssuer(keys: CardKeys(masters: [1: Array(101...116)], site: "other"), version: 1).issueNTAG424(over: foreign, uid: Self.uid, sun: false, random: &random)
+        foreign.activate()
+        #expect(throws: CardFailure(.notBlank, "")) { try CardIssuer(keys: keys, version: 1).issueNTAG424(over: foreign, uid: Self.uid, sun: false, force: true, random: &random) }
     }
 
     @Test func aSUNMessageIsCheckedOfflineAndAReplayIsRefused() throws {
         let tag = SoftwareNTAG424(uid: Self.uid)
         var random = random
-        _ = try CardIssuer(keys: keys, version: 1).issueNTAG424(over: tag, sun: true, random: &random)
+        _ = try CardIssuer(keys: keys, version: 1).issueNTAG424(over: tag, uid: Self.uid, sun: true, random: &random)
         let counters = MemorySUNCounters()
         tag.activate()
         let meddler = Meddler(tag)
