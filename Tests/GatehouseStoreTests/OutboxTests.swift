@@ -71,4 +71,17 @@ struct OutboxTests {
         #expect(try memory.remember("c-2", keepUntil: until, now: Self.time))
         #expect(try memory.remember("c-1", keepUntil: until.adding(seconds: 400), now: until.adding(seconds: 1)))
     }
+
+    @Test("a SUN counter is taken only when it grows past the card's last, across a reopen")
+    func sunCounters() throws {
+        let directory = TemporaryDirectory("gatehouse-sun")
+        let path = directory.file("g.sqlite")
+        #expect(try SUNCounterStore(database: GatehouseDatabase(path: path)).advance(card: "fp-1", to: 5))
+        let counters = SUNCounterStore(database: try GatehouseDatabase(path: path))
+        #expect(try !counters.advance(card: "fp-1", to: 5), "the same counter again: a replay")
+        #expect(try !counters.advance(card: "fp-1", to: 4))
+        #expect(try counters.advance(card: "fp-1", to: 6))
+        #expect(try counters.advance(card: "fp-2", to: 1), "another card's counters are its own")
+        #expect(try !counters.advance(card: "fp-1", to: 6))
+    }
 }
