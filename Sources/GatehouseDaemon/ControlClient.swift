@@ -33,6 +33,7 @@ public enum ControlClient {
     public static func setMode(_ mode: ModeRequest, socket path: String) throws(DaemonError) -> JSONObject {
         var members: [(String, JSONValue)] = [("op", .string("mode")), ("mode", .string(mode.kind.rawValue))]
         if let zones = mode.zones { members.append(("zones", .array(zones.map(JSONValue.string)))) }
+        if mode.drill { members.append(("drill", .bool(true))) }
         return try send(JSONObject(members), to: path)
     }
 

@@ -74,7 +74,14 @@ enum ControlRequest: Equatable {
                 }
             default: throw DaemonError(.request, "`zones`: expected an array of zone ids")
             }
-            self = .mode(ModeRequest(kind, zones: zones))
+            var drill = false
+            switch object["drill"] {
+            case nil, .null?: break
+            case .bool(let value)?: drill = value
+            default: throw DaemonError(.request, "`drill`: expected true or false")
+            }
+            if drill, kind != .evacuation { throw DaemonError(.request, "`drill` is for mode evacuation") }
+            self = .mode(ModeRequest(kind, zones: zones, drill: drill))
         case "input":
             let name = try text("name")
             switch try text("level") {

@@ -6,9 +6,13 @@ extension EventLog {
     public func runtimeState() throws(StoreError) -> RuntimeState {
         try database.read { db in
             var state = RuntimeState()
-            if let row = try Row.fetchOne(db, sql: "SELECT mode, mode_zones, stale_alarm_version, clock_suspect_floor FROM device_state WHERE id = 1") {
+            if let row = try Row.fetchOne(db, sql: "SELECT mode, mode_zones, mode_drill, roll_call, stale_alarm_version, clock_suspect_floor FROM device_state WHERE id = 1") {
                 let zones = GatehouseDatabase.zones(row["mode_zones"])
-                state.mode = DeviceMode(DeviceMode.Kind(rawValue: row["mode"]) ?? .normal, zones: zones)
+                let kind = DeviceMode.Kind(rawValue: row["mode"]) ?? .normal
+                state.mode = DeviceMode(kind, zones: zones, drill: kind == .evacuation && (row["mode_drill"] as Bool? ?? false))
+                if let text = row["roll_call"] as String?, case .object(let object)? = try? JSONReader.parse(text) {
+                    state.rollCall = RollCall(json: object)
+                }
                 state.staleAlarmVersion = row["stale_alarm_version"]
                 state.clockSuspectFloor = (row["clock_suspect_floor"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:))
             }

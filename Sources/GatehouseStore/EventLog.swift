@@ -107,8 +107,10 @@ public final class EventLog: Sendable {
             break  // kept in memory only
         case .modeChanged(let mode):
             try db.execute(
-                sql: "UPDATE device_state SET mode = ?, mode_zones = ? WHERE id = 1",
-                arguments: [mode.kind.rawValue, mode.zones.map { JSONValue.array($0.map(JSONValue.string)).serialized }])
+                sql: "UPDATE device_state SET mode = ?, mode_zones = ?, mode_drill = ? WHERE id = 1",
+                arguments: [mode.kind.rawValue, mode.zones.map { JSONValue.array($0.map(JSONValue.string)).serialized }, mode.drill])
+        case .rollCall(let call):
+            try db.execute(sql: "UPDATE device_state SET roll_call = ? WHERE id = 1", arguments: [call?.jsonValue.serialized])
         case .staleAlarmed(let version):
             try db.execute(sql: "UPDATE device_state SET stale_alarm_version = ? WHERE id = 1", arguments: [version])
         case .clockSuspected(let floor):

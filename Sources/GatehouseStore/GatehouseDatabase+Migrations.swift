@@ -161,6 +161,11 @@ extension GatehouseDatabase {
             // fingerprint (never its UID), so that a replayed message is refused across restarts.
             try db.execute(sql: "CREATE TABLE sun_counter (card TEXT PRIMARY KEY NOT NULL, counter INTEGER NOT NULL) WITHOUT ROWID")
         }
+        migrator.registerMigration("2026-12-02-roll-call") { db in
+            // Contract 7.5: whether the evacuation in force is a drill, and its roll call (one
+            // JSON document, rewritten with each change), so both survive a restart.
+            try db.execute(sql: "ALTER TABLE device_state ADD COLUMN mode_drill INTEGER NOT NULL DEFAULT 0; ALTER TABLE device_state ADD COLUMN roll_call TEXT")
+        }
         return migrator
     }
 

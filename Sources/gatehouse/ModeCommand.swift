@@ -32,15 +32,20 @@ struct ModeCommand: AsyncParsableCommand {
     var config: String { configOption.path }
     @Option(parsing: .upToNextOption, help: "Add these zones to the mode (with normal: end the mode in them); default: the whole site.") var zones: [String] = []
     @Flag(help: "Print the daemon's reply as one JSON object.") var json = false
+    @Flag(help: "With evacuation: a drill, tracked as a real one and marked as a drill; doors as [emergency] drill_releases_doors says.") var drill = false
     @Argument(help: "normal, lockdown or evacuation.") var mode: DeviceMode.Kind
 
     func run() async throws {
+        if drill, mode != .evacuation {
+            printError("gatehouse: --drill is for mode evacuation")
+            throw ExitCode(1)
+        }
         if let bad = zones.first(where: { !Identifier.isValid($0) }) {
             printError("gatehouse: --zones: \"\(bad)\" is not a zone id")
             throw ExitCode(1)
         }
         let reply = try ControlReply.request(config: config) { socket throws(DaemonError) in
-            try ControlClient.setMode(ModeRequest(mode, zones: zones.isEmpty ? nil : zones), socket: socket)
+            try ControlClient.setMode(ModeRequest(mode, zones: zones.isEmpty ? nil : zones, drill: drill), socket: socket)
         }
         if json {
             print(JSONValue.object(reply).serialized)

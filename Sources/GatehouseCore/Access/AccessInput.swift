@@ -18,6 +18,9 @@ public enum AccessInput: Sendable {
     case command(RemoteCommand)
     /// A mode change asked for locally (`gatehouse mode`, by `origin` `cli:USER`).
     case modeRequested(ModeRequest, origin: String)
+    /// Another device of the site stored `emergency.mustered` for this person or invite at
+    /// its muster point `reader` (contract 7.5).
+    case remoteMustered(Occupant, device: String, reader: String)
     /// A muster list asked for locally.
     case musterRequested(origin: String)
     /// A bundle was applied to the cache (or the cache was found to hold this one).

@@ -18,7 +18,7 @@ extension AccessMachine {
             step.reply = .carriedOut
         case .mode(let mode):
             step.note(.notice, "mode change ordered by remote command", metadata)
-            step.reply = requestMode(ModeRequest(mode.kind, zones: mode.zones), by: "command:\(command.id)", command: command.id, at: moment, policy: policy, into: &step)
+            step.reply = requestMode(ModeRequest(mode.kind, zones: mode.zones, drill: mode.drill), by: "command:\(command.id)", command: command.id, at: moment, policy: policy, into: &step)
         case .muster:
             step.note(.notice, "muster list requested", metadata)
             step.events.append(settings.events.muster(state, orderedBy: command.orderedBy, command: command.id, at: moment.wall, id: EventID.make(at: moment.wall)))

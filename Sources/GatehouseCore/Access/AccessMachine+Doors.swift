@@ -55,14 +55,20 @@ extension AccessMachine {
     /// turnstile in its zones) and secures the others.
     mutating func applyMode(_ mode: DeviceMode, at moment: Moment, into step: inout AccessStep) {
         for door in settings.config.doors {
-            drive(door, Self.releases(door, in: mode) ? .release : .secure, at: moment, into: &step)
+            drive(door, releases(door, in: mode) ? .release : .secure, at: moment, into: &step)
         }
     }
 
     /// Whether `mode` holds `door` open: an evacuation of its zone frees fail-safe doors and
     /// every turnstile.
-    static func releases(_ door: DoorConfig, in mode: DeviceMode) -> Bool {
-        mode.is(.evacuation, for: door.zone) && (door.failMode == .safe || door.kind == .turnstile)
+    /// A drill releases them only where `[emergency] drill_releases_doors` says so.
+    static func releases(_ door: DoorConfig, in mode: DeviceMode, drillReleasesDoors: Bool = false) -> Bool {
+        mode.is(.evacuation, for: door.zone) && (door.failMode == .safe || door.kind == .turnstile) && (!mode.drill || drillReleasesDoors)
+    }
+
+    /// Whether the mode releases `door` on this device.
+    func releases(_ door: DoorConfig, in mode: DeviceMode) -> Bool {
+        Self.releases(door, in: mode, drillReleasesDoors: settings.config.emergency.drillReleasesDoors)
     }
 
     /// Changes the mode: `mode_changed` (and, when an evacuation starts, the muster list as it
@@ -73,7 +79,13 @@ extension AccessMachine {
         step.note(.notice, "mode changed", ["device.mode": mode.kind.rawValue, "device.mode.previous": state.mode.kind.rawValue, "device.mode.origin": origin])
         step.events.append(settings.events.modeChanged(from: state.mode, to: mode, by: origin, at: moment.wall, id: EventID.make(at: moment.wall)))
         if mode.kind == .evacuation {
-            step.events.append(settings.events.muster(state, orderedBy: "evacuation", command: command, at: moment.wall, id: EventID.make(at: moment.wall)))
+            if state.mode.kind != .evacuation || state.mode.drill != mode.drill || emergency.draft == nil {
+                beginRollCall(mode, command: command, at: moment, into: &step)
+            } else {
+                widenRollCall(to: mode, at: moment)
+            }
+        } else {
+            endRollCall(at: moment, into: &step)
         }
         step.effects.append(.modeChanged(mode))
         applyMode(mode, at: moment, into: &step)

@@ -10,6 +10,10 @@ extension AccessMachine {
             step.reply = .unknownReader(readerID)
             return
         }
+        if settings.config.reader(readerID)?.isMusterPoint == true {
+            muster(request, moment: moment, policy: policy, into: &step)
+            return
+        }
         var decision: AccessDecision
         var plans: [PatrolTracker.Plan] = []
         do {

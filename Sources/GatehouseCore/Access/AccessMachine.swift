@@ -31,6 +31,8 @@ public struct AccessMachine: Sendable {
     var doors: [String: DoorSlot] = [:]
     /// When housekeeping last ran, on the monotonic clock.
     var lastHousekeeping: Int64?
+    /// The roll call's draft and when the muster list was last published.
+    var emergency = EmergencyMemory()
 
     /// A machine with the state the store gave back; nothing happens until ``AccessInput/started(software:)``.
     public init(settings: AccessSettings, state: RuntimeState, applied: AppliedBundle? = nil) {
@@ -44,6 +46,7 @@ public struct AccessMachine: Sendable {
     /// Handles one input at `moment`, reading the cache through `policy` (one read transaction).
     public mutating func handle(_ input: AccessInput, at moment: Moment, policy: some PolicyView) -> AccessStep {
         var step = AccessStep()
+        emergency.draft = state.rollCall
         switch input {
         case .started(let software):
             start(software: software, at: moment, policy: policy, into: &step)
@@ -54,14 +57,16 @@ public struct AccessMachine: Sendable {
         case .inputChanged(let change):
             inputChanged(change, at: moment, into: &step)
         case .tick:
-            break
+            republishRollCallIfDue(at: moment, into: &step)
+        case .remoteMustered(let occupant, let device, let reader):
+            remoteMustered(occupant, device: device, reader: reader, at: moment, into: &step)
         case .command(let command):
             carryOut(command, at: moment, policy: policy, into: &step)
         case .modeRequested(let request, let origin):
             step.reply = requestMode(request, by: origin, command: nil, at: moment, policy: policy, into: &step)
         case .musterRequested(let origin):
             step.note(.notice, "muster list requested", ["muster.origin": origin])
-            step.events.append(settings.events.muster(state, orderedBy: origin, command: nil, at: moment.wall, id: EventID.make(at: moment.wall)))
+            step.events.append(settings.events.muster(state, orderedBy: origin, command: nil, rollCall: emergency.draft, at: moment.wall, id: EventID.make(at: moment.wall)))
             step.reply = .carriedOut
         case .bundleApplied(let bundle):
             noteApplied(bundle, at: moment, into: &step)
@@ -71,6 +76,7 @@ public struct AccessMachine: Sendable {
         followClock(at: moment, into: &step)
         expirePINs(at: moment, policy: policy, into: &step)
         tickDoors(at: moment, into: &step)
+        followRollCall(at: moment, into: &step)
         if lastHousekeeping.map({ moment.monotonic - $0 >= Self.housekeepingMilliseconds }) ?? true {
             lastHousekeeping = moment.monotonic
             if let bundle = try? policy.appliedBundle() { noteApplied(bundle, at: moment, into: &step) }
@@ -141,7 +147,7 @@ public struct AccessMachine: Sendable {
         pinPad.settings = new.config.pin
         for (id, slot) in doors where new.config.door(id) != slot.config {
             let door = new.config.door(id)
-            let released = door.map { Self.releases($0, in: state.mode) } ?? false
+            let released = door.map { releases($0, in: state.mode) } ?? false
             if slot.machine.isAlarming, let buzzer = slot.config.buzzer { step.outputs.append(.hold(buzzer, active: false)) }
             // A relay held for the evacuation is let go only when the new door is not held on it.
             if slot.machine.isReleased, !released || door?.relay != slot.config.relay { step.outputs.append(.hold(slot.config.relay, active: false)) }

@@ -81,7 +81,7 @@ public struct CommandCheck: Sendable {
         let allowed: Set<String> =
             switch name {
             case .open: ["door", "duration_ms"]
-            case .mode: ["mode", "zones"]
+            case .mode: ["mode", "zones", "drill"]
             case .muster, .resync, .ping: []
             }
         if let unknown = args.keys.sorted().first(where: { !allowed.contains($0) }) {
@@ -101,12 +101,19 @@ public struct CommandCheck: Sendable {
             guard case .string(let text)? = args["mode"], let kind = DeviceMode.Kind(rawValue: text) else {
                 return bad("mode needs mode: normal, lockdown or evacuation")
             }
+            var drill = false
+            switch args["drill"] {
+            case nil: break
+            case .bool(let value)?: drill = value
+            default: return bad("drill must be true or false")
+            }
+            if drill, kind != .evacuation { return bad("drill is for mode evacuation") }
             switch args["zones"] {
-            case nil: return .success(.mode(DeviceMode(kind)))
+            case nil: return .success(.mode(DeviceMode(kind, drill: drill)))
             case .strings(let zones)? where !zones.isEmpty && zones.allSatisfy(Identifier.isValid):
-                return .success(.mode(DeviceMode(kind, zones: zones)))
+                return .success(.mode(DeviceMode(kind, zones: zones, drill: drill)))
             case .string(let zone)? where Identifier.isValid(zone):
-                return .success(.mode(DeviceMode(kind, zones: [zone])))
+                return .success(.mode(DeviceMode(kind, zones: [zone], drill: drill)))
             default: return bad("zones must be a list of zone ids")
             }
         case .muster: return .success(.muster)

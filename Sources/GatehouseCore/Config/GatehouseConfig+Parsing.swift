@@ -17,7 +17,7 @@ extension GatehouseConfig {
     }
 
     private static func build(_ root: ConfigReader.Table) -> GatehouseConfig? {
-        root.rejectUnknownKeys(["site", "device", "database", "trust", "mqtt", "outbox", "policy", "hardware", "control", "patrol", "storage", "log", "metrics", "doors", "readers", "outputs", "inputs", "pin", "secrets", "wiegand_formats"])
+        root.rejectUnknownKeys(["site", "device", "database", "trust", "mqtt", "outbox", "policy", "hardware", "control", "patrol", "storage", "log", "metrics", "doors", "readers", "outputs", "inputs", "pin", "secrets", "wiegand_formats", "emergency"])
         let site = root.identifier("site")
         let device = root.identifier("device")
         if device == "all" { root.reader.report("device", "\"all\" is reserved for the whole site") }
@@ -52,6 +52,11 @@ extension GatehouseConfig {
         if let table = root.subtable("patrol") {
             table.rejectUnknownKeys(["history_days"])
             patrol.historyDays = table.integer("history_days", default: 90, in: 1...3650) ?? 90
+        }
+        var emergency = Emergency()
+        if let table = root.subtable("emergency") {
+            table.rejectUnknownKeys(["drill_releases_doors"])
+            emergency.drillReleasesDoors = table.bool("drill_releases_doors", default: false)
         }
         let outputTables = root.namedTables("outputs")
         var outputs = outputTables.compactMap { parseOutput($0.name, $0.table) }
@@ -90,6 +95,7 @@ extension GatehouseConfig {
             hardware: hardware, control: control, patrol: patrol, storage: storage, log: log, doors: doors, readers: readers, outputs: outputs, inputs: inputs)
         config.metrics = metrics
         config.pin = root.subtable("pin").map(PINSettings.parse) ?? PINSettings()
+        config.emergency = emergency
         config.secrets = root.optionalString("secrets")
         if config.secrets?.isEmpty == true { root.reader.report("secrets", "expected a file path, got an empty string") }
         return config

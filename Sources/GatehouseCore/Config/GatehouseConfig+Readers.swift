@@ -3,7 +3,7 @@ extension GatehouseConfig {
         _ id: String, _ table: ConfigReader.Table, doors: [DoorConfig], outputs: [OutputLineConfig], inputs: [InputLineConfig], formats: [String: WiegandFormat]
     ) -> ReaderConfig? {
         let type: ReaderConfig.SourceType? = table.choice("type")
-        var known: Set<String> = ["type", "door", "direction", "checkpoint", "repeat_after_s", "feedback", "led", "beeper"]
+        var known: Set<String> = ["type", "door", "direction", "checkpoint", "repeat_after_s", "feedback", "led", "beeper", "role"]
         var source: ReaderConfig.Source?
         var cardSecurity = ReaderConfig.CardSecurity.uid
         switch type {
@@ -60,8 +60,14 @@ extension GatehouseConfig {
             table.reader.report(table.key("door"), "\"\(door)\" is not a door under [doors] (have: \(doors.map(\.id).joined(separator: ", ")))")
         }
         let checkpoint = table.optionalIdentifier("checkpoint")
-        if door == nil && checkpoint == nil && table.values["door"] == nil && table.values["checkpoint"] == nil {
-            table.reader.report(table.path, "a reader serves a door, a checkpoint, or both: set `door` or `checkpoint`")
+        enum Role: String, CaseIterable { case access, muster }
+        let role: Role? = table.choice("role", default: .access)
+        if role == .muster {
+            if table.values["door"] != nil || table.values["checkpoint"] != nil {
+                table.reader.report(table.key("role"), "a muster point serves no door and no checkpoint: remove `door` and `checkpoint`, or the role")
+            }
+        } else if door == nil && checkpoint == nil && table.values["door"] == nil && table.values["checkpoint"] == nil {
+            table.reader.report(table.path, "a reader serves a door, a checkpoint, or both: set `door` or `checkpoint`, or role = \"muster\" for an assembly area")
         }
         func output(_ key: String) -> String? {
             let name = table.optionalIdentifier(key)
@@ -78,6 +84,7 @@ extension GatehouseConfig {
             id: id, source: source, door: door, direction: direction, checkpoint: checkpoint,
             repeatAfterSeconds: repeatAfter == 0 ? nil : repeatAfter, feedback: feedback, led: led, beeper: beeper)
         reader.cardSecurity = cardSecurity
+        reader.isMusterPoint = role == .muster
         return reader
     }
 

@@ -66,6 +66,17 @@ public struct GatehouseConfig: Sendable, Equatable {
         }
     }
 
+    /// Evacuations and drills (contract 7.5).
+    public struct Emergency: Sendable, Equatable {
+        /// Whether a drill releases the doors a real evacuation releases
+        /// (`drill_releases_doors`); false: people leave by their exit buttons.
+        public var drillReleasesDoors = false
+
+        public init(drillReleasesDoors: Bool = false) {
+            self.drillReleasesDoors = drillReleasesDoors
+        }
+    }
+
     /// The state directory's free space.
     public struct Storage: Sendable, Equatable {
         /// Below this much free space in the state directory the device raises
@@ -130,6 +141,7 @@ public struct GatehouseConfig: Sendable, Equatable {
     public var hardware: Hardware
     public var control: Control
     public var patrol: Patrol
+    public var emergency = Emergency()
     public var storage = Storage()
     public var log = Log()
     public var metrics = Metrics()

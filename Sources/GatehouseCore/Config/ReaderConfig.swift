@@ -137,4 +137,7 @@ public struct ReaderConfig: Sendable, Equatable {
     public var beeper: String?
     /// How the reader trusts cards (`card_security`); `uid` but for NFC readers that authenticate.
     public var cardSecurity: CardSecurity = .uid
+    /// A muster point at an assembly area (`role = "muster"`, contract 7.5): it serves no door;
+    /// during an evacuation a credential here marks its person safe.
+    public var isMusterPoint = false
 }

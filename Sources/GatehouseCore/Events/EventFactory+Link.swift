@@ -59,25 +59,36 @@ extension EventFactory {
     /// `emergency.muster`: who is inside each zone, by the device's count, zones sorted.
     /// `orderedBy` is the command's `sub`, `cli:USER`, or `evacuation` when the evacuation
     /// made it; `command` is the command's `jti`, if a command asked for it.
-    public func muster(_ state: RuntimeState, orderedBy: String, command: String?, at time: Timestamp, id: String) -> PendingEvent {
+    /// During an evacuation (`rollCall`), each counted zone also carries who is `accounted`
+    /// and `unaccounted` for, and the data the roll call's totals and start.
+    public func muster(_ state: RuntimeState, orderedBy: String, command: String?, rollCall: RollCall? = nil, at time: Timestamp, id: String) -> PendingEvent {
         var byZone: [String: [Occupant]] = [:]
         for (occupant, zones) in state.zonesByOccupant {
             for zone in zones { byZone[zone, default: []].append(occupant) }
         }
-        let zones: [JSONValue] = byZone.keys.sorted().map { zone in
+        let names = Set(byZone.keys).union(rollCall?.countedZones ?? []).sorted()
+        let zones: [JSONValue] = names.map { zone in
             let occupants = byZone[zone, default: []]
             let people = occupants.compactMap { if case .person(let id) = $0 { id } else { nil } }.sorted()
             let invites = occupants.compactMap { if case .invite(let id) = $0 { id } else { nil } }.sorted()
-            return .object(JSONObject([
+            var members: [(key: String, value: JSONValue)] = [
                 ("zone", .string(zone)), ("count", .integer(Int64(occupants.count))),
                 ("people", .array(people.map(JSONValue.string))), ("invites", .array(invites.map(JSONValue.string))),
-            ]))
+            ]
+            if let rollCall, rollCall.countedZones.contains(zone) { members += Self.roll(rollCall, zone: zone) }
+            return .object(JSONObject(members))
         }
-        return PendingEvent(
-            id: id, type: .emergencyMuster, time: time, subject: device,
-            data: JSONObject([
-                ("zones", .array(zones)), ("total", .integer(Int64(state.zonesByOccupant.count))),
-                ("ordered_by", .string(orderedBy)), ("command", Self.optional(command)),
-            ]))
+        var data: [(key: String, value: JSONValue)] = [
+            ("zones", .array(zones)), ("total", .integer(Int64(state.zonesByOccupant.count))),
+            ("ordered_by", .string(orderedBy)), ("command", Self.optional(command)),
+        ]
+        if let rollCall {
+            let unaccounted = rollCall.unaccountedCount
+            data += [
+                ("started", .string(rollCall.started.rfc3339)), ("unaccounted_total", .integer(Int64(unaccounted))),
+            ]
+            data += Self.drillFlag(rollCall.drill)
+        }
+        return PendingEvent(id: id, type: .emergencyMuster, time: time, subject: device, data: JSONObject(data))
     }
 }

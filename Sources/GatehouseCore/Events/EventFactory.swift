@@ -135,7 +135,7 @@ public struct EventFactory: Sendable {
                 ("zones", new.zones.map { .array($0.map(JSONValue.string)) } ?? .null),
                 ("previous_zones", old.zones.map { .array($0.map(JSONValue.string)) } ?? .null),
                 ("origin", .string(origin)),
-            ]))
+            ] + (new.drill || old.drill ? [("drill", .bool(true))] : [])))
     }
 
     static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }

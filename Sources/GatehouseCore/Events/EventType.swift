@@ -24,6 +24,12 @@ public enum EventType: String, Sendable, CaseIterable {
     case alarmClockSuspect = "gatehouse.alarm.clock_suspect"
     case emergencyModeChanged = "gatehouse.emergency.mode_changed"
     case emergencyMuster = "gatehouse.emergency.muster"
+    /// A person marked safe at a muster point (contract 7.5).
+    case emergencyMustered = "gatehouse.emergency.mustered"
+    /// No one is unaccounted for in the evacuated zones.
+    case emergencyAllClear = "gatehouse.emergency.all_clear"
+    /// A drill ended: its timings.
+    case emergencyDrillReport = "gatehouse.emergency.drill_report"
     case systemStarted = "gatehouse.system.started"
     case systemBundleApplied = "gatehouse.system.bundle_applied"
     case systemBundleRejected = "gatehouse.system.bundle_rejected"

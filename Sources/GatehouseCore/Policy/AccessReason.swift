@@ -42,6 +42,10 @@ public enum AccessReason: String, Sendable, CaseIterable, Equatable {
     /// The zone requires an authenticated card and the credential was not one, or a card failed
     /// its authentication at a reader that authenticates (contract 7.3).
     case cardNotAuthentic = "card_not_authentic"
+    /// A muster point during an evacuation: the person is marked safe (contract 7.5).
+    case mustered
+    /// A muster point outside an evacuation: there is nothing to muster for.
+    case notEvacuating = "not_evacuating"
 
     /// Whether the reason opens the door.
     public var isGrant: Bool {

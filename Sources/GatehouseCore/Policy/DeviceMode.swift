@@ -11,10 +11,15 @@ public struct DeviceMode: Sendable, Equatable {
     public var kind: Kind
     /// The zones the mode covers; nil covers every zone.
     public var zones: [String]?
+    /// An evacuation that is a drill (contract 7.5): tracked as a real one, its emergency
+    /// events marked `"drill": true`, its doors as `[emergency] drill_releases_doors` says.
+    public var drill: Bool
 
-    public init(_ kind: Kind, zones: [String]? = nil) {
+    public init(_ kind: Kind, zones: [String]? = nil, drill: Bool = false) {
+        precondition(!drill || kind == .evacuation, "only an evacuation is drilled")
         self.kind = kind
         self.zones = zones
+        self.drill = drill
     }
 
     public static let normal = DeviceMode(.normal)

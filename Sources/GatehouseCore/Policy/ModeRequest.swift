@@ -28,19 +28,31 @@ public struct ModeRequest: Sendable, Equatable {
     /// The zones to add (or, with `normal`, to end the mode in); nil for the whole site.
     public var zones: [String]?
 
-    public init(_ kind: DeviceMode.Kind, zones: [String]? = nil) {
+    /// An evacuation drill (contract 7.5); only with `evacuation`.
+    public var drill: Bool
+
+    public init(_ kind: DeviceMode.Kind, zones: [String]? = nil, drill: Bool = false) {
         self.kind = kind
         self.zones = zones.map(Self.unique)
+        self.drill = drill
     }
 
     /// What the request does to `current`, with `known` the cache's zone ids; `lenient` for
     /// the platform's evacuations.
     public func outcome(from current: DeviceMode, known cached: [String], lenient: Bool = false) -> Outcome {
+        if drill, kind != .evacuation { return .refused("a drill is an evacuation: mode evacuation with drill") }
+        if drill, current.kind == .evacuation, !current.drill {
+            return .refused("a real evacuation is in force: no drill now")
+        }
+        if kind == .evacuation, !drill, current.drill {
+            // A real evacuation ends the drill and takes its place.
+            return .change(DeviceMode(.evacuation, zones: zones))
+        }
         if kind == .lockdown && current.kind == .evacuation {
             return .refused("an evacuation is in force (\(current.zones.map { $0.joined(separator: ", ") } ?? "every zone")): a lockdown would lock the doors people are leaving by; end it first with `normal`")
         }
         guard let zones else {
-            let wanted = DeviceMode(kind)
+            let wanted = DeviceMode(kind, drill: drill)
             return wanted == current ? .unchanged : .change(wanted)
         }
         guard !zones.isEmpty else { return .refused("no zones named") }
@@ -63,9 +75,9 @@ public struct ModeRequest: Sendable, Equatable {
         case _ where kind == current.kind:
             guard let inForce = current.zones else { return .unchanged }
             let added = inForce + zones.filter { !inForce.contains($0) }
-            return added.count == inForce.count ? .unchanged : .change(DeviceMode(kind, zones: added))
+            return added.count == inForce.count ? .unchanged : .change(DeviceMode(kind, zones: added, drill: current.drill))
         default:
-            return .change(DeviceMode(kind, zones: zones))
+            return .change(DeviceMode(kind, zones: zones, drill: drill))
         }
     }
 

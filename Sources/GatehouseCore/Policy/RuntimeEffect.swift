@@ -18,4 +18,6 @@ public enum RuntimeEffect: Sendable, Equatable {
     case patrolRoundStarted(PatrolKey, at: Timestamp?)
     /// The checkpoint is no longer followed on that route.
     case patrolStopped(PatrolKey)
+    /// The evacuation's roll call as it now stands; nil: no evacuation (contract 7.5).
+    case rollCall(RollCall?)
 }

@@ -30,6 +30,8 @@ public struct RuntimeState: Sendable, Equatable {
     public var clockSuspectFloor: Timestamp?
     /// When the open patrol round at each local checkpoint of each route started.
     public private(set) var patrol = PatrolTracker()
+    /// The roll call of the evacuation in force; nil when there is none.
+    public var rollCall: RollCall?
 
     public init(mode: DeviceMode = .normal) {
         self.mode = mode
@@ -72,6 +74,8 @@ public struct RuntimeState: Sendable, Equatable {
             patrol.apply(effect)
         case .patrolRound:
             break  // history, kept in the store only
+        case .rollCall(let call):
+            rollCall = call
         }
     }
 }

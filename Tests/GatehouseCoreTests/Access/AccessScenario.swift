@@ -87,6 +87,9 @@ struct AccessScenario {
         type = "simulated"
         checkpoint = "north"
         feedback = "cp-led"
+        [readers.assembly]
+        type = "simulated"
+        role = "muster"
         """
 
     static let anna = "0A0A0A0A", gus = "06060606", eve = "0E0E0E0E"

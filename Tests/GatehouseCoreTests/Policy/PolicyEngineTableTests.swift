@@ -184,7 +184,7 @@ struct PolicyEngineTableTests {
         // granted_remote comes from the `open` command, never from a presentation.
         // pin_wrong and pin_timeout come from the machine's PIN step, once the engine says a PIN
         // is wanted (PINTests).
-        let covered = Set(engineTable.map(\.expected)).union([.grantedRemote, .pinWrong, .pinTimeout])
+        let covered = Set(engineTable.map(\.expected)).union([.grantedRemote, .pinWrong, .pinTimeout, .mustered, .notEvacuating])
         #expect(covered == Set(AccessReason.allCases), "missing: \(Set(AccessReason.allCases).subtracting(covered).map(\.rawValue))")
     }
 
