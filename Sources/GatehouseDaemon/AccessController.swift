@@ -177,6 +177,14 @@ public final class AccessController: @unchecked Sendable {
         }
     }
 
+    /// Another device of the site mustered someone (contract 7.5): queued for the access
+    /// thread, which counts it in the roll call. Called on the link's thread.
+    public func remoteMustered(_ muster: RemoteMuster) {
+        if !jobs.offer(Job(input: .remoteMustered(muster.occupant, device: muster.device, reader: muster.reader))) {
+            logger.error("muster of another device dropped: the access queue is full or shutting down", metadata: ["muster.device": "\(muster.device)"])
+        }
+    }
+
     /// A bundle was applied to the cache, by the bundle thread or by another process: between
     /// two inputs (at once if the access thread is idle), the access thread moves its reader to
     /// the policy file in force and hands the machine the bundle it holds.

@@ -17,6 +17,15 @@ extension MQTTLink {
             }
         case .command(let name, _):
             command(name: name, token: String(decoding: payload, as: UTF8.self))
+        case .siteEmergency(let device):
+            switch RemoteMuster.parse(payload, site: topics.site, device: device) {
+            case .success(let muster?):
+                controller.remoteMustered(muster)
+            case .success(nil):
+                break  // its muster list or mode change: nothing to count
+            case .failure(.malformed(let why)):
+                logger.notice("emergency event of another device ignored", metadata: ["mqtt.topic": "\(topic)", "muster.reason": "malformed", "muster.detail": "\(why)"])
+            }
         case nil:
             logger.debug("message on an unexpected topic ignored", metadata: ["mqtt.topic": "\(topic)"])
         }

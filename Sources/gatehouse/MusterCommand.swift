@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import GatehouseCore
 import GatehouseDaemon
@@ -15,18 +16,56 @@ struct MusterCommand: AsyncParsableCommand {
             published. With --announce, the running daemon stores the list as an \
             emergency.muster event, which goes to the platform like any other, and prints it.
 
-            Exit status: 0 when the list is printed, 1 when the configuration has problems, 2 \
-            when the database cannot be read or, with --announce, no daemon answers.
+            During an evacuation it is the roll call too: who was inside each evacuated zone or \
+            entered it since, and who of them has neither left through a door nor mustered. \
+            --follow prints one line each time the roll call changes, until interrupted. \
+            --report prints the last drill's report.
+
+            Exit status: 0 when the list is printed, 1 when the configuration has problems or \
+            there is no drill report, 2 when the database cannot be read or, with --announce, no \
+            daemon answers.
             """)
 
     @OptionGroup var configOption: ConfigOption
     var config: String { configOption.path }
     @Flag(help: "Print the list as one JSON object (the muster event's data).") var json = false
     @Flag(help: "Have the running daemon store and publish the list as an emergency.muster event.") var announce = false
+    @Flag(help: "Keep watching the roll call: one line per change, until interrupted.") var follow = false
+    @Flag(help: "Print the last evacuation drill's report as a table.") var report = false
 
     func run() async throws {
         let list: JSONObject
         let settings = try ControlReply.loadConfig(config)
+        if report || follow {
+            do {
+                let log = try EventLog(database: try GatehouseDatabase(path: settings.database), site: settings.site, device: settings.device)
+                if report {
+                    guard let last = try Self.lastDrillReport(log) else {
+                        printError("gatehouse: no drill report: run a drill with gatehouse mode evacuation --drill, then gatehouse mode normal")
+                        throw ExitCode(1)
+                    }
+                    print(json ? JSONValue.object(last).serialized : Self.reportTable(last))
+                    return
+                }
+                var shown: String?
+                while !Task.isCancelled {
+                    let state = try log.runtimeState()
+                    let time = WallClock.now()
+                    let line = Self.followLine(
+                        EventFactory(site: settings.site, device: settings.device).muster(state, orderedBy: "cli", command: nil, rollCall: state.rollCall, at: time, id: "").data)
+                    if line != shown {
+                        print("\(time.rfc3339)  \(line)")
+                        fflush(nil)
+                        shown = line
+                    }
+                    try await Task.sleep(for: .seconds(1))
+                }
+                return
+            } catch let error as StoreError {
+                printError("gatehouse: the database cannot be read: \(error)")
+                throw ExitCode(2)
+            }
+        }
         if announce {
             let reply = try ControlReply.request(settings: settings) { socket throws(DaemonError) in try ControlClient.muster(socket: socket) }
             guard case .array(let events)? = reply["events"], case .object(let event)? = events.first, case .object(let data)? = event["data"] else {
@@ -40,13 +79,13 @@ struct MusterCommand: AsyncParsableCommand {
                 let state = try EventLog(database: database, site: settings.site, device: settings.device).runtimeState()
                 let time = WallClock.now()
                 list = EventFactory(site: settings.site, device: settings.device)
-                    .muster(state, orderedBy: "cli", command: nil, at: time, id: EventID.make(at: time)).data
+                    .muster(state, orderedBy: "cli", command: nil, rollCall: state.rollCall, at: time, id: EventID.make(at: time)).data
             } catch {
                 printError("gatehouse: the database cannot be read: \(error)")
                 throw ExitCode(2)
             }
         }
-        print(json ? JSONValue.object(list).serialized : Self.text(list))
+        print(json ? JSONValue.object(list).serialized : ([Self.text(list)] + Self.rollCallLines(list)).joined(separator: "\n"))
     }
 
     /// One block per zone: its count, then each person and visitor's invite.

@@ -16,7 +16,7 @@ struct SimulateCommand: AsyncParsableCommand {
             gatehouse simulate --config C input NAME high|low
 
             At a zone that requires a PIN, --pin types the digits and # after the credential.
-            Exit status: 0 when access is granted (or the input is set), 1 when it is denied, 2 on an error,
+            Exit status: 0 when access is granted (at a muster point: mustered; or the input is set), 1 when it is denied, 2 on an error,
             3 when the reader waits for a PIN (type it with `keys`).
             """)
 
@@ -79,7 +79,8 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         print(json ? JSONValue.object(result).serialized : Self.line(result))
         if case .string("pin_wanted")? = reply["decision"] { throw ExitCode(3) }
-        guard case .string("granted")? = reply["decision"] else { throw ExitCode(1) }
+        // A muster point marks a person safe during an evacuation: that is its success.
+        guard case .string(let decision)? = reply["decision"], decision == "granted" || decision == "mustered" else { throw ExitCode(1) }
     }
 
     static func line(_ reply: JSONObject) -> String {

@@ -10,9 +10,9 @@ struct CLIFixture {
 
     /// `mqtt`: the broker URL `init --mqtt` writes into the config; `nfc`: the libnfc connection
     /// string `init --nfc` binds the gate-in reader to.
-    init(mqtt: String? = nil, nfc: String? = nil) throws {
+    init(mqtt: String? = nil, nfc: String? = nil, device: String = "gate-01") throws {
         let options = (mqtt.map { ["--mqtt", $0] } ?? []) + (nfc.map { ["--nfc", $0] } ?? [])
-        let output = try GatehouseBinary.run(["init", "--site", "acme", "--device", "gate-01", "--out", directory.file("site")] + options)
+        let output = try GatehouseBinary.run(["init", "--site", "acme", "--device", device, "--out", directory.file("site")] + options)
         precondition(output.status == 0, "init failed: \(output.standardError)")
     }
 

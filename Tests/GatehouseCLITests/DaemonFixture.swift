@@ -20,8 +20,8 @@ struct DaemonFixture {
     /// `expires`: the bundle's expiry, as `bundle build --expires` takes it; `mqtt`: the broker
     /// URL; `nfc`: the gate-in reader's libnfc connection string; `applyBundle`: false leaves
     /// the device without a policy; `extraLines`: more records for the bundle.
-    init(expires: String? = nil, mqtt: String? = nil, nfc: String? = nil, applyBundle: Bool = true, extraLines: [String] = []) throws {
-        site = try CLIFixture(mqtt: mqtt, nfc: nfc)
+    init(expires: String? = nil, mqtt: String? = nil, nfc: String? = nil, device: String = "gate-01", applyBundle: Bool = true, extraLines: [String] = []) throws {
+        site = try CLIFixture(mqtt: mqtt, nfc: nfc, device: device)
         guard applyBundle else { return }
         let bundle = try site.build(version: 1, lines: Self.lines + extraLines, arguments: expires.map { ["--expires", $0, "--allow-expired"] } ?? [])
         let applied = try site.run(["bundle", "apply", bundle, "--config", site.config])

@@ -6,6 +6,8 @@ public struct DeviceTopics: Sendable, Equatable {
         case bundle(siteWide: Bool)
         /// A command, named by the topic's last level.
         case command(name: String, siteWide: Bool)
+        /// Another device's emergency event (contract 7.5: its musters count here too).
+        case siteEmergency(device: String)
     }
 
     public let site: String
@@ -35,13 +37,24 @@ public struct DeviceTopics: Sendable, Equatable {
     /// `…/events/{family}`.
     public func events(family: String) -> String { root + "events/" + family }
 
-    /// The four filters the device subscribes to: the site's and its own bundle and command topics.
+    /// The filters the device subscribes to: the site's and its own bundle and command topics,
+    /// and every device's emergency events (contract 7.5).
     public var subscriptions: [String] {
-        [siteRoot + "bundle", root + "bundle", siteRoot + "cmd/+", root + "cmd/+"]
+        [siteRoot + "bundle", root + "bundle", siteRoot + "cmd/+", root + "cmd/+", siteEmergency]
     }
+
+    /// `gatehouse/v1/{site}/+/events/emergency`.
+    public var siteEmergency: String { "gatehouse/v1/\(site)/+/events/emergency" }
 
     /// Classifies a topic the broker delivered; nil for anything else.
     public func classify(_ topic: String) -> Inbound? {
+        let site = "gatehouse/v1/\(self.site)/", suffix = "/events/emergency"
+        if topic.hasPrefix(site), topic.hasSuffix(suffix), topic.count > site.count + suffix.count {
+            let device = String(topic.dropFirst(site.count).dropLast(suffix.count))
+            // Its own events come back too: already counted.
+            guard Identifier.isValid(device), device != self.device, device != "all" else { return nil }
+            return .siteEmergency(device: device)
+        }
         for (prefix, siteWide) in [(siteRoot, true), (root, false)] where topic.hasPrefix(prefix) {
             let rest = topic.dropFirst(prefix.count)
             if rest == "bundle" { return .bundle(siteWide: siteWide) }

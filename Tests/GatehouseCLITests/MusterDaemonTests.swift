@@ -1,0 +1,74 @@
+import Foundation
+import GatehouseCore
+import GatehouseTesting
+import Testing
+
+/// Mustering end to end: two devices of one site on a real broker, the second with a muster
+/// point at the assembly area. An evacuation drill on both; Anna, inside at the first device,
+/// musters at the second; the first device counts her, gives the all clear, survives a restart
+/// in the middle, and reports the drill.
+@Suite("Mustering across two devices of a site", .serialized)
+struct MusterDaemonTests {
+    @Test("a person who mustered at the other device is accounted for on both; the drill ends in an all clear and a report")
+    func twoDevices() throws {
+        let broker = try MosquittoBroker()
+        let url = "mqtt://127.0.0.1:\(broker.port)"
+        let gate = try DaemonFixture(mqtt: url, device: "gate-01")
+        let yard = try DaemonFixture(mqtt: url, device: "gate-02")
+        try "\n[readers.assembly]\ntype = \"simulated\"\nrole = \"muster\"\n".appendLine(toFile: yard.config)
+        var gateDaemon = try gate.start()
+        let yardDaemon = try yard.start()
+        #expect(waitUntil { (try? gate.site.status()["link"] as? [String: Any])??["state"] as? String == "connected" })
+        #expect(waitUntil { (try? yard.site.status()["link"] as? [String: Any])??["state"] as? String == "connected" })
+
+        // Anna goes in at the first device's gate.
+        #expect(try gateDaemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna).status == 0)
+        try gateDaemon.walkThrough(contact: "gate-contact")
+        // Outside an evacuation the muster point refuses.
+        let early = try yardDaemon.simulate(reader: "assembly", "uid", DaemonFixture.anna)
+        #expect(early.status == 1 && early.reply?.string("reason") == "not_evacuating")
+
+        // A drill on both devices.
+        for fixture in [gate, yard] {
+            let drill = try fixture.site.run(["mode", "evacuation", "--drill", "--config", fixture.config])
+            #expect(drill.status == 0, "\(drill.standardError)")
+        }
+        let before = try gate.site.run(["muster", "--config", gate.config])
+        #expect(before.standardOutput.contains("1 unaccounted") && before.standardOutput.contains("missing anna"), "\(before.standardOutput)")
+
+        // A restart of the first device in the middle keeps its roll call.
+        #expect(gateDaemon.stop() == 0)
+        gateDaemon = try gate.start()
+        #expect(waitUntil { (try? gate.site.status()["link"] as? [String: Any])??["state"] as? String == "connected" })
+        #expect(try gate.site.run(["muster", "--config", gate.config]).standardOutput.contains("missing anna"))
+
+        // Anna musters at the second device: both count her.
+        let mustered = try yardDaemon.simulate(reader: "assembly", "uid", DaemonFixture.anna)
+        #expect(mustered.status == 0 && mustered.reply?.string("decision") == "mustered")
+        let yardEvents = try yard.wait(for: 1, .emergencyMustered)
+        #expect(yardEvents.first?.object("data")?.bool("drill") == true)
+        let clear = try gate.wait(for: 1, .emergencyAllClear)
+        #expect(clear.first?.object("data")?.bool("drill") == true)
+        let after = try gate.site.run(["muster", "--config", gate.config])
+        #expect(after.standardOutput.contains("0 unaccounted") && !after.standardOutput.contains("missing"), "\(after.standardOutput)")
+
+        // The drill ends: its report.
+        #expect(try gate.site.run(["mode", "normal", "--config", gate.config]).status == 0)
+        let report = try gate.wait(for: 1, .emergencyDrillReport)
+        let zones = report.first?.object("data")?.objects("zones") ?? []
+        #expect(zones.first?.string("zone") == "site" && zones.first?.integer("count_at_start") == 1 && zones.first?.integer("s_to_100") != nil)
+        let table = try gate.site.run(["muster", "--report", "--config", gate.config])
+        #expect(table.status == 0 && table.standardOutput.contains("site") && table.standardOutput.contains("100 %"), "\(table.standardOutput)")
+        #expect(gateDaemon.stop() == 0 && yardDaemon.stop() == 0)
+    }
+}
+
+extension String {
+    /// Appends this text to a file.
+    func appendLine(toFile path: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(utf8))
+    }
+}
