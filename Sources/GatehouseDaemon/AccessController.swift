@@ -110,12 +110,12 @@ public final class AccessController: @unchecked Sendable {
             case .decided(let request, let decision):
                 metrics?.decided(decision, nanoseconds: DispatchTime.now().uptimeNanoseconds - asked)
                 return .success(AccessOutcome(request: request, decision: decision, events: handled.stored))
-            case .pinWanted(let request, let decision):
+            case .pinWanted(let request, let decision), .companionWanted(let request, let decision):
                 return .success(AccessOutcome(request: request, decision: decision, events: []))
             case .unknownReader(let id):
                 return .failure(unknownReader(id))
             default:
-                preconditionFailure("a presentation is decided, waits for a PIN or is refused")
+                preconditionFailure("a presentation is decided, waits for a PIN or a second person, or is refused")
             }
         }
     }
@@ -131,12 +131,15 @@ public final class AccessController: @unchecked Sendable {
                 return .success(.decided(AccessOutcome(request: request, decision: decision, events: handled.stored)))
             case .pinTyping(_, let digits):
                 return .success(.typing(digits: digits))
+            case .companionWanted(let request, let decision):
+                // The PIN completed the first of a pair: it waits for the second person.
+                return .success(.decided(AccessOutcome(request: request, decision: decision, events: [])))
             case .unknownReader(let id):
                 return .failure(unknownReader(id))
             case .refused(let why):
                 return .failure(DaemonError(.request, why))
             default:
-                preconditionFailure("keys complete a PIN, add to one, or are refused")
+                preconditionFailure("keys complete a PIN (a decision, or the first of a pair), add to one, or are refused")
             }
         }
     }

@@ -14,6 +14,9 @@ public struct AccessOutcome: Sendable {
 
     /// Whether the reader now waits for a PIN: the decision is provisional, nothing is stored.
     public var waitsForPIN: Bool { decision.needsPIN }
+
+    /// Whether the reader now waits for a second person (contract 7.5): provisional, nothing stored.
+    public var waitsForCompanion: Bool { decision.waitsForCompanion }
 }
 
 /// What keys typed at a reader did.

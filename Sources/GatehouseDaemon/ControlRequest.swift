@@ -128,7 +128,7 @@ enum ControlRequest: Equatable {
         let decision = outcome.decision, request = outcome.request
         return JSONObject([
             ("ok", .bool(true)),
-            ("decision", .string(outcome.waitsForPIN ? "pin_wanted" : decision.reason == .mustered ? "mustered" : decision.granted ? "granted" : "denied")),
+            ("decision", .string(outcome.waitsForPIN ? "pin_wanted" : outcome.waitsForCompanion ? "companion_wanted" : decision.reason == .mustered ? "mustered" : decision.granted ? "granted" : "denied")),
             ("reason", .string(decision.reason.rawValue)),
             ("door", optional(request.door?.id)),
             ("zone", optional(request.door?.zone)),

@@ -17,7 +17,7 @@ struct SimulateCommand: AsyncParsableCommand {
 
             At a zone that requires a PIN, --pin types the digits and # after the credential.
             Exit status: 0 when access is granted (at a muster point: mustered; or the input is set), 1 when it is denied, 2 on an error,
-            3 when the reader waits for a PIN (type it with `keys`).
+            3 when the reader waits for a PIN (type it with `keys`) or, at a two-person door, for a second person.
             """)
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
@@ -79,6 +79,7 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         print(json ? JSONValue.object(result).serialized : Self.line(result))
         if case .string("pin_wanted")? = reply["decision"] { throw ExitCode(3) }
+        if case .string("companion_wanted")? = reply["decision"] { throw ExitCode(3) }
         // A muster point marks a person safe during an evacuation: that is its success.
         guard case .string(let decision)? = reply["decision"], decision == "granted" || decision == "mustered" else { throw ExitCode(1) }
     }
@@ -88,6 +89,9 @@ struct SimulateCommand: AsyncParsableCommand {
             if case .string(let value)? = reply[key] { return value }
             if case .integer(let value)? = reply[key] { return String(value) }
             return "-"
+        }
+        if case .string("companion_wanted")? = reply["decision"] {
+            return "SECOND PERSON WANTED at reader \(text("reader")): a different person must present at a reader of door \(text("door")) within the zone's within_s"
         }
         if case .string("pin_wanted")? = reply["decision"] {
             return "PIN WANTED at reader \(text("reader"))\(reply["digits"] == nil ? "" : " (\(text("digits")) digits so far)"): type it with `gatehouse simulate --reader \(text("reader")) keys DIGITS#`"

@@ -10,6 +10,19 @@ struct RecordDecodingTests {
         try BundleOperation.decode(line: Array(line.utf8), isKnownTimeZone: { TimeZone(identifier: $0) != nil })
     }
 
+    @Test("a zone's 1.1 requirements: authenticated_card, two_person with within_s (default 30), pin")
+    func zoneRequirements() throws {
+        func zone(_ requires: String) throws -> Zone? {
+            guard case .put(.zone(let zone)) = try decode(#"{"op":"put","type":"zone","id":"vault","level":"high_security","anti_passback":"none","requires":\#(requires)}"#) else { return nil }
+            return zone
+        }
+        let vault = try #require(try zone(#"{"authenticated_card":true,"two_person":{"within_s":45},"pin":true}"#))
+        #expect(vault.requires.authenticatedCard && vault.requires.twoPersonWithinSeconds == 45 && vault.requires.pin)
+        #expect(try zone(#"{"two_person":{}}"#)?.requires.twoPersonWithinSeconds == 30)
+        #expect(throws: MalformedRecord.self) { try zone(#"{"two_person":{"within_s":0}}"#) }
+        #expect(throws: MalformedRecord.self) { try zone(#"{"two_person":true}"#) }
+    }
+
     @Test("reads every record type of protocol section 3")
     func readsEveryType() throws {
         let lines = [

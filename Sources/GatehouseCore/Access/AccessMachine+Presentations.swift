@@ -44,7 +44,15 @@ extension AccessMachine {
             (decision, duress) = (checked.decision, checked.duress)
             pinAlarms = checked.lockout.map { [$0] } ?? []
         }
-        let effects = state.effects(of: decision, for: request)
+        var effects = state.effects(of: decision, for: request)
+        // The two-person rule: the first is held; the second, a different person in time, opens
+        // the door once for both, the first's access event stored before the second's.
+        var pair: (request: AccessRequest, decision: AccessDecision, fingerprint: String)?
+        if decision.granted, decision.companionWithinSeconds != nil {
+            guard let first = pairUp(&decision, request, fingerprint: fingerprint, moment: moment, into: &step) else { return }
+            pair = first
+            effects = state.effects(of: first.decision, for: first.request) + effects
+        }
         var immediate = effects
         var doorStep = AccessStep()
         if decision.granted, let door = request.door {
@@ -57,6 +65,10 @@ extension AccessMachine {
             let (ticket, now) = PassageTicket.forGrant(decision, request: request, effects: effects, countsPassages: door.sensesPassages && !released)
             immediate = now
             drive(door, .granted(ticket), at: moment, into: &doorStep)
+        }
+        if let pair {
+            step.events += settings.events.events(for: pair.decision, request: pair.request, effects: [], mode: state.mode, fingerprint: pair.fingerprint, makeID: EventID.make)
+            step.note(.info, "access granted", Self.metadata(pair.decision, pair.request, fingerprint: pair.fingerprint))
         }
         step.events += settings.events.events(
             for: decision, request: request, effects: immediate, mode: state.mode, fingerprint: fingerprint, makeID: EventID.make)

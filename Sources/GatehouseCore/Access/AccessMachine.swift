@@ -33,6 +33,8 @@ public struct AccessMachine: Sendable {
     var lastHousekeeping: Int64?
     /// The roll call's draft and when the muster list was last published.
     var emergency = EmergencyMemory()
+    /// The first person of a pair waiting at each two-person door, in memory only.
+    var heldFirsts: [String: HeldFirst] = [:]
 
     /// A machine with the state the store gave back; nothing happens until ``AccessInput/started(software:)``.
     public init(settings: AccessSettings, state: RuntimeState, applied: AppliedBundle? = nil) {
@@ -75,6 +77,7 @@ public struct AccessMachine: Sendable {
         }
         followClock(at: moment, into: &step)
         expirePINs(at: moment, policy: policy, into: &step)
+        expireHeldFirsts(at: moment, into: &step)
         tickDoors(at: moment, into: &step)
         followRollCall(at: moment, into: &step)
         if lastHousekeeping.map({ moment.monotonic - $0 >= Self.housekeepingMilliseconds }) ?? true {

@@ -33,6 +33,9 @@ public struct AccessStep: Sendable {
         /// The credential passed every check but the PIN: the reader waits for it (contract 7.2).
         /// The decision is provisional (``AccessDecision/needsPIN``); nothing is stored for it.
         case pinWanted(AccessRequest, AccessDecision)
+        /// The first person at a two-person door: the reader waits for a second (contract 7.5).
+        /// The decision is provisional (``AccessDecision/waitsForCompanion``); nothing is stored.
+        case companionWanted(AccessRequest, AccessDecision)
         /// Keys were taken at a reader waiting for a PIN: this many digits so far.
         case pinTyping(reader: String, digits: Int)
     }

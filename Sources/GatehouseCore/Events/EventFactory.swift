@@ -47,6 +47,7 @@ public struct EventFactory: Sendable {
             ("mode", .string(mode.kind.rawValue)),
             ("credential", .object(JSONObject(credential))),
         ]
+        if let companion = decision.companion { members.append(("companion", .string(companion))) }
         var flags: [JSONValue] = []
         if decision.passbackViolation { flags.append(.string("anti_passback")) }
         if decision.fromStalePolicy { flags.append(.string("policy_stale")) }

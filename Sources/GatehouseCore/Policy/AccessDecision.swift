@@ -20,6 +20,13 @@ public struct AccessDecision: Sendable, Equatable {
     public var fromStalePolicy = false
     /// Everything but the PIN passed at a zone that requires one: the machine asks for it.
     public var needsPIN = false
+    /// Everything passed at a zone that requires two persons: the first waits this many seconds
+    /// for a second (contract 7.5).
+    public var companionWithinSeconds: Int?
+    /// The person (or invite) let in together with this one under the two-person rule.
+    public var companion: String?
+    /// The first of a pair, held at the reader for the second: provisional, nothing stored.
+    public var waitsForCompanion = false
 
     public init(reason: AccessReason, person: String? = nil, kind: String? = nil, invite: String? = nil, credential: String? = nil) {
         self.reason = reason

@@ -46,6 +46,8 @@ public enum AccessReason: String, Sendable, CaseIterable, Equatable {
     case mustered
     /// A muster point outside an evacuation: there is nothing to muster for.
     case notEvacuating = "not_evacuating"
+    /// The first person at a two-person door was not joined by a second in time (contract 7.5).
+    case twoPersonTimeout = "two_person_timeout"
 
     /// Whether the reason opens the door.
     public var isGrant: Bool {

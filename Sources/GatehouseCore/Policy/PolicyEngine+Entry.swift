@@ -23,6 +23,7 @@ extension PolicyEngine {
                 return decision.with(.capacityReached)
             }
         }
+        if result.granted, let within = zone.requires.twoPersonWithinSeconds { result.companionWithinSeconds = within }
         guard result.granted, zone.requires.pin else { return result }
         // Last, once everything else lets them in: the PIN (contract 7.2). A visitor's invite
         // carries none, so a PIN zone takes people with PINs only.

@@ -1,5 +1,6 @@
 /// What a reader shows its user after a presentation.
 public enum ReaderSignal: Sendable, Equatable {
+    /// `pinWanted`: the reader waits for more, a PIN or a second person: its LED held.
     case granted, denied, pinWanted
 }
 

@@ -15,6 +15,9 @@ public struct Zone: Sendable, Equatable {
         public var pin = false
         /// Only a card that proved itself genuine (contract 7.3).
         public var authenticatedCard = false
+        /// Two different persons together, the second within this many seconds of the first
+        /// (`two_person.within_s`, default 30; contract 7.5); nil: one is enough.
+        public var twoPersonWithinSeconds: Int?
 
         public init(
             approval: Bool = false, permit: Bool = false, nda: Bool = false, escort: Bool = false, trainings: [String] = [], pin: Bool = false,
@@ -38,6 +41,9 @@ public struct Zone: Sendable, Equatable {
                 trainings: try fields.optionalIdentifiers("trainings"),
                 pin: try fields.optionalBool("pin", default: false),
                 authenticatedCard: try fields.optionalBool("authenticated_card", default: false))
+            if let rule = try fields.optionalObject("two_person") {
+                twoPersonWithinSeconds = Int(try rule.optionalInteger("within_s", in: 1...600) ?? 30)
+            }
         }
 
         /// The requirements as JSON, for the cache.
@@ -46,6 +52,7 @@ public struct Zone: Sendable, Equatable {
                 ("approval", .bool(approval)), ("permit", .bool(permit)), ("nda", .bool(nda)),
                 ("escort", .bool(escort)), ("trainings", .array(trainings.map(JSONValue.string))), ("pin", .bool(pin)),
                 ("authenticated_card", .bool(authenticatedCard)),
+                ("two_person", twoPersonWithinSeconds.map { .object(JSONObject([("within_s", .integer(Int64($0)))])) } ?? .null),
             ]))
         }
     }

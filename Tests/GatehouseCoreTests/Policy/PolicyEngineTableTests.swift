@@ -90,6 +90,13 @@ let engineTable: [EngineCase] = [
         s.state.mode = DeviceMode(.evacuation)
     },
     EngineCase("an authenticated card of an unknown UID", .unknownCredential) { s in s.presentation = .checkedCard(uid: "04FFFFFFFFFFFF", failure: nil) },
+    EngineCase("a zone that requires two persons: granted, a second person still wanted", .granted) { s in
+        s.policy.zones["site"]?.requires.twoPersonWithinSeconds = 30
+    },
+    EngineCase("a zone that requires two persons and lockdown: lockdown first", .lockdown) { s in
+        s.policy.zones["site"]?.requires.twoPersonWithinSeconds = 30
+        s.state.mode = DeviceMode(.lockdown); s.presentation = .credential(format: .uid, value: EngineScenario.ben)
+    },
     EngineCase("a training that expired", .trainingMissing) { s in s.policy.trainings[0].validUntil = year2025; s.at("hv") },
     EngineCase("a suspended work permit", .permitMissing) { s in s.policy.permits[0].status = .suspended; s.at("works") },
     EngineCase("a closed work permit", .permitMissing) { s in s.policy.permits[0].status = .closed; s.at("works") },
@@ -184,7 +191,7 @@ struct PolicyEngineTableTests {
         // granted_remote comes from the `open` command, never from a presentation.
         // pin_wrong and pin_timeout come from the machine's PIN step, once the engine says a PIN
         // is wanted (PINTests).
-        let covered = Set(engineTable.map(\.expected)).union([.grantedRemote, .pinWrong, .pinTimeout, .mustered, .notEvacuating])
+        let covered = Set(engineTable.map(\.expected)).union([.grantedRemote, .pinWrong, .pinTimeout, .mustered, .notEvacuating, .twoPersonTimeout])
         #expect(covered == Set(AccessReason.allCases), "missing: \(Set(AccessReason.allCases).subtracting(covered).map(\.rawValue))")
     }
 
