@@ -29,7 +29,7 @@ public enum LinkMessage {
     }
 
     /// The contract's version 1.1 additions this device implements (section 7).
-    public static let features = ["authenticated_cards", "card", "clock_floor", "pin"]
+    public static let features = ["authenticated_cards", "card", "clock_floor", "mustering", "pin", "two_person"]
 
     /// An ack. `id` is the bundle's version (a number) or the command's `jti` (a string);
     /// `version` is the bundle version the device holds after handling the message.

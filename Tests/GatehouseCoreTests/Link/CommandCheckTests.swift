@@ -93,7 +93,7 @@ struct LinkBasicsTests {
     func messages() throws {
         let time = Timestamp(millisecondsSinceEpoch: 1_790_000_000_123)
         #expect(LinkMessage.status(online: true, at: time, software: "1.0", bundle: 7, mode: .normal)
-            == #"{"state":"online","ts":"2026-09-21T14:13:20.123Z","software":"1.0","bundle":7,"mode":"normal","clock":"ok","features":["authenticated_cards","card","clock_floor","pin"]}"#)
+            == #"{"state":"online","ts":"2026-09-21T14:13:20.123Z","software":"1.0","bundle":7,"mode":"normal","clock":"ok","features":["authenticated_cards","card","clock_floor","mustering","pin","two_person"]}"#)
         #expect(LinkMessage.ack(for: .cmd, id: .string("c-1"), result: .rejected, reason: "replayed", version: nil, at: time)
             == #"{"for":"cmd","id":"c-1","result":"rejected","reason":"replayed","version":null,"ts":"2026-09-21T14:13:20.123Z"}"#)
         #expect(LinkMessage.snapshotRequest(have: nil, reason: .noPolicy) == #"{"want":"snapshot","have":0,"reason":"no_policy"}"#)
