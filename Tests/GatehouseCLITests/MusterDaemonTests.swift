@@ -63,6 +63,30 @@ struct MusterDaemonTests {
     }
 }
 
+extension MusterDaemonTests {
+    @Test("a two-person door through the daemon: one person twice is held, a second person opens it for both")
+    func twoPersonDoor() throws {
+        let dora = "0D0D0D0D"
+        let fixture = try DaemonFixture(extraLines: [
+            #"{"op":"put","type":"zone","id":"vault","level":"high_security","anti_passback":"none","requires":{"two_person":{"within_s":30}}}"#,
+            Records.person("dora"), Records.badge("c-dora", person: "dora", uid: dora),
+            Records.grant("g-vault", person: "anna", zones: ["vault"]), Records.grant("g-dora", person: "dora", zones: ["vault"]),
+        ])
+        try "\n[outputs.vault-relay]\nline = 31\n\n[doors.vault]\nzone = \"vault\"\nrelay = \"vault-relay\"\n\n[readers.vault-in]\ntype = \"simulated\"\ndoor = \"vault\"\n".appendLine(toFile: fixture.config)
+        let daemon = try fixture.start()
+        let first = try daemon.simulate(reader: "vault-in", "uid", DaemonFixture.anna)
+        #expect(first.status == 3 && first.reply?.string("decision") == "companion_wanted")
+        let again = try daemon.simulate(reader: "vault-in", "uid", DaemonFixture.anna)
+        #expect(again.status == 3, "the same person twice is still one")
+        let second = try daemon.simulate(reader: "vault-in", "uid", dora)
+        #expect(second.status == 0 && second.reply?.string("decision") == "granted")
+        let granted = try fixture.wait(for: 2, .accessGranted).filter { $0.object("data")?.string("door") == "vault" }
+        #expect(granted.map { $0.object("data")?.string("person") } == ["anna", "dora"])
+        #expect(granted.map { $0.object("data")?.string("companion") } == ["dora", "anna"])
+        #expect(daemon.stop() == 0)
+    }
+}
+
 extension String {
     /// Appends this text to a file.
     func appendLine(toFile path: String) throws {
