@@ -30,7 +30,7 @@ extension AccessMachine {
         call.zones = mode.zones
         for (occupant, zones) in state.zonesByOccupant {
             for zone in zones where call.covers(zone) && !(before.map { $0.contains(zone) } ?? true) {
-                call.entered(occupant, zone: zone, at: moment.wall)
+                call.cover(occupant, zone: zone, at: moment.wall)
             }
         }
         emergency.draft = call

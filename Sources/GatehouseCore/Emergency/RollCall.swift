@@ -70,6 +70,17 @@ public struct RollCall: Sendable, Equatable {
         note(at: time)
     }
 
+    /// The evacuation now covers `zone` too, with `occupant` inside it: counted there as if they
+    /// had been inside from the start, a muster they made still counting.
+    public mutating func cover(_ occupant: Occupant, zone: String, at time: Timestamp) {
+        guard covers(zone), entries[occupant]?.zones.contains(zone) != true else { return }
+        entries[occupant, default: Entry()].zones.insert(zone)
+        startCounts[zone, default: 0] += 1
+        if reached[zone] == nil { reached[zone] = [:] }
+        if entries[occupant]?.mustered == nil { cleared = nil }
+        note(at: time)
+    }
+
     /// Someone left a zone through a door.
     public mutating func left(_ occupant: Occupant, zone: String, at time: Timestamp) {
         guard entries[occupant]?.zones.contains(zone) == true, entries[occupant]?.left[zone] == nil else { return }

@@ -70,6 +70,18 @@ struct RollCallTests {
         #expect(unaccounted(s, "site").contains(.person("gus2")))
     }
 
+    @Test("zones added to an evacuation are counted from then; a muster made before still counts")
+    func widened() throws {
+        var s = try scenario()
+        s.feed(.modeRequested(ModeRequest(.evacuation, zones: ["lab"]), origin: "cli:test"), after: 1000)
+        #expect(s.machine.state.rollCall?.countedZones == ["lab"])
+        s.tap(AccessScenario.anna, at: "assembly", after: 1000)
+        s.feed(.modeRequested(ModeRequest(.evacuation, zones: ["site"]), origin: "cli:test"), after: 1000)
+        let call = try #require(s.machine.state.rollCall)
+        #expect(call.countedZones == ["lab", "site"] && call.startCounts["site"] == 2)
+        #expect(unaccounted(s, "site") == [.person("ben")], "anna mustered already")
+    }
+
     @Test("a muster at another device of the site counts here; nothing is stored for it but the roll call")
     func remoteMuster() throws {
         var s = try scenario()
