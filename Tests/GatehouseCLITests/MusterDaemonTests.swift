@@ -87,6 +87,56 @@ extension MusterDaemonTests {
     }
 }
 
+extension MusterDaemonTests {
+    @Test("gatehouse muster --follow prints one line per change of the roll call, until it is stopped")
+    func follow() throws {
+        let fixture = try DaemonFixture()
+        try "\n[readers.assembly]\ntype = \"simulated\"\nrole = \"muster\"\n".appendLine(toFile: fixture.config)
+        let daemon = try fixture.start()
+        #expect(try daemon.simulate(reader: "gate-in", "uid", DaemonFixture.anna).status == 0)
+        try daemon.walkThrough(contact: "gate-contact")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: GatehouseBinary.path)
+        process.arguments = ["muster", "--follow", "--config", fixture.config]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let lines = LineCollector(pipe.fileHandleForReading)
+        #expect(waitUntil { lines.text.contains("no evacuation") })
+        #expect(try fixture.site.run(["mode", "evacuation", "--config", fixture.config]).status == 0)
+        #expect(waitUntil { lines.text.contains("1 unaccounted: site 1 missing (anna)") }, "\(lines.text)")
+        #expect(try daemon.simulate(reader: "assembly", "uid", DaemonFixture.anna).status == 0)
+        #expect(waitUntil { lines.text.contains("ALL CLEAR") }, "\(lines.text)")
+        process.terminate()
+        process.waitUntilExit()
+        #expect(lines.text.split(separator: "\n").count == 3, "one line per change: \(lines.text)")
+        #expect(daemon.stop() == 0)
+    }
+}
+
+/// Collects what a pipe delivers, as it comes.
+final class LineCollector: @unchecked Sendable {
+    // `collected` is guarded by `lock`; the handler runs on the file handle's queue.
+    private let lock = NSLock()
+    private var collected = ""
+
+    init(_ handle: FileHandle) {
+        handle.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.lock()
+            self.collected += String(decoding: data, as: UTF8.self)
+            self.lock.unlock()
+        }
+    }
+
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return collected
+    }
+}
+
 extension String {
     /// Appends this text to a file.
     func appendLine(toFile path: String) throws {
