@@ -35,7 +35,10 @@ public struct CSVImporter {
         // The whole file is read first: on Linux, Foundation's InputStream answers -1 to a read
         // at its end, which CSV.swift's stream reader reports as an error. Staff exports are
         // small; JSON Lines inputs stream.
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // An empty file is read as empty without Foundation: its contents(atPath:) leaks a
+        // buffer for one (found by Fuzz/fuzz-csv, docs/reliability.md).
+        let empty = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue == 0
+        guard let data = empty ? Data() : FileManager.default.contents(atPath: path) else {
             problems.append("\(path): cannot read the file")
             return
         }
