@@ -17,6 +17,13 @@ struct CSVImportTests {
         return (records, problems)
     }
 
+    @Test("an empty file (fuzz-csv's input, which leaked through Foundation) is refused with its header problem, nothing imported")
+    func emptyFile() throws {
+        let (records, problems) = try read("empty.csv", "")
+        #expect(records.isEmpty)
+        #expect(problems.count == 1 && problems[0].contains("empty.csv:1"), "\(problems)")
+    }
+
     @Test("reads people with a byte-order mark, quoted fields, blank lines and CRLF")
     func people() throws {
         let text = "\u{FEFF}ID,Name,Kind,Roles,Valid_Until\r\np-1,\"Smith, Anna\",employee,guard;responder,2027-12-31\r\n\r\np-2,\"O\"\"Brien\",Contractor,,\r\n"
