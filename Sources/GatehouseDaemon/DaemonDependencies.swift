@@ -88,10 +88,8 @@ public struct DaemonDependencies: Sendable {
                 var authenticator: CardAuthenticator?
                 if reader.cardSecurity.authenticates {
                     let site = config?.site ?? ""
-                    var fullFileMode = true
-                    if case .desfire(let full) = reader.cardSecurity { fullFileMode = full }
                     authenticator = CardAuthenticator(
-                        security: reader.cardSecurity, keys: CardKeys(masters: secrets.cardMasterKeys, site: site), site: site, fullFileMode: fullFileMode, counters: counters)
+                        security: reader.cardSecurity, keys: CardKeys(masters: secrets.cardMasterKeys, site: site), site: site, counters: counters)
                 }
                 return NFCBadgeReader(context: shared, connection: connection, authenticator: authenticator)
             case .serial(let device, let baudRate, let terminator):

@@ -201,10 +201,14 @@ final class ReaderLoop: Sendable {
     }
 
     private func present(_ credential: [UInt8]) {
+        present(style.presentation(credential))
+    }
+
+    /// Hands a presentation to the access thread and logs one it could not decide.
+    private func present(_ presentation: Presentation) {
         shown.withLock { $0.lastPresented = now() }
         // The raw value goes to the access thread only; the decision's log line carries its fingerprint.
-        let outcome = controller.present(reader: reader.id, style.presentation(credential))
-        if case .failure(let error) = outcome {
+        if case .failure(let error) = controller.present(reader: reader.id, presentation) {
             logger.error("tap not decided", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
         }
     }
@@ -220,11 +224,7 @@ final class ReaderLoop: Sendable {
                     "credential.fingerprint": "\(CredentialFingerprint.of(site: events.site, value: uid))",
                 ])
         }
-        shown.withLock { $0.lastPresented = now() }
-        let outcome = controller.present(reader: reader.id, .checkedCard(uid: uid, failure: check.failure?.reason))
-        if case .failure(let error) = outcome {
-            logger.error("tap not decided", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
-        }
+        present(.checkedCard(uid: uid, failure: check.failure?.reason))
     }
 
     /// The reader's own tamper switch: `alarm.tamper`, stored at once.

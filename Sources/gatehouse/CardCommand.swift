@@ -149,10 +149,8 @@ struct CardCommand: AsyncParsableCommand {
                 } else {
                     security = type == .desfire ? .desfire(fullFileMode: fileMode == .full) : .ntag424(sun: sun)
                 }
-                var fullFileMode = true
-                if case .desfire(let full) = security { fullFileMode = full }
                 // A SUN counter is checked against the ones this run sees only: the daemon's are its own.
-                let authenticator = CardAuthenticator(security: security, keys: keys, site: site, fullFileMode: fullFileMode)
+                let authenticator = CardAuthenticator(security: security, keys: keys, site: site)
                 let check = try await reader.withCard { card, transport throws(CardFailure) in
                     var random = SystemRandomNumberGenerator()
                     return authenticator.check(uid: card.uid, sak: card.sak, over: transport, random: &random)

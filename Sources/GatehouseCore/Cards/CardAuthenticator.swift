@@ -6,18 +6,15 @@
 public struct CardAuthenticator: Sendable {
     public var security: ReaderConfig.CardSecurity
     public var keys: CardKeys
-    /// How a DESFire's credential file is read: `CommMode.Full` (true) or `.MAC`.
-    public var fullFileMode: Bool
     public var counters: any SUNCounterPort
     /// The site, for the counters' card fingerprints.
     public var site: String
 
-    public init(security: ReaderConfig.CardSecurity, keys: CardKeys, site: String, fullFileMode: Bool = true, counters: any SUNCounterPort = MemorySUNCounters()) {
+    public init(security: ReaderConfig.CardSecurity, keys: CardKeys, site: String, counters: any SUNCounterPort = MemorySUNCounters()) {
         precondition(security != .uid, "a UID reader does not authenticate")
         self.security = security
         self.keys = keys
         self.site = site
-        self.fullFileMode = fullFileMode
         self.counters = counters
     }
 
@@ -32,7 +29,7 @@ public struct CardAuthenticator: Sendable {
             let real: [UInt8]
             switch security {
             case .uid: preconditionFailure("checked at init")
-            case .desfire: real = try desfire(&card, uid: uid, random: &random)
+            case .desfire(let fullFileMode): real = try desfire(&card, uid: uid, fullFileMode: fullFileMode, random: &random)
             case .ntag424(let sun): real = try sun ? ntagSUN(&card, uid: uid) : ntagAuthenticate(&card, uid: uid, random: &random)
             }
             return CardCheck(uid: real, security: security)
@@ -41,7 +38,8 @@ public struct CardAuthenticator: Sendable {
         }
     }
 
-    private func desfire(_ card: inout DESFireCard<some CardTransport>, uid: [UInt8], random: inout some RandomNumberGenerator) throws(CardFailure) -> [UInt8] {
+    /// `fullFileMode`: the credential file is read in `CommMode.Full`, else `.MAC`.
+    private func desfire(_ card: inout DESFireCard<some CardTransport>, uid: [UInt8], fullFileMode: Bool, random: inout some RandomNumberGenerator) throws(CardFailure) -> [UInt8] {
         try card.selectApplication(CardLayout.desfireApplication)
         let version = try card.keyVersion(CardLayout.doorKey)
         var real = uid

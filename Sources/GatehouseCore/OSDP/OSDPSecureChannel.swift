@@ -98,28 +98,13 @@ public struct OSDPSecureChannel: Sendable, CustomStringConvertible {
         return encrypt(clientID + clientID.map { ~$0 }, SymmetricKey(data: master))
     }
 
-    /// One AES-128 block. Every caller passes 16 bytes and a 16-byte key, which the permutation
-    /// never refuses: a failure is a programmer's mistake.
+    /// One AES-128 block, through the card code's `AES128`.
     static func encrypt(_ block: [UInt8], _ key: SymmetricKey) -> [UInt8] {
-        precondition(block.count == 16 && key.bitCount == 128, "one 16-byte block under an AES-128 key")
-        var output = block
-        do {
-            try AES.permute(&output, key: key)
-        } catch {
-            preconditionFailure("AES refused a 16-byte block under a 128-bit key: \(error)")
-        }
-        return output
+        AES128.encrypt(block, key: key.withUnsafeBytes { Array($0) })
     }
 
     static func decrypt(_ block: [UInt8], _ key: SymmetricKey) -> [UInt8] {
-        precondition(block.count == 16 && key.bitCount == 128, "one 16-byte block under an AES-128 key")
-        var output = block
-        do {
-            try AES.inversePermute(&output, key: key)
-        } catch {
-            preconditionFailure("AES refused a 16-byte block under a 128-bit key: \(error)")
-        }
-        return output
+        AES128.decrypt(block, key: key.withUnsafeBytes { Array($0) })
     }
 
     public var description: String { "OSDPSecureChannel(keys hidden)" }

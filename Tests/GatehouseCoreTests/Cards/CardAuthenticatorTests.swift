@@ -50,7 +50,7 @@ import Testing
 
     func check(_ card: some SoftwareCard, _ security: ReaderConfig.CardSecurity = .desfire, transport: (any CardTransport)? = nil, counters: any SUNCounterPort = MemorySUNCounters()) -> CardCheck {
         var random = random
-        let authenticator = CardAuthenticator(security: security, keys: keys, site: "acme-plant", fullFileMode: security != .desfire(fullFileMode: false), counters: counters)
+        let authenticator = CardAuthenticator(security: security, keys: keys, site: "acme-plant", counters: counters)
         let activation = card.activation
         if let transport { return authenticator.check(uid: activation.uid, sak: activation.sak, over: transport, random: &random) }
         return authenticator.check(uid: activation.uid, sak: activation.sak, over: card, random: &random)
