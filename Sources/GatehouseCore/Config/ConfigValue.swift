@@ -1,5 +1,3 @@
-import TOMLKit
-
 /// A TOML value, copied out of the parser into plain Swift values.
 public indirect enum ConfigValue: Sendable, Equatable {
     case string(String)
@@ -26,34 +24,7 @@ public indirect enum ConfigValue: Sendable, Equatable {
 
     /// Parses a TOML document into a table.
     public static func parseTOML(_ text: String) throws(TOMLSyntaxError) -> [String: ConfigValue] {
-        do {
-            let table = try TOMLTable(string: text)
-            return copy(table)
-        } catch let error as TOMLParseError {
-            throw TOMLSyntaxError(message: error.description, line: error.source.begin.line)
-        } catch {
-            throw TOMLSyntaxError(message: "\(error)", line: nil)
-        }
-    }
-
-    private static func copy(_ table: TOMLTable) -> [String: ConfigValue] {
-        var result: [String: ConfigValue] = [:]
-        for (key, value) in table {
-            result[key] = copy(value)
-        }
-        return result
-    }
-
-    private static func copy(_ value: any TOMLValueConvertible) -> ConfigValue {
-        switch value.type {
-        case .table: .table(value.table.map(copy) ?? [:])
-        case .array: .array(value.array.map { $0.map(copy) } ?? [])
-        case .string: .string(value.string ?? "")
-        case .int: .integer(value.int ?? 0)
-        case .double: .double(value.double ?? 0)
-        case .bool: .bool(value.bool ?? false)
-        case .date, .time, .dateTime: .dateTime(value.tomlValue.debugDescription)
-        }
+        try TOMLReader.read(text)
     }
 }
 
