@@ -6,13 +6,17 @@ import PackageDescription
 // their own package so that the product's build never carries them.
 let harnesses = [
     "bundle-manifest", "visitor-token", "command", "config", "secrets", "jwks", "mqtt-inbound", "osdp-frame", "wiegand", "apdu-response",
-    "qr-payload", "csv", "bundle-records",
+    "qr-payload", "csv", "bundle-records", "toml",
 ]
 
 let package = Package(
     name: "gatehouse-fuzz",
     platforms: [.macOS(.v15)],
-    dependencies: [.package(name: "gatehouse", path: "..")],
+    dependencies: [
+        .package(name: "gatehouse", path: ".."),
+        // toml++ through TOMLKit: the reference the `toml` harness checks Gatehouse's TOML reader against.
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+    ],
     targets: [
         .target(
             name: "FuzzSupport",
@@ -26,6 +30,6 @@ let package = Package(
                 name: "fuzz-\(name)",
                 dependencies: [
                     "FuzzSupport", .product(name: "GatehouseCore", package: "gatehouse"), .product(name: "GatehouseAdmin", package: "gatehouse"),
-                ])
+                ] + (name == "toml" ? [.product(name: "TOMLKit", package: "TOMLKit")] : []))
         }
 )
