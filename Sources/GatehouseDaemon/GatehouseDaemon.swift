@@ -132,7 +132,11 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
         now: clock.wall, metrics: metrics)
     panel.attach(readers)
     let storage = StorageKeeper(database: database, eventLog: eventLog, config: config, logger: logger, now: clock.wall)
-    var services: [any Service] = [MaintenanceService(checkpointer: checkpointer, keeper: keeper, storage: storage, eventLog: eventLog, now: clock.wall, logger: logger), BundleService(worker: bundles)]
+    let removal = DatabaseRemoval()
+    var services: [any Service] = [
+        MaintenanceService(checkpointer: checkpointer, keeper: keeper, storage: storage, eventLog: eventLog, now: clock.wall, removal: removal, logger: logger),
+        BundleService(worker: bundles),
+    ]
     if let link { services.append(LinkService(link: link)) }
     if let metrics, let directory = config.metrics.textfileDirectory {
         services.append(
@@ -152,8 +156,11 @@ public func buildDaemon(config loaded: GatehouseConfig, dependencies: DaemonDepe
     if dependencies.notifiesSystemd, let notifier = try SystemdNotifier.fromEnvironment() {
         services.append(NotifyService(notifier: notifier, controller: controller, logger: logger))
     }
+    // The removal watch stops first and, when it returns by itself, shuts the group down in order.
     var configuration = ServiceGroupConfiguration(
-        services: services, gracefulShutdownSignals: dependencies.handlesSignals ? [.sigterm, .sigint] : [], logger: logger)
+        services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+            + [.init(service: DatabaseRemoval.Watch(removal: removal), successTerminationBehavior: .gracefullyShutdownGroup)],
+        gracefulShutdownSignals: dependencies.handlesSignals ? [.sigterm, .sigint] : [], logger: logger)
     configuration.maximumGracefulShutdownDuration = .seconds(15)
     return Daemon(
         group: ServiceGroup(configuration: configuration), controller: controller, eventLog: eventLog, controlSocket: socketPath, config: config,

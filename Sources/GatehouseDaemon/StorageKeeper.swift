@@ -8,6 +8,7 @@ import Synchronization
 /// (``StorageWatch``). The device goes on deciding and storing events for as long as SQLite can
 /// write; a snapshot that cannot fit is refused `no_space` before anything is written.
 final class StorageKeeper: Sendable {
+    private let database: GatehouseDatabase
     private let directory: String
     private let eventLog: EventLog
     private let events: EventFactory
@@ -16,6 +17,7 @@ final class StorageKeeper: Sendable {
     private let watch: Mutex<StorageWatch>
 
     init(database: GatehouseDatabase, eventLog: EventLog, config: GatehouseConfig, logger: Logger, now: @escaping @Sendable () -> Timestamp) {
+        self.database = database
         directory = database.directory
         self.eventLog = eventLog
         events = EventFactory(site: config.site, device: config.device)
@@ -50,4 +52,12 @@ final class StorageKeeper: Sendable {
             break
         }
     }
+
+    /// True once the database file is gone from its path, or another file is there.
+    var databaseRemoved: Bool { !database.isAtItsPath }
+
+    /// The database written back to its path; the name a file found there was moved to.
+    func writeBack() throws(StoreError) -> String? { try database.writeBack() }
+
+    var databasePath: String { database.path }
 }

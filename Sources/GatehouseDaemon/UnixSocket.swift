@@ -38,7 +38,14 @@ final class UnixSocket: @unchecked Sendable {
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket.descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard bound == 0 else { throw failure("cannot bind \(path)") }
+        guard bound == 0 else {
+            if errno == EACCES || errno == EPERM {
+                throw DaemonError(
+                    .socket,
+                    "cannot bind \(path): permission denied; the daemon's user (uid \(getuid())) needs write access to the state directory, where the control socket lives beside the database")
+            }
+            throw failure("cannot bind \(path)")
+        }
         guard chmod(path, mode) == 0 else { throw failure("cannot set the mode of \(path)") }
         guard Glibc.listen(socket.descriptor, 16) == 0 else { throw failure("cannot listen on \(path)") }
         return socket

@@ -10,6 +10,8 @@ public final class GatehouseDatabase: Sendable {
     /// The pool; GRDB serialises writes and runs reads concurrently on WAL snapshots.
     public let pool: DatabasePool
     public let path: String
+    /// The file opened at ``path`` (device and inode), to tell when it is removed or replaced.
+    let identity: FileIdentity?
 
     /// Who moves the write-ahead log back into the database file.
     public enum Checkpoints: Sendable {
@@ -45,8 +47,12 @@ public final class GatehouseDatabase: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
-            throw StoreError(.open, "cannot open \(path): \(error)")
+            // SQLite needs to create its -wal and -shm files beside the database.
+            let unwritable = (access(directory.isEmpty ? "." : directory, W_OK) != 0) || (access(path, F_OK) == 0 && access(path, W_OK) != 0)
+            let hint = unwritable ? "; the daemon's user (uid \(getuid())) needs write access to the state directory \(directory) and the files in it" : ""
+            throw StoreError(.open, "cannot open \(path): \(error)\(hint)")
         }
+        identity = FileIdentity(of: path)
         let migrator = Self.migrator(legacyPolicyFile: policyFileName(generation: 1))
         do {
             // GRDB stops the process when asked to migrate up to a migration already passed.
