@@ -30,8 +30,6 @@ public final class EventLog: Sendable {
         self.onCommit = onCommit
     }
 
-    /// Stores `events` and applies `effects`, all or nothing. Returns the events as stored.
-    @discardableResult
     /// Keeps `time`, read from the floored clock, as the last time the daemon saw. It goes back
     /// only when an episode of a suspect clock ends, and then it must.
     public func noteTimeSeen(_ time: Timestamp) throws(StoreError) {
@@ -40,6 +38,8 @@ public final class EventLog: Sendable {
         }
     }
 
+    /// Stores `events` and applies `effects`, all or nothing. Returns the events as stored.
+    @discardableResult
     public func commit(_ events: [PendingEvent], effects: [RuntimeEffect] = []) throws(StoreError) -> [StoredEvent] {
         try commit(events, effects: effects) { _ in }
     }

@@ -43,7 +43,7 @@ extension GatehouseDatabase {
                     return .commit
                 }
             }
-            try file.pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            _ = try file.pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
             try file.pool.close()
         } catch {
             throw StoreError(.migration, "copying the policy cache of \(path) to \(target): \(error)")
