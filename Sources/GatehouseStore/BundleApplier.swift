@@ -181,9 +181,9 @@ public struct BundleApplier: Sendable {
             Durability.removeDatabase(final)
             throw error
         }
-        // The swap's commit reaches the disk before the file it replaced leaves it (the state
-        // database syncs its log on every commit, synchronous = FULL; this sync says so here
-        // too, for a power cut that lost the commit must find the old file still there).
+        // The swap's commit reaches the disk before the file it replaced leaves it: the state
+        // database syncs its log only at checkpoints (synchronous = NORMAL), and a power cut
+        // that lost the commit must find the old file still there.
         try Durability.sync(database.path + "-wal")
         // The replaced file may still be open in a reader: on Linux it reads on until it moves
         // to the new one, and the space comes back when it closes.
