@@ -59,6 +59,16 @@ public final class RunningDaemon: Sendable {
         kill(process.processIdentifier, signal)
     }
 
+    /// Waits up to `seconds` for the daemon to exit by itself; its exit status, or nil while it
+    /// still runs.
+    public func waitForExit(seconds: Double = 60) -> Int32? {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        guard !process.isRunning else { return nil }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     /// Sends SIGTERM and waits for the exit; returns the exit status.
     @discardableResult
     public func stop(signal: Int32 = SIGTERM) -> Int32 {

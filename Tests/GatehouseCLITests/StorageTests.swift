@@ -8,15 +8,6 @@ import Testing
 
 @Suite("A nearly full state directory")
 struct StorageTests {
-    /// Applies the bundle file at `path` through the running daemon and returns its reply.
-    func apply(_ path: String, _ daemon: Daemon) -> JSONObject? {
-        let done = DispatchSemaphore(value: 0)
-        let reply = Mutex<JSONObject?>(nil)
-        guard daemon.submitBundle(path, done: { answer in reply.withLock { $0 = answer }; done.signal() }) else { return nil }
-        _ = done.wait(timeout: .now() + 60)
-        return reply.withLock { $0 }
-    }
-
     @Test("on an 8 MB filesystem of its own: storage_low once per episode, decisions go on being stored, a snapshot that cannot fit is refused no_space")
     func storageLow() async throws {
         let disk = try SmallFilesystem(megabytes: 8)
@@ -31,7 +22,7 @@ struct StorageTests {
         let large = try fixture.site.build(version: 2, lines: DaemonFixture.lines + Records.staff(20_000), name: "large.bundle")
 
         try await withDaemon(config: config, dependencies: dependencies) { daemon in
-            #expect(apply(v1, daemon)?["result"] == .string("applied"))
+            #expect(daemon.applyAndWait(v1)?["result"] == .string("applied"))
             #expect(try await daemon.waitForEvents { _ in daemon.controller.status.bundle == 1 })
             #expect(try await daemon.present(reader: "gate-in", uid: DaemonFixture.anna).decision.reason == .granted)
 
@@ -40,7 +31,7 @@ struct StorageTests {
             for _ in 0..<10 {
                 #expect(try await daemon.present(reader: "gate-in", uid: DaemonFixture.anna).decision.reason == .granted)
             }
-            let refused = apply(large, daemon)
+            let refused = daemon.applyAndWait(large)
             #expect(refused?["ok"] == .bool(false))
             if case .object(let refusal)? = refused?["refusal"] { #expect(refusal["reason"] == .string("no_space")) } else { Issue.record("not refused: \(String(describing: refused))") }
             #expect(daemon.controller.status.bundle == 1)
