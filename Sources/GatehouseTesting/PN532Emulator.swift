@@ -25,6 +25,14 @@ public final class PN532Emulator: Sendable {
         case corrupt
     }
 
+    /// What the chip sends back for one command in place of its own answer (``script(_:)``).
+    public enum Reply: Sendable, Equatable {
+        /// A well-formed response frame carrying these data bytes (at most 253 are kept).
+        case data([UInt8])
+        /// These bytes as they are, after the ACK: any framing, damaged or not.
+        case raw([UInt8])
+    }
+
     /// The libnfc connection string: `pn532_uart:PATH`.
     public var connection: String { "pn532_uart:\(link)" }
     /// The stable path of the terminal.
@@ -41,6 +49,7 @@ public final class PN532Emulator: Sendable {
         var registers: [UInt16: UInt8] = [:]
         var commands: [UInt8: Int] = [:]
         var damaged = 0
+        var script: [Reply] = []
     }
 
     private let state = Mutex(State())
@@ -78,6 +87,11 @@ public final class PN532Emulator: Sendable {
 
     /// Puts the usual card for these UID bytes on the reader.
     public func place(uid: [UInt8]) { place(.typical(uid)) }
+
+    /// The next commands, one each, are answered with `replies` (acknowledged first) instead of
+    /// the chip's own answers, whatever they are: a fuzz harness's frames from a reader. Replaces
+    /// what was left of an earlier script.
+    public func script(_ replies: [Reply]) { state.withLock { $0.script = replies } }
 
     /// Takes the card away.
     public func remove() { state.withLock { ($0.card, $0.software) = (nil, nil) } }
@@ -120,6 +134,12 @@ public final class PN532Emulator: Sendable {
         case .damaged:
             return PN532Frame.syntaxErrorBytes
         case .command(let code, let parameters):
+            if let scripted = state.withLock({ state in state.script.isEmpty ? nil : state.script.removeFirst() }) {
+                switch scripted {
+                case .data(let data): return PN532Frame.ackBytes + PN532Frame.response(to: code, Array(data.prefix(253)))
+                case .raw(let bytes): return PN532Frame.ackBytes + bytes
+                }
+            }
             let (data, behaviour, damaged) = state.withLock { state in
                 state.commands[code, default: 0] += 1
                 if state.behaviour == .corrupt { state.damaged += 1 }

@@ -179,4 +179,26 @@ struct NFCDaemonTests {
         #expect(gate.daemon.log.contains("nfc.category=libnfc."))
         #expect(!gate.daemon.log.contains("\tlibnfc."))
     }
+
+    @Test("the reader unplugged and plugged in again fifty times: each time one fault and one recovery, no file descriptor kept, and a tap is decided after the last")
+    func unplugFiftyTimes() throws {
+        let gate = try Gate()
+        #expect(gate.waitForPolls(3))
+        let descriptors = { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(gate.daemon.pid)/fd").count) ?? 0 }
+        var first = 0
+        for round in 1...50 {
+            gate.emulator.unplug()
+            _ = try gate.events { gate.readerEvents($0).count == 2 * round - 1 }
+            try gate.emulator.plug()
+            _ = try gate.events { gate.readerEvents($0).count == 2 * round }
+            if round == 1 { first = descriptors() }
+        }
+        let states = gate.readerEvents(try gate.fixture.events())
+        #expect(states == Array(repeating: ["fault", "recovered"], count: 50).flatMap { $0 })
+        #expect(descriptors() <= first + 2, "file descriptors: \(first) after the first round, \(descriptors()) after the fiftieth")
+        gate.emulator.place(uid: [0x04, 0xA2, 0xB3, 0xC4, 0xD5, 0xE6, 0xF7])
+        let events = try gate.events { gate.accessEvents($0).count == 1 }
+        #expect(gate.accessEvents(events).first?.string("type") == "gatehouse.access.granted")
+        #expect(gate.daemon.stop() == 0)
+    }
 }
