@@ -5,5 +5,5 @@ import ArgumentParser
 struct GatehouseBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatehouse-bench", abstract: "Gatehouse benchmarks.",
-        subcommands: [ApplyBench.self, StoreBench.self, DecisionBench.self, DrainBench.self, TapBench.self, CardTapBench.self, DecodeBench.self], defaultSubcommand: ApplyBench.self)
+        subcommands: [ApplyBench.self, StoreBench.self, DecisionBench.self, DrainBench.self, TapBench.self, CardTapBench.self, DecodeBench.self, SoakBench.self], defaultSubcommand: ApplyBench.self)
 }
