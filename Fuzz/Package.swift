@@ -6,7 +6,7 @@ import PackageDescription
 // their own package so that the product's build never carries them.
 let harnesses = [
     "bundle-manifest", "visitor-token", "command", "config", "secrets", "jwks", "mqtt-inbound", "osdp-frame", "wiegand", "apdu-response",
-    "qr-payload", "csv", "bundle-records", "toml",
+    "qr-payload", "csv", "bundle-records", "toml", "pn532-frame",
 ]
 
 let package = Package(
@@ -30,6 +30,7 @@ let package = Package(
                 name: "fuzz-\(name)",
                 dependencies: [
                     "FuzzSupport", .product(name: "GatehouseCore", package: "gatehouse"), .product(name: "GatehouseAdmin", package: "gatehouse"),
-                ] + (name == "toml" ? [.product(name: "TOMLKit", package: "TOMLKit")] : []))
+                ] + (name == "toml" ? [.product(name: "TOMLKit", package: "TOMLKit")] : [])
+                    + (name == "pn532-frame" ? [.product(name: "GatehouseNFC", package: "gatehouse"), .product(name: "GatehouseTesting", package: "gatehouse")] : []))
         }
 )
