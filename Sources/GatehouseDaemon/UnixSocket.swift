@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import GatehouseStore
 
 #if canImport(Glibc)
 import Glibc
@@ -39,10 +40,10 @@ final class UnixSocket: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket.descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard bound == 0 else {
-            if errno == EACCES || errno == EPERM {
-                throw DaemonError(
-                    .socket,
-                    "cannot bind \(path): permission denied; the daemon's user (uid \(getuid())) needs write access to the state directory, where the control socket lives beside the database")
+            let code = errno
+            if StateDirectoryAccess.denied(code) {
+                let hint = StateDirectoryAccess.hint((path as NSString).deletingLastPathComponent)
+                throw DaemonError(.socket, "cannot bind \(path): \(String(cString: strerror(code)))\(hint)")
             }
             throw failure("cannot bind \(path)")
         }

@@ -49,7 +49,7 @@ public final class GatehouseDatabase: Sendable {
         } catch {
             // SQLite needs to create its -wal and -shm files beside the database.
             let unwritable = (access(directory.isEmpty ? "." : directory, W_OK) != 0) || (access(path, F_OK) == 0 && access(path, W_OK) != 0)
-            let hint = unwritable ? "; the daemon's user (uid \(getuid())) needs write access to the state directory \(directory) and the files in it" : ""
+            let hint = unwritable ? StateDirectoryAccess.hint(directory) : ""
             throw StoreError(.open, "cannot open \(path): \(error)\(hint)")
         }
         identity = FileIdentity(of: path)

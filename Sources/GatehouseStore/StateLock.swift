@@ -31,10 +31,8 @@ public final class StateLock: Sendable {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             let why = String(cString: strerror(errno))
-            if errno == EACCES || errno == EPERM || errno == EROFS {
-                throw StoreError(.open, "cannot open the lock file \(path): \(why); the daemon's user (uid \(getuid())) needs write access to the state directory \(directory)")
-            }
-            throw StoreError(.open, "cannot open the lock file \(path): \(why)")
+            let hint = StateDirectoryAccess.denied(errno) ? StateDirectoryAccess.hint(directory) : ""
+            throw StoreError(.open, "cannot open the lock file \(path): \(why)\(hint)")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let busy = errno == EWOULDBLOCK
